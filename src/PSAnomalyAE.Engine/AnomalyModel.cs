@@ -1,0 +1,506 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PSAnomalyAE.Engine;
+
+/// <summary>One epoch of training: mean MSE on the training rows and, when rows were held out, on the validation rows.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest);
+
+/// <summary>What a training run did.</summary>
+public sealed record TrainingSummary(
+    int Rows,
+    int TrainRows,
+    int ValidationRows,
+    int EpochsRun,
+    int BestEpoch,
+    double BestLoss,
+    bool StoppedEarly,
+    bool Cancelled,
+    int Seed,
+    int Threads,
+    double Seconds,
+    DateTime TrainedAtUtc);
+
+/// <summary>A named tensor as plain managed data: used for best-weight snapshots and model files.</summary>
+public sealed record WeightTensor(string Name, long[] Shape, float[] Data);
+
+/// <summary>
+/// An autoencoder anomaly model: the features it reads, the scaler fitted on the training rows, the network,
+/// its training history and the threshold that separates normal rows from anomalies.
+/// </summary>
+public sealed class AnomalyModel : IDisposable
+{
+    private const int ScoreChunk = 16384;
+    private readonly ReaderWriterLockSlim _sync = new(LockRecursionPolicy.NoRecursion);
+    private DenseAutoencoder? _network;
+    private List<EpochRecord> _history = new();
+
+    public AnomalyModel(ModelSpec spec)
+    {
+        spec.Validate();
+        Spec = spec;
+    }
+
+    /// <summary>The settings the model was created with (training may record a seed that was chosen for it).</summary>
+    public ModelSpec Spec { get; }
+
+    public string[] FeatureNames { get; private set; } = Array.Empty<string>();
+
+    public Scaler? Scaler { get; private set; }
+
+    public Architecture? Architecture { get; private set; }
+
+    public IReadOnlyList<EpochRecord> History => _history;
+
+    public TrainingSummary? Training { get; private set; }
+
+    public ThresholdInfo? Threshold { get; set; }
+
+    /// <summary>Reconstruction errors of the held-out validation rows after training, sorted ascending.</summary>
+    public double[] ValidationErrors { get; private set; } = Array.Empty<double>();
+
+    public bool IsTrained => _network is not null;
+
+    public long ParameterCount
+    {
+        get
+        {
+            if (_network is null)
+            {
+                return 0;
+            }
+
+            return _network.parameters().Sum(p => p.numel());
+        }
+    }
+
+    /// <summary>
+    /// Trains a new network on <paramref name="rows"/> rows of raw feature values (row-major), replacing any earlier one.
+    /// Cancelling keeps the best weights of the completed epochs; with none completed the model is left as it was and
+    /// <see cref="OperationCanceledException"/> is thrown.
+    /// </summary>
+    public void Train(string[] features, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
+    {
+        int width = features.Length;
+        if (width == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "A model needs at least one feature column.");
+        }
+
+        if (rows < 1)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no valid training rows.")
+            {
+                RecommendedAction = "Pipe rows of normal data into Invoke-AETraining.",
+            };
+        }
+
+        if (data.Length != (long)rows * width)
+        {
+            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
+        }
+
+        TorchRuntime.EnsureLoaded();
+        var clock = Stopwatch.StartNew();
+        int seed = Spec.Seed ?? Random.Shared.Next();
+        var rng = new Random(seed);
+
+        int[] order = Enumerable.Range(0, rows).ToArray();
+        rng.Shuffle(order);
+        int valCount = (int)Math.Floor(rows * Spec.ValidationFraction);
+        if (valCount >= rows)
+        {
+            valCount = rows - 1;
+        }
+
+        int[] valIdx = order[..valCount];
+        int[] trainIdx = order[valCount..];
+        Array.Sort(valIdx);
+        Array.Sort(trainIdx);
+
+        double[] trainRaw = Gather(data, trainIdx, width);
+        Scaler scaler = Scaler.Fit(Spec.Scaling, trainRaw, trainIdx.Length, width);
+        float[] trainScaled = new float[trainRaw.Length];
+        scaler.Transform(trainRaw, trainScaled);
+        double[] valRaw = Gather(data, valIdx, width);
+        float[] valScaled = new float[valRaw.Length];
+        scaler.Transform(valRaw, valScaled);
+
+        var arch = new Architecture(
+            Architecture.Dense,
+            width,
+            Spec.ResolveHidden(width),
+            Spec.ResolveLatent(width),
+            Spec.Activation,
+            Spec.Scaling == ScalingMethod.MinMax);
+
+        DenseAutoencoder net;
+        lock (TorchRuntime.SeedLock)
+        {
+            torch.random.manual_seed(seed);
+            net = new DenseAutoencoder(arch);
+        }
+
+        var history = new List<EpochRecord>();
+        bool keep = false;
+        try
+        {
+            using Tensor xTrain = torch.tensor(trainScaled, new long[] { trainIdx.Length, width });
+            using Tensor xVal = torch.tensor(valScaled, new long[] { valIdx.Length, width });
+            using var optimizer = torch.optim.Adam(net.parameters(), Spec.LearningRate);
+            using var lossFn = nn.MSELoss();
+
+            List<WeightTensor>? best = null;
+            double bestLoss = double.PositiveInfinity;
+            int bestEpoch = 0, sinceBest = 0, epochsRun = 0;
+            bool stoppedEarly = false, cancelled = false;
+            long steps = 0;
+            int batch = Math.Min(Spec.BatchSize, trainIdx.Length);
+            long[] perm = new long[trainIdx.Length];
+
+            for (int epoch = 1; epoch <= Spec.Epochs && !cancelled; epoch++)
+            {
+                var epochClock = Stopwatch.StartNew();
+                net.train();
+                for (int i = 0; i < perm.Length; i++)
+                {
+                    perm[i] = i;
+                }
+
+                rng.Shuffle(perm);
+                double sum = 0;
+                for (int start = 0; start < perm.Length; start += batch)
+                {
+                    if (cancel.IsCancellationRequested)
+                    {
+                        cancelled = true;
+                        break;
+                    }
+
+                    int len = Math.Min(batch, perm.Length - start);
+                    using (NewDisposeScope())
+                    {
+                        Tensor idx = torch.tensor(perm.AsSpan(start, len).ToArray());
+                        Tensor xb = xTrain.index_select(0, idx);
+                        optimizer.zero_grad();
+                        Tensor loss = lossFn.forward(net.forward(xb), xb);
+                        loss.backward();
+                        optimizer.step();
+                        sum += loss.item<float>() * (double)len;
+                    }
+
+                    if (++steps % 100 == 0)
+                    {
+                        // TorchSharp allocates native scalars that only finalizers free; collect them regularly.
+                        GC.Collect();
+                    }
+                }
+
+                if (cancelled)
+                {
+                    break;
+                }
+
+                double trainLoss = sum / perm.Length;
+                if (!double.IsFinite(trainLoss))
+                {
+                    throw new AnomalyDetectionException(
+                        AnomalyErrorKind.TrainingDiverged,
+                        $"Training stopped at epoch {epoch}: the loss became {trainLoss.ToString(System.Globalization.CultureInfo.InvariantCulture)}.")
+                    {
+                        RecommendedAction = $"Lower -LearningRate (now {Spec.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}), or look for extreme values in the input.",
+                    };
+                }
+
+                double? valLoss = valIdx.Length > 0 ? MeanLoss(net, xVal) : null;
+                double monitored = valLoss ?? trainLoss;
+                bool improved = monitored < bestLoss;
+                epochsRun = epoch;
+                if (improved)
+                {
+                    bestLoss = monitored;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    best = GetWeights(net);
+                }
+                else
+                {
+                    sinceBest++;
+                }
+
+                var record = new EpochRecord(epoch, trainLoss, valLoss, epochClock.Elapsed.TotalSeconds, improved);
+                history.Add(record);
+                onEpoch?.Invoke(record);
+                if (Spec.Patience > 0 && sinceBest >= Spec.Patience && epoch < Spec.Epochs)
+                {
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+
+            if (best is null)
+            {
+                throw new OperationCanceledException("Training was stopped before the first epoch completed; the model was not changed.");
+            }
+
+            SetWeights(net, best);
+            net.eval();
+            double[] valErrors = valIdx.Length > 0 ? RowErrors(net, valScaled, valIdx.Length, width) : Array.Empty<double>();
+            Array.Sort(valErrors);
+
+            var summary = new TrainingSummary(
+                rows, trainIdx.Length, valIdx.Length, epochsRun, bestEpoch, bestLoss, stoppedEarly, cancelled, seed,
+                torch.get_num_threads(), clock.Elapsed.TotalSeconds, DateTime.UtcNow);
+
+            _sync.EnterWriteLock();
+            try
+            {
+                _network?.Dispose();
+                _network = net;
+                keep = true;
+                FeatureNames = features.ToArray();
+                Scaler = scaler;
+                Architecture = arch;
+                _history = history;
+                Training = summary;
+                ValidationErrors = valErrors;
+                Threshold = valErrors.Length > 0
+                    ? new ThresholdInfo(Thresholds.Percentile(valErrors, 99), "Percentile", 99, valErrors.Length, "training validation split")
+                    : null;
+            }
+            finally
+            {
+                _sync.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            if (!keep)
+            {
+                net.Dispose();
+            }
+
+            GC.Collect();
+        }
+    }
+
+    /// <summary>Scores <paramref name="rows"/> rows of raw feature values (row-major) in large batches.</summary>
+    public ScoreResult Score(ReadOnlySpan<double> data, int rows)
+    {
+        _sync.EnterReadLock();
+        try
+        {
+            if (_network is null || Scaler is null)
+            {
+                throw NotTrained();
+            }
+
+            int width = FeatureNames.Length;
+            if (data.Length != (long)rows * width)
+            {
+                throw new ArgumentException("Data length does not match rows x features.", nameof(data));
+            }
+
+            float[] scaled = new float[data.Length];
+            Scaler.Transform(data, scaled);
+            float[] recon = Reconstruct(_network, scaled, rows, width);
+
+            var errors = new double[rows];
+            var squared = new float[data.Length];
+            var expected = new double[data.Length];
+            for (int i = 0; i < rows; i++)
+            {
+                double sum = 0;
+                for (int j = 0; j < width; j++)
+                {
+                    int k = (i * width) + j;
+                    double diff = (double)recon[k] - scaled[k];
+                    squared[k] = (float)(diff * diff);
+                    sum += diff * diff;
+                    expected[k] = Scaler.Inverse(recon[k], j);
+                }
+
+                errors[i] = sum / width;
+            }
+
+            return new ScoreResult(rows, width, data.ToArray(), errors, squared, expected);
+        }
+        finally
+        {
+            _sync.ExitReadLock();
+        }
+    }
+
+    /// <summary>Copies the trained weights out as managed arrays.</summary>
+    public IReadOnlyList<WeightTensor> ExportWeights()
+    {
+        _sync.EnterReadLock();
+        try
+        {
+            return _network is null ? throw NotTrained() : GetWeights(_network);
+        }
+        finally
+        {
+            _sync.ExitReadLock();
+        }
+    }
+
+    /// <summary>Rebuilds a trained model from stored parts; every weight's name and shape is checked first.</summary>
+    internal static AnomalyModel Restore(
+        ModelSpec spec, string[] features, Scaler scaler, Architecture arch, IReadOnlyList<WeightTensor> weights,
+        List<EpochRecord> history, TrainingSummary? training, ThresholdInfo? threshold, double[] validationErrors)
+    {
+        TorchRuntime.EnsureLoaded();
+        if (arch.Kind != Architecture.Dense)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, $"The model file names an unknown network kind '{arch.Kind}'.");
+        }
+
+        var model = new AnomalyModel(spec);
+        var net = new DenseAutoencoder(arch);
+        try
+        {
+            SetWeights(net, weights);
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+
+        net.eval();
+        model._network = net;
+        model.FeatureNames = features;
+        model.Scaler = scaler;
+        model.Architecture = arch;
+        model._history = history;
+        model.Training = training;
+        model.Threshold = threshold;
+        model.ValidationErrors = validationErrors;
+        return model;
+    }
+
+    public void Dispose()
+    {
+        _sync.EnterWriteLock();
+        try
+        {
+            _network?.Dispose();
+            _network = null;
+        }
+        finally
+        {
+            _sync.ExitWriteLock();
+        }
+    }
+
+    public static AnomalyDetectionException NotTrained() => new(
+        AnomalyErrorKind.NotTrained,
+        "The model has not been trained yet.")
+    {
+        RecommendedAction = "Train it first: $model = Import-Csv normal.csv | Invoke-AETraining -Model $model",
+    };
+
+    private static double[] Gather(double[] data, int[] idx, int width)
+    {
+        var result = new double[idx.Length * width];
+        for (int i = 0; i < idx.Length; i++)
+        {
+            Array.Copy(data, idx[i] * width, result, i * width, width);
+        }
+
+        return result;
+    }
+
+    private static double MeanLoss(DenseAutoencoder net, Tensor x)
+    {
+        using var noGrad = torch.no_grad();
+        double sum = 0;
+        long n = x.shape[0];
+        for (long start = 0; start < n; start += ScoreChunk)
+        {
+            using var scope = NewDisposeScope();
+            long len = Math.Min(ScoreChunk, n - start);
+            Tensor xb = x.narrow(0, start, len);
+            sum += nn.functional.mse_loss(net.forward(xb), xb, nn.Reduction.Sum).item<float>();
+        }
+
+        return n == 0 ? double.NaN : sum / (n * x.shape[1]);
+    }
+
+    private static double[] RowErrors(DenseAutoencoder net, float[] scaled, int rows, int width)
+    {
+        float[] recon = Reconstruct(net, scaled, rows, width);
+        var errors = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < width; j++)
+            {
+                double d = (double)recon[(i * width) + j] - scaled[(i * width) + j];
+                sum += d * d;
+            }
+
+            errors[i] = sum / width;
+        }
+
+        return errors;
+    }
+
+    private static float[] Reconstruct(DenseAutoencoder net, float[] scaled, int rows, int width)
+    {
+        var recon = new float[scaled.Length];
+        using var noGrad = torch.no_grad();
+        for (int start = 0; start < rows; start += ScoreChunk)
+        {
+            int len = Math.Min(ScoreChunk, rows - start);
+            using var scope = NewDisposeScope();
+            Tensor x = torch.empty(new long[] { len, width }, ScalarType.Float32);
+            MemoryMarshal.AsBytes(scaled.AsSpan(start * width, len * width)).CopyTo(x.bytes);
+            Tensor y = net.forward(x).contiguous();
+            MemoryMarshal.Cast<byte, float>(y.bytes).CopyTo(recon.AsSpan(start * width, len * width));
+        }
+
+        return recon;
+    }
+
+    private static List<WeightTensor> GetWeights(DenseAutoencoder net)
+    {
+        var list = new List<WeightTensor>();
+        using var noGrad = torch.no_grad();
+        foreach (var (name, p) in net.named_parameters())
+        {
+            using Tensor c = p.detach().contiguous();
+            list.Add(new WeightTensor(name, c.shape.ToArray(), MemoryMarshal.Cast<byte, float>(c.bytes).ToArray()));
+        }
+
+        return list;
+    }
+
+    private static void SetWeights(DenseAutoencoder net, IReadOnlyList<WeightTensor> weights)
+    {
+        var byName = weights.ToDictionary(w => w.Name, StringComparer.Ordinal);
+        var parameters = net.named_parameters().ToList();
+        if (byName.Count != parameters.Count || parameters.Any(p => !byName.ContainsKey(p.name)))
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, "The stored weights do not match the network the model file describes.");
+        }
+
+        using var noGrad = torch.no_grad();
+        foreach (var (name, p) in parameters)
+        {
+            WeightTensor w = byName[name];
+            if (!w.Shape.SequenceEqual(p.shape) || w.Data.Length != p.numel())
+            {
+                throw new AnomalyDetectionException(
+                    AnomalyErrorKind.InvalidModelFile,
+                    $"Weight '{name}' has shape [{string.Join(",", w.Shape)}] in the file but the network needs [{string.Join(",", p.shape)}].");
+            }
+
+            using Tensor src = torch.tensor(w.Data, w.Shape);
+            p.copy_(src);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+namespace PSAnomalyAE.Engine;
+
+/// <summary>One input row as the engine sees it: property names and their values, in the row's own order.</summary>
+public interface IRow
+{
+    /// <summary>The names of the row's properties, in order.</summary>
+    IEnumerable<string> Names { get; }
+
+    /// <summary>Looks a property up by name (case-insensitive); false when the row has no such property.</summary>
+    bool TryGetValue(string name, out object? value);
+}
+
+/// <summary>Chooses the feature columns of a training set and turns rows into numbers.</summary>
+public static class FeatureSchema
+{
+    /// <summary>
+    /// The feature columns of <paramref name="rows"/>. With <paramref name="include"/> those names, in that order
+    /// (each must exist on the rows). Otherwise every property, in first-row order, for which more than half of the
+    /// non-missing values read as numbers (see <see cref="ValueParser"/>). <paramref name="exclude"/> removes names.
+    /// </summary>
+    public static string[] Select(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, Action<string>? note = null)
+    {
+        if (rows.Count == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
+        }
+
+        var excluded = new HashSet<string>(exclude ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+        if (include is { Count: > 0 })
+        {
+            var missing = include.Where(n => !rows.Any(r => r.TryGetValue(n, out _))).ToList();
+            if (missing.Count > 0)
+            {
+                throw MissingColumns(missing, rows[0].Names);
+            }
+
+            var names = include.Where(n => !excluded.Contains(n)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            return names.Length > 0
+                ? CanonicalNames(names, rows)
+                : throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "-ExcludeProperty removes every column named by -Property; no features are left.");
+        }
+
+        var order = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (IRow row in rows)
+        {
+            foreach (string n in row.Names)
+            {
+                if (seen.Add(n))
+                {
+                    order.Add(n);
+                }
+            }
+        }
+
+        var features = new List<string>();
+        foreach (string name in order)
+        {
+            if (excluded.Contains(name))
+            {
+                continue;
+            }
+
+            int numbers = 0, others = 0;
+            foreach (IRow row in rows)
+            {
+                if (!row.TryGetValue(name, out object? v))
+                {
+                    continue;
+                }
+
+                switch (ValueParser.Parse(v, out _))
+                {
+                    case ValueKind.Number: numbers++; break;
+                    case ValueKind.NotANumber:
+                    case ValueKind.NotFinite: others++; break;
+                }
+            }
+
+            if (numbers > others)
+            {
+                features.Add(name);
+            }
+            else
+            {
+                note?.Invoke($"Column '{name}' is not a feature: its values are not numbers.");
+            }
+        }
+
+        if (features.Count == 0)
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument,
+                $"No numeric columns were found among {string.Join(", ", order.Select(n => "'" + n + "'"))}.")
+            {
+                RecommendedAction = "Name the feature columns with -Property, or convert the values to numbers.",
+            };
+        }
+
+        return features.ToArray();
+    }
+
+    /// <summary>Checks that a row has every feature; the error lists all that are missing.</summary>
+    public static void RequireColumns(IRow row, IReadOnlyList<string> features)
+    {
+        var missing = features.Where(f => !row.TryGetValue(f, out _)).ToList();
+        if (missing.Count > 0)
+        {
+            throw MissingColumns(missing, row.Names);
+        }
+    }
+
+    /// <summary>
+    /// Reads the features of one row into <paramref name="destination"/>. Returns null when every value is a
+    /// finite number, otherwise an error naming the row and the first bad column.
+    /// </summary>
+    public static AnomalyDetectionException? TryRead(IRow row, IReadOnlyList<string> features, long rowNumber, Span<double> destination)
+    {
+        for (int j = 0; j < features.Count; j++)
+        {
+            string name = features[j];
+            if (!row.TryGetValue(name, out object? value))
+            {
+                return new AnomalyDetectionException(
+                    AnomalyErrorKind.MissingFeature,
+                    $"Row {rowNumber}: column '{name}' is missing; the model needs it.")
+                { RowNumber = rowNumber, Column = name };
+            }
+
+            ValueKind kind = ValueParser.Parse(value, out double d);
+            if (kind == ValueKind.Number)
+            {
+                destination[j] = d;
+                continue;
+            }
+
+            string what = kind switch
+            {
+                ValueKind.Missing => "is empty or missing",
+                ValueKind.NotFinite => $"is {ValueParser.Describe(value)}, which is infinite",
+                _ => $"is {ValueParser.Describe(value)}, which is not a number",
+            };
+            return new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidRow,
+                $"Row {rowNumber}: column '{name}' {what}; expected a finite number such as 12.5 (invariant culture: '.' for decimals). The row was skipped.")
+            { RowNumber = rowNumber, Column = name };
+        }
+
+        return null;
+    }
+
+    private static string[] CanonicalNames(IEnumerable<string> names, IReadOnlyList<IRow> rows)
+    {
+        // Keep the spelling the data uses, so the model names its features as the CSV header does.
+        var spelled = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (IRow row in rows.Take(1))
+        {
+            foreach (string n in row.Names)
+            {
+                spelled.TryAdd(n, n);
+            }
+        }
+
+        return names.Select(n => spelled.TryGetValue(n, out string? s) ? s : n).ToArray();
+    }
+
+    private static AnomalyDetectionException MissingColumns(IReadOnlyList<string> missing, IEnumerable<string> available)
+    {
+        string list = string.Join(", ", missing.Select(n => "'" + n + "'"));
+        string have = string.Join(", ", available.Take(30).Select(n => "'" + n + "'"));
+        return new AnomalyDetectionException(
+            AnomalyErrorKind.MissingFeature,
+            $"The input has no column{(missing.Count == 1 ? "" : "s")} {list}. Columns present: {(have.Length == 0 ? "none" : have)}.")
+        {
+            Columns = missing,
+            Column = missing[0],
+            RecommendedAction = "Supply rows with the columns the model was trained on (see the model's FeatureNames).",
+        };
+    }
+}

@@ -1,0 +1,93 @@
+namespace PSAnomalyAE.Engine;
+
+/// <summary>The activation between hidden layers.</summary>
+public enum ActivationKind
+{
+    ReLU,
+    LeakyReLU,
+    Tanh,
+    Sigmoid,
+    ELU,
+    GELU,
+}
+
+/// <summary>Everything that configures a model before it sees data: architecture and training settings.</summary>
+public sealed class ModelSpec
+{
+    /// <summary>Encoder layer sizes from the input towards the bottleneck; the decoder mirrors them. Null: derived from the feature count.</summary>
+    public int[]? HiddenSize { get; set; }
+
+    /// <summary>Bottleneck size. Null: derived from the feature count.</summary>
+    public int? LatentSize { get; set; }
+
+    public ActivationKind Activation { get; set; } = ActivationKind.ReLU;
+
+    public ScalingMethod Scaling { get; set; } = ScalingMethod.ZScore;
+
+    public int Epochs { get; set; } = 100;
+
+    public int BatchSize { get; set; } = 64;
+
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>Share of the training rows held out to measure validation loss (early stopping, default threshold).</summary>
+    public double ValidationFraction { get; set; } = 0.2;
+
+    /// <summary>Epochs without a better validation loss before training stops; 0 turns early stopping off.</summary>
+    public int Patience { get; set; } = 10;
+
+    /// <summary>Seed for weight initialisation, the validation split and shuffling. Null: a random seed, recorded after training.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Feature columns to use; null: every numeric column.</summary>
+    public string[]? Property { get; set; }
+
+    /// <summary>Columns never to use as features.</summary>
+    public string[]? ExcludeProperty { get; set; }
+
+    public ModelSpec Clone()
+    {
+        var copy = (ModelSpec)MemberwiseClone();
+        copy.HiddenSize = HiddenSize?.ToArray();
+        copy.Property = Property?.ToArray();
+        copy.ExcludeProperty = ExcludeProperty?.ToArray();
+        return copy;
+    }
+
+    /// <summary>Throws when a setting is out of range; the message names the setting.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, message);
+            }
+        }
+
+        Require(HiddenSize is null || HiddenSize.All(h => h >= 1 && h <= 65536), "HiddenSize: every layer needs between 1 and 65536 units.");
+        Require(LatentSize is null || (LatentSize >= 1 && LatentSize <= 65536), "LatentSize must be between 1 and 65536.");
+        Require(Epochs >= 1, "Epochs must be at least 1.");
+        Require(BatchSize >= 1, "BatchSize must be at least 1.");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "LearningRate must be a positive number.");
+        Require(ValidationFraction >= 0 && ValidationFraction < 1, "ValidationFraction must be at least 0 and less than 1.");
+        Require(Patience >= 0, "Patience must be 0 or more.");
+    }
+
+    /// <summary>The encoder layers used for <paramref name="features"/> inputs: the configured ones or the defaults.</summary>
+    public int[] ResolveHidden(int features)
+    {
+        if (HiddenSize is not null)
+        {
+            return HiddenSize.ToArray();
+        }
+
+        int latent = ResolveLatent(features);
+        int first = Math.Clamp(2 * features, 8, 128);
+        return first / 4 > 2 * latent ? new[] { first, first / 4 } : new[] { first };
+    }
+
+    /// <summary>The bottleneck used for <paramref name="features"/> inputs: the configured one or about a quarter of the features.</summary>
+    public int ResolveLatent(int features) =>
+        LatentSize ?? Math.Clamp((int)Math.Round(features / 4.0), 1, Math.Max(1, features - 1));
+}

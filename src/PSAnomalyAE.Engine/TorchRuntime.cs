@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace PSAnomalyAE.Engine;
+
+/// <summary>Loads libtorch on first use and turns a load failure into one clear error.</summary>
+public static class TorchRuntime
+{
+    private static readonly object s_gate = new();
+    private static bool s_loaded;
+
+    /// <summary>
+    /// Held while a network is created under a seed: libtorch's default generator is process-wide, so two
+    /// models built at once on different threads would otherwise get each other's random numbers.
+    /// </summary>
+    internal static readonly object SeedLock = new();
+
+    /// <summary>The platform identifier the native libraries are built for, e.g. linux-x64.</summary>
+    public static string RuntimeIdentifier
+    {
+        get
+        {
+            string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+            string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+            return $"{os}-{arch}";
+        }
+    }
+
+    /// <summary>Makes sure libtorch is loaded; throws <see cref="AnomalyDetectionException"/> (NativeRuntime) when it cannot be.</summary>
+    public static void EnsureLoaded()
+    {
+        if (s_loaded)
+        {
+            return;
+        }
+
+        lock (s_gate)
+        {
+            if (s_loaded)
+            {
+                return;
+            }
+
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+                using var probe = torch.zeros(1);
+                s_loaded = true;
+            }
+            catch (Exception ex)
+            {
+                throw LoadFailure(ex);
+            }
+        }
+    }
+
+    /// <summary>The libtorch version in use and the number of threads it computes with.</summary>
+    public static (string Version, int Threads) Describe()
+    {
+        EnsureLoaded();
+        return (torch.__version__, torch.get_num_threads());
+    }
+
+    private static AnomalyDetectionException LoadFailure(Exception ex)
+    {
+        Exception inner = ex;
+        string detail = ex.Message;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+            detail = inner.Message;
+        }
+
+        string rid = RuntimeIdentifier;
+        string action = OperatingSystem.IsWindows()
+            ? "Install the Microsoft Visual C++ 2015-2022 x64 Redistributable, then start a new PowerShell session."
+            : OperatingSystem.IsLinux()
+                ? "Rebuild the module on this machine with './build.ps1 Build' (it adapts libLibTorchSharp.so to an older libstdc++; it needs 'apt-get install g++ patchelf'), or use a system whose libstdc++ provides GLIBCXX_3.4.32 (GCC 13 or later), then start a new PowerShell session."
+                : "Reinstall the module for this platform, then start a new PowerShell session.";
+        return new AnomalyDetectionException(
+            AnomalyErrorKind.NativeRuntime,
+            $"The libtorch native runtime for {rid} could not be loaded: {detail}",
+            ex)
+        {
+            RecommendedAction = action,
+        };
+    }
+}

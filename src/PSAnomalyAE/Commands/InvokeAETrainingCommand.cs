@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Management.Automation;
+using PSAnomalyAE.Engine;
+using PSAnomalyAE.Internal;
+
+namespace PSAnomalyAE.Commands;
+
+/// <summary>Invoke-AETraining: trains an autoencoder on the normal rows piped in and returns the trained model.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "AETraining")]
+[OutputType(typeof(AEModel))]
+public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
+{
+    private readonly List<PSRow> _rows = new();
+    private readonly CancellationTokenSource _cancel = new();
+    private long _rowNumber;
+
+    /// <summary>A row of normal data: an object whose properties are the columns.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>The model to train; a default model is created when omitted.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNull]
+    public AEModel? Model { get; set; }
+
+    protected override void BeginProcessing() => Native.EnsureLoaded(this);
+
+    protected override void ProcessRecord()
+    {
+        _rowNumber++;
+        if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is { } row)
+        {
+            _rows.Add(row);
+        }
+        else
+        {
+            WriteError(error!);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        ModelSpec spec = Model?.Engine.Spec.Clone() ?? new ModelSpec();
+        AnomalyModel engine;
+        string[] features;
+        double[] data;
+        int count;
+        try
+        {
+            SpecParameters.Apply(spec, MyInvocation.BoundParameters);
+            if (_rows.Count == 0)
+            {
+                throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No rows were given to train on.")
+                {
+                    RecommendedAction = "Pipe rows of normal data in: Import-Csv normal.csv | Invoke-AETraining",
+                };
+            }
+
+            features = FeatureSchema.Select(_rows, spec.Property, spec.ExcludeProperty, WriteVerbose);
+            WriteVerbose($"Features ({features.Length}): {string.Join(", ", features)}");
+            (data, count) = Convert(features);
+            engine = new AnomalyModel(spec);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(Errors.From(ex, Model));
+            return;
+        }
+
+        _rows.Clear();
+        var progress = new Progress(this, 1, "Training autoencoder");
+        try
+        {
+            engine.Train(features, data, count, e => ReportEpoch(progress, spec, e), _cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            engine.Dispose();
+            return;
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            engine.Dispose();
+            ThrowTerminatingError(Errors.From(ex, Model));
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        TrainingSummary t = engine.Training!;
+        WriteVerbose(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Trained on {t.TrainRows} rows ({t.ValidationRows} held out for validation) in {t.Seconds:0.0} s: {t.EpochsRun} epochs, best epoch {t.BestEpoch} (loss {t.BestLoss:G4}), seed {t.Seed}, {t.Threads} threads."));
+        if (engine.Threshold is { } th)
+        {
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: 99th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
+        }
+
+        AEModel result = Model ?? new AEModel(engine);
+        result.Replace(engine);
+        WriteObject(result);
+    }
+
+    protected override void StopProcessing() => _cancel.Cancel();
+
+    public void Dispose() => _cancel.Dispose();
+
+    private (double[] Data, int Count) Convert(string[] features)
+    {
+        int width = features.Length;
+        var data = new double[_rows.Count * width];
+        int count = 0;
+        foreach (PSRow row in _rows)
+        {
+            AnomalyDetectionException? problem = FeatureSchema.TryRead(row, features, row.Number, data.AsSpan(count * width, width));
+            if (problem is not null)
+            {
+                WriteError(Errors.From(problem, row.Object));
+                continue;
+            }
+
+            count++;
+        }
+
+        return (data, count);
+    }
+
+    private void ReportEpoch(Progress progress, ModelSpec spec, EpochRecord e)
+    {
+        string val = e.ValidationLoss is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
+        string status = string.Create(CultureInfo.InvariantCulture, $"Epoch {e.Epoch}/{spec.Epochs}: train loss {e.TrainLoss:G4}, validation loss {val}{(e.IsBest ? " (best)" : string.Empty)}");
+        progress.Report(status, (int)(100L * e.Epoch / spec.Epochs), force: e.Epoch == 1);
+        WriteVerbose(status);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using PSAnomalyAE.Engine;
+
+namespace PSAnomalyAE.Commands;
+
+/// <summary>
+/// Measure-AEReconstructionError: emits every input row with its ReconstructionError and per-feature FeatureErrors
+/// added, in input order.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Measure, "AEReconstructionError")]
+[OutputType(typeof(PSObject))]
+public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
+{
+    private protected override void Emit(PSObject row, ScoreResult result, int index)
+    {
+        PSObject output = CopyOf(row);
+        SetProperty(output, "ReconstructionError", result.Errors[index]);
+        var perFeature = new PSObject();
+        for (int j = 0; j < result.Width; j++)
+        {
+            perFeature.Properties.Add(new PSNoteProperty(Features[j], (double)result.SquaredErrors[(index * result.Width) + j]));
+        }
+
+        SetProperty(output, "FeatureErrors", perFeature);
+        WriteObject(output);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+
+namespace PSAnomalyAE.Commands;
+
+/// <summary>The model settings shared by New-AEModel and Invoke-AETraining.</summary>
+public abstract class ModelSettingsCommand : PSCmdlet
+{
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ValidateRange(1, 65536)]
+    public int[]? HiddenSize { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int LatentSize { get; set; }
+
+    [Parameter]
+    public AEActivation Activation { get; set; } = AEActivation.ReLU;
+
+    [Parameter]
+    public AEScaling Scaling { get; set; } = AEScaling.ZScore;
+
+    [Parameter]
+    [ValidateRange(1, 1000000)]
+    public int Epochs { get; set; } = 100;
+
+    [Parameter]
+    [ValidateRange(1, 1048576)]
+    public int BatchSize { get; set; } = 64;
+
+    [Parameter]
+    [ValidateRange(1e-8, 10.0)]
+    public double LearningRate { get; set; } = 1e-3;
+
+    [Parameter]
+    [ValidateRange(0.0, 0.9)]
+    public double ValidationFraction { get; set; } = 0.2;
+
+    [Parameter]
+    [ValidateRange(0, 1000000)]
+    public int Patience { get; set; } = 10;
+
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int Seed { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Property { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? ExcludeProperty { get; set; }
+}

@@ -1,0 +1,26 @@
+using System.Management.Automation;
+using PSAnomalyAE.Engine;
+using PSAnomalyAE.Internal;
+
+namespace PSAnomalyAE.Commands;
+
+/// <summary>New-AEModel: a configured, untrained autoencoder model.</summary>
+[Cmdlet(VerbsCommon.New, "AEModel")]
+[OutputType(typeof(AEModel))]
+public sealed class NewAEModelCommand : ModelSettingsCommand
+{
+    protected override void EndProcessing()
+    {
+        var spec = new ModelSpec();
+        try
+        {
+            SpecParameters.Apply(spec, MyInvocation.BoundParameters);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(Errors.From(ex, null));
+        }
+
+        WriteObject(new AEModel(new AnomalyModel(spec)));
+    }
+}

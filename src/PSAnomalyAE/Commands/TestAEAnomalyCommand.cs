@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Management.Automation;
+using PSAnomalyAE.Engine;
+using PSAnomalyAE.Internal;
+
+namespace PSAnomalyAE.Commands;
+
+/// <summary>
+/// Test-AEAnomaly: emits every input row with ReconstructionError, Threshold, Anomaly, AnomalyScore, the top
+/// contributing features and a one-line Reason added.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "AEAnomaly")]
+[OutputType(typeof(PSObject))]
+public sealed class TestAEAnomalyCommand : ScoringCommand
+{
+    private double _threshold;
+
+    /// <summary>The reconstruction error above which a row is an anomaly; defaults to the model's threshold.</summary>
+    [Parameter]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double Threshold { get; set; }
+
+    /// <summary>How many of the largest contributing features to report per row.</summary>
+    [Parameter]
+    [ValidateRange(0, 1000)]
+    public int Top { get; set; } = 3;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)))
+        {
+            _threshold = Threshold;
+        }
+        else if (Model.Threshold is { } t)
+        {
+            _threshold = t;
+        }
+        else
+        {
+            ThrowTerminatingError(Errors.NoThreshold(Model));
+        }
+    }
+
+    private protected override void Emit(PSObject row, ScoreResult result, int index)
+    {
+        double error = result.Errors[index];
+        bool anomaly = error > _threshold;
+        double score = _threshold > 0 ? error / _threshold : (error > 0 ? double.PositiveInfinity : 0);
+        AEFeatureContribution[] top = result.TopFeatures(index, Features, Math.Min(Top, result.Width))
+            .Select(c => new AEFeatureContribution(c))
+            .ToArray();
+
+        PSObject output = CopyOf(row);
+        SetProperty(output, "ReconstructionError", error);
+        SetProperty(output, "Threshold", _threshold);
+        SetProperty(output, "Anomaly", anomaly);
+        SetProperty(output, "AnomalyScore", score);
+        SetProperty(output, "TopFeatures", top);
+        SetProperty(output, "Reason", Reason(anomaly, score, top));
+        WriteObject(output);
+    }
+
+    private static string Reason(bool anomaly, double score, AEFeatureContribution[] top)
+    {
+        string head = string.Create(CultureInfo.InvariantCulture, $"{(anomaly ? "Anomaly" : "Normal")} (score {score:0.00})");
+        return top.Length == 0 || !anomaly ? head : head + ": " + string.Join("; ", top.Select(t => t.ToString()));
+    }
+}

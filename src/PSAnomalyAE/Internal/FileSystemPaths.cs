@@ -1,0 +1,45 @@
+using System.Management.Automation;
+
+namespace PSAnomalyAE.Internal;
+
+/// <summary>Resolves provider paths (relative, ~, PSDrive) to file-system paths, and only file-system paths.</summary>
+internal static class FileSystemPaths
+{
+    /// <summary>The file-system path a file will be written to; it need not exist yet. Wildcards are not expanded.</summary>
+    internal static string ForWrite(PSCmdlet cmdlet, string path)
+    {
+        string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+        RequireFileSystem(cmdlet, provider, path);
+        return resolved;
+    }
+
+    /// <summary>The existing files <paramref name="path"/> names: wildcards expanded unless <paramref name="literal"/>.</summary>
+    internal static IReadOnlyList<string> ForRead(PSCmdlet cmdlet, string path, bool literal)
+    {
+        ProviderInfo provider;
+        IReadOnlyList<string> resolved;
+        if (literal)
+        {
+            resolved = new[] { cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _) };
+        }
+        else
+        {
+            resolved = cmdlet.GetResolvedProviderPathFromPSPath(path, out provider).ToArray();
+        }
+
+        RequireFileSystem(cmdlet, provider, path);
+        return resolved;
+    }
+
+    private static void RequireFileSystem(PSCmdlet cmdlet, ProviderInfo provider, string path)
+    {
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(
+                new PSArgumentException($"'{path}' is on the {provider.Name} provider; model files must be on the file system."),
+                "UnsupportedProvider",
+                ErrorCategory.InvalidArgument,
+                path));
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Management.Automation;
+using PSAnomalyAE.Engine;
+
+namespace PSAnomalyAE.Internal;
+
+internal static class Native
+{
+    /// <summary>Loads libtorch on first use; a failure is one terminating error that says what to install.</summary>
+    internal static void EnsureLoaded(PSCmdlet cmdlet)
+    {
+        try
+        {
+            TorchRuntime.EnsureLoaded();
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            cmdlet.ThrowTerminatingError(Errors.From(ex, TorchRuntime.RuntimeIdentifier));
+        }
+    }
+}

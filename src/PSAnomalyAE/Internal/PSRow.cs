@@ -1,0 +1,104 @@
+using System.Collections;
+using System.Management.Automation;
+using PSAnomalyAE.Engine;
+
+namespace PSAnomalyAE.Internal;
+
+/// <summary>Presents a pipeline object (a PSObject or a hashtable) to the engine as a row of named values.</summary>
+internal sealed class PSRow : IRow
+{
+    private readonly PSObject _object;
+    private readonly IDictionary? _dictionary;
+
+    private PSRow(PSObject obj, long number)
+    {
+        _object = obj;
+        _dictionary = obj.BaseObject as IDictionary;
+        Number = number;
+    }
+
+    internal PSObject Object => _object;
+
+    /// <summary>The 1-based position of the object on the pipeline.</summary>
+    internal long Number { get; }
+
+    /// <summary>
+    /// Wraps a pipeline object as a row. Plain values (strings, numbers) and $null are not rows: the error says
+    /// what is expected instead.
+    /// </summary>
+    internal static PSRow? Create(PSObject? obj, long number, out ErrorRecord? error)
+    {
+        error = null;
+        if (obj is not null && obj.BaseObject is not (string or ValueType))
+        {
+            return new PSRow(obj, number);
+        }
+
+        string what = obj is null ? "$null" : $"a {obj.BaseObject.GetType().Name} ({ValueParser.Describe(obj.BaseObject)})";
+        var ex = new ArgumentException(
+            $"Row {number} is {what}, not a row. Expected an object with one property per column, such as the rows of Import-Csv, a [pscustomobject] or a hashtable.");
+        error = new ErrorRecord(ex, "InputNotARow", ErrorCategory.InvalidType, obj);
+        return null;
+    }
+
+    public IEnumerable<string> Names
+    {
+        get
+        {
+            if (_dictionary is not null)
+            {
+                foreach (object key in _dictionary.Keys)
+                {
+                    if (key?.ToString() is { } s)
+                    {
+                        yield return s;
+                    }
+                }
+
+                yield break;
+            }
+
+            foreach (PSPropertyInfo p in _object.Properties)
+            {
+                yield return p.Name;
+            }
+        }
+    }
+
+    public bool TryGetValue(string name, out object? value)
+    {
+        value = null;
+        if (_dictionary is not null)
+        {
+            foreach (DictionaryEntry e in _dictionary)
+            {
+                if (string.Equals(e.Key?.ToString(), name, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = Unwrap(e.Value);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        PSPropertyInfo? property = _object.Properties[name];
+        if (property is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            value = Unwrap(property.Value);
+        }
+        catch (GetValueException)
+        {
+            value = null;
+        }
+
+        return true;
+    }
+
+    private static object? Unwrap(object? v) => v is PSObject p ? p.BaseObject : v;
+}

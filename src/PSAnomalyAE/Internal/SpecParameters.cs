@@ -1,0 +1,31 @@
+using PSAnomalyAE.Engine;
+
+namespace PSAnomalyAE.Internal;
+
+/// <summary>Copies the model settings a user bound on a cmdlet onto a <see cref="ModelSpec"/>.</summary>
+internal static class SpecParameters
+{
+    internal static void Apply(ModelSpec spec, IDictionary<string, object> bound)
+    {
+        foreach (KeyValuePair<string, object> p in bound)
+        {
+            switch (p.Key)
+            {
+                case "HiddenSize": spec.HiddenSize = (int[])p.Value; break;
+                case "LatentSize": spec.LatentSize = (int)p.Value; break;
+                case "Activation": spec.Activation = (ActivationKind)(int)(AEActivation)p.Value; break;
+                case "Scaling": spec.Scaling = (ScalingMethod)(int)(AEScaling)p.Value; break;
+                case "Epochs": spec.Epochs = (int)p.Value; break;
+                case "BatchSize": spec.BatchSize = (int)p.Value; break;
+                case "LearningRate": spec.LearningRate = (double)p.Value; break;
+                case "ValidationFraction": spec.ValidationFraction = (double)p.Value; break;
+                case "Patience": spec.Patience = (int)p.Value; break;
+                case "Seed": spec.Seed = (int)p.Value; break;
+                case "Property": spec.Property = (string[])p.Value; break;
+                case "ExcludeProperty": spec.ExcludeProperty = (string[])p.Value; break;
+            }
+        }
+
+        spec.Validate();
+    }
+}

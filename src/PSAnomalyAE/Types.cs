@@ -1,0 +1,242 @@
+using System.Globalization;
+using PSAnomalyAE.Engine;
+
+namespace PSAnomalyAE;
+
+/// <summary>The activation between hidden layers.</summary>
+public enum AEActivation
+{
+    ReLU,
+    LeakyReLU,
+    Tanh,
+    Sigmoid,
+    ELU,
+    GELU,
+}
+
+/// <summary>How features are standardised before they reach the network.</summary>
+public enum AEScaling
+{
+    /// <summary>(x - mean) / standard deviation of the training rows.</summary>
+    ZScore,
+    /// <summary>(x - min) / (max - min) of the training rows.</summary>
+    MinMax,
+    /// <summary>No scaling.</summary>
+    None,
+}
+
+/// <summary>An autoencoder anomaly model. Create one with New-AEModel, train it with Invoke-AETraining.</summary>
+public sealed class AEModel : IDisposable
+{
+    internal AEModel(AnomalyModel engine)
+    {
+        Engine = engine;
+    }
+
+    internal AnomalyModel Engine { get; private set; }
+
+    /// <summary>The network kind.</summary>
+    public string Architecture => "Dense";
+
+    /// <summary>The feature columns, in the order the network reads them. Empty until trained.</summary>
+    public string[] FeatureNames => Engine.FeatureNames.ToArray();
+
+    public int FeatureCount => Engine.FeatureNames.Length;
+
+    /// <summary>Encoder layer sizes (the decoder mirrors them); the configured ones, or those chosen at training.</summary>
+    public int[]? HiddenSize => Engine.Architecture?.HiddenSize.ToArray() ?? Engine.Spec.HiddenSize?.ToArray();
+
+    /// <summary>Bottleneck size; the configured one, or the one chosen at training.</summary>
+    public int? LatentSize => Engine.Architecture?.LatentSize ?? Engine.Spec.LatentSize;
+
+    public AEActivation Activation => (AEActivation)(int)Engine.Spec.Activation;
+
+    public AEScaling Scaling => (AEScaling)(int)Engine.Spec.Scaling;
+
+    public int Epochs => Engine.Spec.Epochs;
+
+    public int BatchSize => Engine.Spec.BatchSize;
+
+    public double LearningRate => Engine.Spec.LearningRate;
+
+    public double ValidationFraction => Engine.Spec.ValidationFraction;
+
+    public int Patience => Engine.Spec.Patience;
+
+    /// <summary>The seed given, or after training the seed that was used (pass it to -Seed to repeat the run).</summary>
+    public int? Seed => Engine.Spec.Seed ?? Engine.Training?.Seed;
+
+    public string[]? Property => Engine.Spec.Property?.ToArray();
+
+    public string[]? ExcludeProperty => Engine.Spec.ExcludeProperty?.ToArray();
+
+    public bool IsTrained => Engine.IsTrained;
+
+    /// <summary>The reconstruction error above which a row is an anomaly; null until one is chosen.</summary>
+    public double? Threshold => Engine.Threshold?.Value;
+
+    /// <summary>How the threshold was chosen, e.g. "Percentile 99 of 200 rows (Find-AEThreshold)".</summary>
+    public string? ThresholdMethod => Engine.Threshold is { } t
+        ? string.Create(CultureInfo.InvariantCulture, $"{t.Method} {t.Parameter} of {t.SampleCount} rows ({t.Source})")
+        : null;
+
+    /// <summary>Train and validation loss per epoch.</summary>
+    public AETrainingEpoch[] History => Engine.History.Select(e => new AETrainingEpoch(e)).ToArray();
+
+    public int TrainingRows => Engine.Training?.TrainRows ?? 0;
+
+    public int ValidationRows => Engine.Training?.ValidationRows ?? 0;
+
+    public int EpochsRun => Engine.Training?.EpochsRun ?? 0;
+
+    /// <summary>The epoch whose weights the model keeps (lowest validation loss).</summary>
+    public int BestEpoch => Engine.Training?.BestEpoch ?? 0;
+
+    public bool StoppedEarly => Engine.Training?.StoppedEarly ?? false;
+
+    /// <summary>True when training was interrupted (Ctrl+C); the model keeps the best weights of the completed epochs.</summary>
+    public bool TrainingInterrupted => Engine.Training?.Cancelled ?? false;
+
+    public DateTime? TrainedAt => Engine.Training?.TrainedAtUtc;
+
+    public long ParameterCount => Engine.ParameterCount;
+
+    /// <summary>Frees the network's native memory. The model cannot score afterwards.</summary>
+    public void Dispose() => Engine.Dispose();
+
+    internal void Replace(AnomalyModel engine)
+    {
+        AnomalyModel old = Engine;
+        Engine = engine;
+        if (!ReferenceEquals(old, engine))
+        {
+            old.Dispose();
+        }
+    }
+
+    public override string ToString()
+    {
+        if (!IsTrained)
+        {
+            return "AEModel (untrained)";
+        }
+
+        string layers = string.Join("-", new[] { FeatureCount }.Concat(HiddenSize ?? Array.Empty<int>()).Append(LatentSize ?? 0)
+            .Concat(Enumerable.Reverse(HiddenSize ?? Array.Empty<int>())).Append(FeatureCount));
+        string threshold = Threshold is { } t ? t.ToString("G4", CultureInfo.InvariantCulture) : "none";
+        return $"AEModel Dense {layers}, threshold {threshold}";
+    }
+}
+
+/// <summary>One epoch of training.</summary>
+public sealed class AETrainingEpoch
+{
+    internal AETrainingEpoch(EpochRecord e)
+    {
+        Epoch = e.Epoch;
+        TrainLoss = e.TrainLoss;
+        ValidationLoss = e.ValidationLoss;
+        Seconds = e.Seconds;
+        IsBest = e.IsBest;
+    }
+
+    public int Epoch { get; }
+
+    /// <summary>Mean squared reconstruction error on the training rows (scaled units).</summary>
+    public double TrainLoss { get; }
+
+    /// <summary>Mean squared reconstruction error on the held-out validation rows; null when none were held out.</summary>
+    public double? ValidationLoss { get; }
+
+    public double Seconds { get; }
+
+    /// <summary>True when this epoch had the lowest loss so far.</summary>
+    public bool IsBest { get; }
+
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"Epoch {Epoch}: train {TrainLoss:G4}, validation {(ValidationLoss is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "n/a")}");
+}
+
+/// <summary>A threshold chosen by Find-AEThreshold.</summary>
+public sealed class AEThreshold
+{
+    internal AEThreshold(double threshold, string method, double? parameter, int rowCount, int flagged, double min, double median, double max)
+    {
+        Threshold = threshold;
+        Method = method;
+        Parameter = parameter;
+        RowCount = rowCount;
+        FlaggedCount = flagged;
+        Minimum = min;
+        Median = median;
+        Maximum = max;
+    }
+
+    /// <summary>Rows whose reconstruction error is above this value are anomalies.</summary>
+    public double Threshold { get; }
+
+    public string Method { get; }
+
+    /// <summary>The method's parameter, e.g. 99 for the 99th percentile.</summary>
+    public double? Parameter { get; }
+
+    /// <summary>How many rows the threshold was chosen from.</summary>
+    public int RowCount { get; }
+
+    /// <summary>How many of those rows lie above the threshold.</summary>
+    public int FlaggedCount { get; }
+
+    public double FlaggedPercent => RowCount == 0 ? 0 : 100.0 * FlaggedCount / RowCount;
+
+    public double Minimum { get; }
+
+    public double Median { get; }
+
+    public double Maximum { get; }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Threshold:G6} ({Method} {Parameter})");
+}
+
+/// <summary>One feature's part in a row's reconstruction error, in the column's own units.</summary>
+public sealed class AEFeatureContribution
+{
+    internal AEFeatureContribution(FeatureContribution c)
+    {
+        Feature = c.Feature;
+        Value = c.Value;
+        Expected = c.Expected;
+        Direction = c.Direction;
+        Share = c.Share;
+        SquaredError = c.SquaredError;
+    }
+
+    public string Feature { get; }
+
+    /// <summary>The value in the row.</summary>
+    public double Value { get; }
+
+    /// <summary>The value the model expected (its reconstruction), in the column's own units.</summary>
+    public double Expected { get; }
+
+    /// <summary>High when the value is above what was expected, Low when below.</summary>
+    public string Direction { get; }
+
+    /// <summary>This feature's share (0-1) of the row's reconstruction error.</summary>
+    public double Share { get; }
+
+    /// <summary>The feature's squared error in scaled units.</summary>
+    public double SquaredError { get; }
+
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Feature} {Format(Value)}, expected {Format(Expected)} ({Direction}, {Share * 100:0}%)");
+
+    internal static string Format(double v)
+    {
+        double a = Math.Abs(v);
+        return a >= 1e6 || (a < 1e-3 && a > 0)
+            ? v.ToString("G4", CultureInfo.InvariantCulture)
+            : v.ToString(a >= 100 ? "0.#" : a >= 1 ? "0.0#" : "0.###", CultureInfo.InvariantCulture);
+    }
+}
