@@ -148,7 +148,7 @@ function Invoke-Test {
     Invoke-Native dotnet @('build', $testProject, '-c', $Configuration, '-r', $rid, '--self-contained', 'false', '-o', $testOut, '-nologo', '-v', 'quiet')
     $null = Repair-LibTorchSharp -Folder $testOut -WorkFolder (Join-Path $Staging 'native')
     $xunitLog = Join-Path $results 'engine.trx'
-    & dotnet test (Join-Path $testOut 'PSAnomalyAE.Engine.Tests.dll') --logger "trx;LogFileName=$xunitLog" --logger 'console;verbosity=normal' -nologo
+    & dotnet test (Join-Path $testOut 'PSAnomalyAE.Engine.Tests.dll') --logger "trx;LogFileName=$xunitLog" --logger 'console;verbosity=normal'
     $xunitExit = $LASTEXITCODE
     [xml] $trx = Get-Content -Raw $xunitLog
     $c = $trx.TestRun.ResultSummary.Counters
@@ -171,7 +171,7 @@ Import-Module '$pester' -Force
 [pscustomobject]@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } |
     ConvertTo-Json | Set-Content '$summary'
 "@
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script
+    & (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')) -NoProfile -NonInteractive -Command $script
     $pesterResult = Get-Content -Raw $summary | ConvertFrom-Json
 
     $passed = $xunit.Passed + $pesterResult.Passed
@@ -185,7 +185,7 @@ Import-Module '$pester' -Force
 }
 
 function Invoke-Demo {
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $Root 'examples/Demo.ps1') -ModulePath (Join-Path $ModuleOut 'PSAnomalyAE.psd1')
+    & (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')) -NoProfile -NonInteractive -File (Join-Path $Root 'examples/Demo.ps1') -ModulePath (Join-Path $ModuleOut 'PSAnomalyAE.psd1')
     if ($LASTEXITCODE -ne 0) { throw "The demo failed." }
 }
 

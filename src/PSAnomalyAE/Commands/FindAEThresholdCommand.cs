@@ -75,7 +75,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
                 null));
         }
 
-        int needed = Percentile >= 100 ? int.MaxValue : (int)Math.Ceiling(100.0 / (100.0 - Percentile));
+        int needed = Percentile >= 100 ? int.MaxValue : (int)Math.Ceiling((100.0 / (100.0 - Percentile)) - 1e-9);
         if (_errors.Count < needed)
         {
             WriteWarning(string.Create(

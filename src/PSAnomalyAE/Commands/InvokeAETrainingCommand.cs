@@ -124,6 +124,7 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
             count++;
         }
 
+        Array.Resize(ref data, count * width);
         return (data, count);
     }
 

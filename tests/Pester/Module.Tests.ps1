@@ -1,0 +1,99 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $commands = @(Get-Command -Module PSAnomalyAE -CommandType Cmdlet)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+}
+
+Describe 'The PSAnomalyAE module' {
+    It 'has a valid manifest' {
+        { Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'exports exactly the documented cmdlets and nothing else' {
+        $expected = 'Export-AEModel', 'Find-AEThreshold', 'Import-AEModel', 'Invoke-AETraining',
+            'Measure-AEReconstructionError', 'New-AEModel', 'Test-AEAnomaly'
+        $module = Get-Module PSAnomalyAE
+        @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
+        $module.ExportedFunctions.Count | Should -Be 0
+        $module.ExportedAliases.Count | Should -Be 0
+    }
+
+    It 'does not ship System.Management.Automation or other platforms'' natives' {
+        $folder = Split-Path $ModuleManifest
+        Get-ChildItem $folder -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
+        $other = if ($IsLinux) { '*.dll', '*.dylib' } elseif ($IsMacOS) { '*.so', '*.dll' } else { '*.so', '*.dylib' }
+        Get-ChildItem (Join-Path $folder 'dependencies') -Include $other -Recurse |
+            Where-Object Name -NotMatch '^(TorchSharp|Google|ICSharpCode|SkiaSharp|PSAnomalyAE)' | Should -BeNullOrEmpty
+    }
+
+    It 'loads libtorch on first use, not at import' {
+        $r = Invoke-Pwsh @'
+$loaded = { [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'TorchSharp' }
+$atImport = & $loaded
+$null = New-AEModel
+$afterNew = & $loaded
+$null = 1..20 | ForEach-Object { [pscustomobject]@{ a = $_; b = 2 * $_ } } | Invoke-AETraining -Epochs 1
+[pscustomobject]@{ AtImport = $atImport; AfterNew = $afterNew; AfterTraining = (& $loaded) } | ConvertTo-Json
+'@
+        $r.AtImport | Should -BeFalse
+        $r.AfterNew | Should -BeFalse
+        $r.AfterTraining | Should -BeTrue
+    }
+
+    It 'loads the engine and TorchSharp in its own load context, with natives from the module folder' {
+        $null = New-MetricRows -Count 50 | Invoke-AETraining -Epochs 1 -Seed 1
+        $contexts = [AppDomain]::CurrentDomain.GetAssemblies() |
+            Where-Object { $_.GetName().Name -in 'PSAnomalyAE.Engine', 'TorchSharp' } |
+            ForEach-Object { [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name }
+        $contexts | Should -HaveCount 2
+        $contexts | Should -Not -Contain 'Default'
+        # TorchSharp's fallback would have copied natives from the NuGet cache into a cpu/ folder.
+        Join-Path (Split-Path $ModuleManifest) 'dependencies/cpu' | Should -Not -Exist
+        if ($IsLinux) {
+            $maps = Get-Content "/proc/$PID/maps" | Where-Object { $_ -match 'libtorch_cpu\.so' }
+            $maps | Should -Not -BeNullOrEmpty
+            $maps | ForEach-Object { $_ | Should -BeLike "*$(Join-Path (Split-Path $ModuleManifest) 'dependencies')*" }
+        }
+    }
+
+    It 'has a format view for each of its own output types' {
+        foreach ($type in 'AEModel', 'AETrainingEpoch', 'AEThreshold', 'AEFeatureContribution') {
+            Get-FormatData -TypeName "PSAnomalyAE.$type" | Should -Not -BeNullOrEmpty -Because "$type needs a view"
+        }
+    }
+}
+
+Describe 'Help for <_.Name>' -ForEach $commands {
+    BeforeAll {
+        $command = $_
+        $help = Get-Help $command.Name -Full
+    }
+
+    It 'has a synopsis and a description' {
+        $help.Synopsis | Should -Not -BeLike "*$($command.Name)*[<CommonParameters>]*"
+        ($help.Description.Text -join '') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has at least two examples with code and remarks' {
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $help.Examples.Example) {
+            $example.Code | Should -Not -BeNullOrEmpty
+            ($example.Remarks.Text -join '') | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'documents every parameter' {
+        $common = [Management.Automation.PSCmdlet]::CommonParameters + [Management.Automation.PSCmdlet]::OptionalCommonParameters
+        foreach ($name in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $doc = $help.Parameters.Parameter | Where-Object Name -EQ $name
+            ($doc.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$name needs help"
+        }
+    }
+
+    It 'declares an output type' {
+        $command.OutputType | Should -Not -BeNullOrEmpty
+    }
+}
