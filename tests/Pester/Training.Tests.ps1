@@ -108,7 +108,7 @@ Describe 'Invoke-AETraining' {
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(60)
             # Wait until a few epochs have run (the model is only replaced at the end, so watch -Verbose).
-            while (-not ($ps.Streams.Verbose.Message -like 'Epoch 3/*') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            while ($ps.Streams.Verbose.Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $clock.Stop()

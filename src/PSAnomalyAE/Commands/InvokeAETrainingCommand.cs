@@ -89,6 +89,9 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
             progress.Complete();
         }
 
+        // Swap the trained network in before writing anything: after Ctrl+C every write throws.
+        AEModel result = Model ?? new AEModel(engine);
+        result.Replace(engine);
         TrainingSummary t = engine.Training!;
         WriteVerbose(string.Create(
             CultureInfo.InvariantCulture,
@@ -98,8 +101,6 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: 99th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
         }
 
-        AEModel result = Model ?? new AEModel(engine);
-        result.Replace(engine);
         WriteObject(result);
     }
 
@@ -132,7 +133,15 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
     {
         string val = e.ValidationLoss is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
         string status = string.Create(CultureInfo.InvariantCulture, $"Epoch {e.Epoch}/{spec.Epochs}: train loss {e.TrainLoss:G4}, validation loss {val}{(e.IsBest ? " (best)" : string.Empty)}");
-        progress.Report(status, (int)(100L * e.Epoch / spec.Epochs), force: e.Epoch == 1);
-        WriteVerbose(status);
+        try
+        {
+            progress.Report(status, (int)(100L * e.Epoch / spec.Epochs), force: e.Epoch == 1);
+            WriteVerbose(status);
+        }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C arrived while reporting: finish the epoch loop normally so the best weights are kept.
+            _cancel.Cancel();
+        }
     }
 }
