@@ -41,6 +41,10 @@ public static class TorchRuntime
                 return;
             }
 
+            // On failure TorchSharp prints advice about NuGet packages to the console, which means nothing to a
+            // module user; keep it off the console and report one clear error instead.
+            TextWriter console = Console.Out;
+            Console.SetOut(TextWriter.Null);
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
@@ -50,6 +54,10 @@ public static class TorchRuntime
             catch (Exception ex)
             {
                 throw LoadFailure(ex);
+            }
+            finally
+            {
+                Console.SetOut(console);
             }
         }
     }

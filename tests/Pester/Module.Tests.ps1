@@ -59,6 +59,33 @@ $null = 1..20 | ForEach-Object { [pscustomobject]@{ a = $_; b = 2 * $_ } } | Inv
         }
     }
 
+    It 'turns a missing native runtime into one terminating error that says what to install' {
+        if (-not $IsLinux) { Set-ItResult -Skipped -Because 'the broken copy is built with symbolic links'; return }
+        # A copy of the module whose libLibTorchSharp.so is missing, and no NuGet cache to fall back on.
+        $copy = Join-Path $TestDrive 'broken/PSAnomalyAE'
+        $deps = Join-Path $copy 'dependencies'
+        $null = New-Item -ItemType Directory -Force -Path $deps
+        $source = Split-Path $ModuleManifest
+        Get-ChildItem $source -File | ForEach-Object { New-Item -ItemType SymbolicLink -Path (Join-Path $copy $_.Name) -Target $_.FullName } | Out-Null
+        Copy-Item (Join-Path $source 'en-US') $copy -Recurse -ErrorAction Ignore
+        Get-ChildItem (Join-Path $source 'dependencies') -File | Where-Object Name -NE 'libLibTorchSharp.so' |
+            ForEach-Object { New-Item -ItemType SymbolicLink -Path (Join-Path $deps $_.Name) -Target $_.FullName } | Out-Null
+        $emptyHome = Join-Path $TestDrive 'home'
+        $null = New-Item -ItemType Directory -Force -Path $emptyHome
+        $pwsh = Join-Path $PSHOME 'pwsh'
+        $script = @"
+Import-Module '$(Join-Path $copy 'PSAnomalyAE.psd1')'
+try { 1..10 | ForEach-Object { [pscustomobject]@{ a = `$_ } } | Invoke-AETraining -ErrorAction Stop; 'no error' }
+catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exception.Message; `$_.ErrorDetails.RecommendedAction }
+"@
+        $out = & /usr/bin/env HOME=$emptyHome NUGET_PACKAGES=$emptyHome $pwsh -NoProfile -NonInteractive -Command $script
+        $out[0] | Should -Be 'NativeRuntimeLoadFailed,PSAnomalyAE.Commands.InvokeAETrainingCommand'
+        $out[1] | Should -Be 'NotInstalled'
+        $out[2] | Should -BeLike 'The libtorch native runtime for linux-x64 could not be loaded*'
+        $out[3] | Should -Not -BeNullOrEmpty
+        Join-Path $deps 'cpu' | Should -Not -Exist
+    }
+
     It 'has a format view for each of its own output types' {
         foreach ($type in 'AEModel', 'AETrainingEpoch', 'AEThreshold', 'AEFeatureContribution') {
             Get-FormatData -TypeName "PSAnomalyAE.$type" | Should -Not -BeNullOrEmpty -Because "$type needs a view"
