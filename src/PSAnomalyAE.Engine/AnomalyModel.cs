@@ -58,6 +58,9 @@ public sealed class AnomalyModel : IDisposable
 
     public ThresholdInfo? Threshold { get; set; }
 
+    /// <summary>Each feature's mean over the training rows (used to impute missing values).</summary>
+    public double[] FeatureMeans { get; private set; } = Array.Empty<double>();
+
     /// <summary>Reconstruction errors of the held-out validation rows after training, sorted ascending.</summary>
     public double[] ValidationErrors { get; private set; } = Array.Empty<double>();
 
@@ -261,6 +264,7 @@ public sealed class AnomalyModel : IDisposable
                 _network = net;
                 keep = true;
                 FeatureNames = features.ToArray();
+                FeatureMeans = FeatureSchema.ColumnMeans(data, width);
                 Scaler = scaler;
                 Architecture = arch;
                 _history = history;
@@ -350,7 +354,7 @@ public sealed class AnomalyModel : IDisposable
     /// <summary>Rebuilds a trained model from stored parts; every weight's name and shape is checked first.</summary>
     internal static AnomalyModel Restore(
         ModelSpec spec, string[] features, Scaler scaler, Architecture arch, IReadOnlyList<WeightTensor> weights,
-        List<EpochRecord> history, TrainingSummary? training, ThresholdInfo? threshold, double[] validationErrors)
+        List<EpochRecord> history, TrainingSummary? training, ThresholdInfo? threshold, double[] validationErrors, double[] featureMeans)
     {
         TorchRuntime.EnsureLoaded();
         if (arch.Kind != Architecture.Dense)
@@ -379,6 +383,7 @@ public sealed class AnomalyModel : IDisposable
         model.Training = training;
         model.Threshold = threshold;
         model.ValidationErrors = validationErrors;
+        model.FeatureMeans = featureMeans.Length == features.Length ? featureMeans : scaler.Offset.ToArray();
         return model;
     }
 

@@ -10,6 +10,17 @@ public interface IRow
     bool TryGetValue(string name, out object? value);
 }
 
+/// <summary>What to do with a missing value (empty, $null, NA, NaN) in a feature column.</summary>
+public enum MissingValuePolicy
+{
+    /// <summary>Report the row as an error and leave it out.</summary>
+    Error,
+    /// <summary>Leave the row out quietly; the caller reports how many.</summary>
+    Skip,
+    /// <summary>Use the feature's mean over the training rows; the caller reports how many.</summary>
+    Impute,
+}
+
 /// <summary>Chooses the feature columns of a training set and turns rows into numbers.</summary>
 public static class FeatureSchema
 {
@@ -114,8 +125,18 @@ public static class FeatureSchema
     /// Reads the features of one row into <paramref name="destination"/>. Returns null when every value is a
     /// finite number, otherwise an error naming the row and the first bad column.
     /// </summary>
-    public static AnomalyDetectionException? TryRead(IRow row, IReadOnlyList<string> features, long rowNumber, Span<double> destination)
+    public static AnomalyDetectionException? TryRead(IRow row, IReadOnlyList<string> features, long rowNumber, Span<double> destination) =>
+        TryRead(row, features, rowNumber, destination, MissingValuePolicy.Error, out _);
+
+    /// <summary>
+    /// Reads the features of one row into <paramref name="destination"/>. Under <see cref="MissingValuePolicy.Skip"/>
+    /// and <see cref="MissingValuePolicy.Impute"/> a missing value becomes NaN and is counted in
+    /// <paramref name="missing"/>; the caller skips the row or fills the NaNs (see <see cref="Impute"/>).
+    /// Values that are present but unusable are always errors.
+    /// </summary>
+    public static AnomalyDetectionException? TryRead(IRow row, IReadOnlyList<string> features, long rowNumber, Span<double> destination, MissingValuePolicy policy, out int missing)
     {
+        missing = 0;
         for (int j = 0; j < features.Count; j++)
         {
             string name = features[j];
@@ -134,6 +155,13 @@ public static class FeatureSchema
                 continue;
             }
 
+            if (kind == ValueKind.Missing && policy != MissingValuePolicy.Error)
+            {
+                destination[j] = double.NaN;
+                missing++;
+                continue;
+            }
+
             string what = kind switch
             {
                 ValueKind.Missing => "is empty or missing",
@@ -147,6 +175,39 @@ public static class FeatureSchema
         }
 
         return null;
+    }
+
+    /// <summary>Replaces every NaN in row-major <paramref name="data"/> with that column's value in <paramref name="fill"/>; returns how many.</summary>
+    public static int Impute(Span<double> data, IReadOnlyList<double> fill)
+    {
+        int width = fill.Count, count = 0;
+        for (int k = 0; k < data.Length; k++)
+        {
+            if (double.IsNaN(data[k]))
+            {
+                data[k] = fill[k % width];
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Each column's mean over its non-NaN values (0 for a column with none).</summary>
+    public static double[] ColumnMeans(ReadOnlySpan<double> data, int width)
+    {
+        var sum = new double[width];
+        var n = new long[width];
+        for (int k = 0; k < data.Length; k++)
+        {
+            if (!double.IsNaN(data[k]))
+            {
+                sum[k % width] += data[k];
+                n[k % width]++;
+            }
+        }
+
+        return sum.Select((s, j) => n[j] > 0 ? s / n[j] : 0).ToArray();
     }
 
     private static string[] CanonicalNames(IEnumerable<string> names, IReadOnlyList<IRow> rows)

@@ -58,6 +58,7 @@ public static class ModelFile
             Training = model.Training,
             Threshold = model.Threshold,
             ValidationErrors = model.ValidationErrors,
+            FeatureMeans = model.FeatureMeans,
             Tensors = table,
         };
 
@@ -247,7 +248,8 @@ public static class ModelFile
             header.History ?? new List<EpochRecord>(),
             header.Training,
             header.Threshold,
-            header.ValidationErrors ?? Array.Empty<double>());
+            header.ValidationErrors ?? Array.Empty<double>(),
+            header.FeatureMeans ?? Array.Empty<double>());
     }
 
     private sealed record TensorEntry(string Name, long[] Shape, long Offset, long Length);
@@ -279,6 +281,8 @@ public static class ModelFile
         public ThresholdInfo? Threshold { get; set; }
 
         public double[]? ValidationErrors { get; set; }
+
+        public double[]? FeatureMeans { get; set; }
 
         public List<TensorEntry>? Tensors { get; set; }
     }

@@ -24,6 +24,10 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
     [ValidateNotNull]
     public AEModel? Model { get; set; }
 
+    /// <summary>What to do with rows that have missing values: Error (default), Skip or Impute (the column mean).</summary>
+    [Parameter]
+    public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
+
     protected override void BeginProcessing() => Native.EnsureLoaded(this);
 
     protected override void ProcessRecord()
@@ -112,20 +116,40 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
     {
         int width = features.Length;
         var data = new double[_rows.Count * width];
-        int count = 0;
+        int count = 0, incomplete = 0;
+        var policy = (MissingValuePolicy)(int)MissingValue;
         foreach (PSRow row in _rows)
         {
-            AnomalyDetectionException? problem = FeatureSchema.TryRead(row, features, row.Number, data.AsSpan(count * width, width));
+            AnomalyDetectionException? problem = FeatureSchema.TryRead(row, features, row.Number, data.AsSpan(count * width, width), policy, out int missing);
             if (problem is not null)
             {
                 WriteError(Errors.From(problem, row.Object));
                 continue;
             }
 
+            if (missing > 0)
+            {
+                incomplete++;
+                if (policy == MissingValuePolicy.Skip)
+                {
+                    continue;
+                }
+            }
+
             count++;
         }
 
         Array.Resize(ref data, count * width);
+        if (incomplete > 0 && policy == MissingValuePolicy.Skip)
+        {
+            WriteWarning($"Skipped {incomplete} row(s) with missing values.");
+        }
+        else if (incomplete > 0)
+        {
+            int filled = FeatureSchema.Impute(data, FeatureSchema.ColumnMeans(data, width));
+            WriteWarning($"Imputed {filled} missing value(s) in {incomplete} row(s) with the column means of the training rows.");
+        }
+
         return (data, count);
     }
 

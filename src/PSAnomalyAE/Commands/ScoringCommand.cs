@@ -16,6 +16,8 @@ public abstract class ScoringCommand : PSCmdlet
     private Progress? _progress;
     private long _rowNumber;
     private long _scored;
+    private int _incompleteRows;
+    private int _imputed;
     private bool _schemaChecked;
 
     /// <summary>A row to score: an object whose properties include the model's feature columns.</summary>
@@ -32,6 +34,10 @@ public abstract class ScoringCommand : PSCmdlet
     [Parameter]
     [ValidateRange(1, 1048576)]
     public int BatchSize { get; set; } = 2048;
+
+    /// <summary>What to do with rows that have missing values: Error (default), Skip or Impute (the training mean).</summary>
+    [Parameter]
+    public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
 
     private protected string[] Features { get; private set; } = Array.Empty<string>();
 
@@ -72,11 +78,23 @@ public abstract class ScoringCommand : PSCmdlet
         }
 
         int width = Features.Length;
-        AnomalyDetectionException? problem = FeatureSchema.TryRead(row, Features, _rowNumber, _buffer.AsSpan(_pending.Count * width, width));
+        Span<double> slot = _buffer.AsSpan(_pending.Count * width, width);
+        AnomalyDetectionException? problem = FeatureSchema.TryRead(row, Features, _rowNumber, slot, (MissingValuePolicy)(int)MissingValue, out int missing);
         if (problem is not null)
         {
             WriteError(Errors.From(problem, InputObject));
             return;
+        }
+
+        if (missing > 0)
+        {
+            _incompleteRows++;
+            if (MissingValue == AEMissingValue.Skip)
+            {
+                return;
+            }
+
+            _imputed += FeatureSchema.Impute(slot, Model.Engine.FeatureMeans);
         }
 
         _pending.Add(row.Object);
@@ -95,6 +113,13 @@ public abstract class ScoringCommand : PSCmdlet
         finally
         {
             _progress?.Complete();
+        }
+
+        if (_incompleteRows > 0)
+        {
+            WriteWarning(MissingValue == AEMissingValue.Skip
+                ? $"Skipped {_incompleteRows} row(s) with missing values."
+                : $"Imputed {_imputed} missing value(s) in {_incompleteRows} row(s) with the training means.");
         }
     }
 
