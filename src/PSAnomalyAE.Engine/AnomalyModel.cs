@@ -46,7 +46,11 @@ public sealed class AnomalyModel : IDisposable
     /// <summary>The settings the model was created with (training may record a seed that was chosen for it).</summary>
     public ModelSpec Spec { get; }
 
-    public string[] FeatureNames { get; private set; } = Array.Empty<string>();
+    /// <summary>How input columns become network inputs; null until trained.</summary>
+    public FeatureEncoding? Encoding { get; private set; }
+
+    /// <summary>The input columns the model reads, in order.</summary>
+    public string[] FeatureNames => Encoding?.Columns ?? Array.Empty<string>();
 
     public Scaler? Scaler { get; private set; }
 
@@ -84,9 +88,13 @@ public sealed class AnomalyModel : IDisposable
     /// Cancelling keeps the best weights of the completed epochs; with none completed the model is left as it was and
     /// <see cref="OperationCanceledException"/> is thrown.
     /// </summary>
-    public void Train(string[] features, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
+    public void Train(string[] features, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default) =>
+        Train(FeatureEncoding.Numeric(features), data, rows, onEpoch, cancel);
+
+    /// <summary>Trains on <paramref name="rows"/> rows already encoded by <paramref name="encoding"/> (row-major).</summary>
+    public void Train(FeatureEncoding encoding, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
     {
-        int width = features.Length;
+        int width = encoding.Width;
         if (width == 0)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "A model needs at least one feature column.");
@@ -124,7 +132,8 @@ public sealed class AnomalyModel : IDisposable
         Array.Sort(trainIdx);
 
         double[] trainRaw = Gather(data, trainIdx, width);
-        Scaler scaler = Scaler.Fit(Spec.Scaling, trainRaw, trainIdx.Length, width);
+        bool[] indicators = encoding.ColumnOf.Select(c => encoding.Categories[c] is not null).ToArray();
+        Scaler scaler = Scaler.Fit(Spec.Scaling, trainRaw, trainIdx.Length, width, indicators);
         float[] trainScaled = new float[trainRaw.Length];
         scaler.Transform(trainRaw, trainScaled);
         double[] valRaw = Gather(data, valIdx, width);
@@ -263,7 +272,7 @@ public sealed class AnomalyModel : IDisposable
                 _network?.Dispose();
                 _network = net;
                 keep = true;
-                FeatureNames = features.ToArray();
+                Encoding = encoding;
                 FeatureMeans = FeatureSchema.ColumnMeans(data, width);
                 Scaler = scaler;
                 Architecture = arch;
@@ -301,7 +310,7 @@ public sealed class AnomalyModel : IDisposable
                 throw NotTrained();
             }
 
-            int width = FeatureNames.Length;
+            int width = Encoding!.Width;
             if (data.Length != (long)rows * width)
             {
                 throw new ArgumentException("Data length does not match rows x features.", nameof(data));
@@ -329,7 +338,7 @@ public sealed class AnomalyModel : IDisposable
                 errors[i] = sum / width;
             }
 
-            return new ScoreResult(rows, width, data.ToArray(), errors, squared, expected);
+            return new ScoreResult(Encoding, rows, data.ToArray(), errors, squared, expected);
         }
         finally
         {
@@ -353,7 +362,7 @@ public sealed class AnomalyModel : IDisposable
 
     /// <summary>Rebuilds a trained model from stored parts; every weight's name and shape is checked first.</summary>
     internal static AnomalyModel Restore(
-        ModelSpec spec, string[] features, Scaler scaler, Architecture arch, IReadOnlyList<WeightTensor> weights,
+        ModelSpec spec, FeatureEncoding encoding, Scaler scaler, Architecture arch, IReadOnlyList<WeightTensor> weights,
         List<EpochRecord> history, TrainingSummary? training, ThresholdInfo? threshold, double[] validationErrors, double[] featureMeans)
     {
         TorchRuntime.EnsureLoaded();
@@ -376,14 +385,14 @@ public sealed class AnomalyModel : IDisposable
 
         net.eval();
         model._network = net;
-        model.FeatureNames = features;
+        model.Encoding = encoding;
         model.Scaler = scaler;
         model.Architecture = arch;
         model._history = history;
         model.Training = training;
         model.Threshold = threshold;
         model.ValidationErrors = validationErrors;
-        model.FeatureMeans = featureMeans.Length == features.Length ? featureMeans : scaler.Offset.ToArray();
+        model.FeatureMeans = featureMeans.Length == encoding.Width ? featureMeans : scaler.Offset.ToArray();
         return model;
     }
 

@@ -51,53 +51,8 @@ public static class FeatureSchema
                 : throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "-ExcludeProperty removes every column named by -Property; no features are left.");
         }
 
-        var order = new List<string>();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (IRow row in rows)
-        {
-            foreach (string n in row.Names)
-            {
-                if (seen.Add(n))
-                {
-                    order.Add(n);
-                }
-            }
-        }
-
-        var features = new List<string>();
-        foreach (string name in order)
-        {
-            if (excluded.Contains(name))
-            {
-                continue;
-            }
-
-            int numbers = 0, others = 0;
-            foreach (IRow row in rows)
-            {
-                if (!row.TryGetValue(name, out object? v))
-                {
-                    continue;
-                }
-
-                switch (ValueParser.Parse(v, out _))
-                {
-                    case ValueKind.Number: numbers++; break;
-                    case ValueKind.NotANumber:
-                    case ValueKind.NotFinite: others++; break;
-                }
-            }
-
-            if (numbers > others)
-            {
-                features.Add(name);
-            }
-            else
-            {
-                note?.Invoke($"Column '{name}' is not a feature: its values are not numbers.");
-            }
-        }
-
+        List<string> order = ColumnOrder(rows);
+        List<string> features = NumericColumns(rows, order, excluded, note);
         if (features.Count == 0)
         {
             throw new AnomalyDetectionException(
@@ -109,6 +64,46 @@ public static class FeatureSchema
         }
 
         return features.ToArray();
+    }
+
+    /// <summary>
+    /// The columns of a training set and how they are encoded: the numeric columns chosen as by
+    /// <see cref="Select"/>, plus the <paramref name="categorical"/> columns, whose categories are learned from the rows.
+    /// </summary>
+    public static FeatureEncoding Plan(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note = null)
+    {
+        if (categorical is not { Count: > 0 })
+        {
+            return FeatureEncoding.Numeric(Select(rows, include, exclude, note));
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
+        }
+
+        var missing = categorical.Where(n => !rows.Any(r => r.TryGetValue(n, out _))).ToList();
+        if (missing.Count > 0)
+        {
+            throw MissingColumns(missing, rows[0].Names);
+        }
+
+        var cat = new HashSet<string>(categorical, StringComparer.OrdinalIgnoreCase);
+        var excluded = new HashSet<string>(exclude ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+        excluded.ExceptWith(cat);
+        List<string> order = ColumnOrder(rows);
+        string[] columns;
+        if (include is { Count: > 0 })
+        {
+            columns = Select(rows, include.Concat(cat.Where(c => !include.Contains(c, StringComparer.OrdinalIgnoreCase))).ToList(), excluded.ToList(), note);
+        }
+        else
+        {
+            var numeric = new HashSet<string>(NumericColumns(rows, order, new HashSet<string>(excluded.Concat(cat), StringComparer.OrdinalIgnoreCase), note), StringComparer.OrdinalIgnoreCase);
+            columns = order.Where(n => numeric.Contains(n) || cat.Contains(n)).ToArray();
+        }
+
+        return FeatureEncoding.Fit(rows, columns, new HashSet<string>(cat, StringComparer.OrdinalIgnoreCase));
     }
 
     /// <summary>Checks that a row has every feature; the error lists all that are missing.</summary>
@@ -148,33 +143,106 @@ public static class FeatureSchema
                 { RowNumber = rowNumber, Column = name };
             }
 
-            ValueKind kind = ValueParser.Parse(value, out double d);
-            if (kind == ValueKind.Number)
+            AnomalyDetectionException? problem = ReadNumber(value, name, rowNumber, policy, out destination[j]);
+            if (problem is not null)
             {
-                destination[j] = d;
-                continue;
+                return problem;
             }
 
-            if (kind == ValueKind.Missing && policy != MissingValuePolicy.Error)
+            if (double.IsNaN(destination[j]))
             {
-                destination[j] = double.NaN;
                 missing++;
-                continue;
             }
-
-            string what = kind switch
-            {
-                ValueKind.Missing => "is empty or missing",
-                ValueKind.NotFinite => $"is {ValueParser.Describe(value)}, which is infinite",
-                _ => $"is {ValueParser.Describe(value)}, which is not a number",
-            };
-            return new AnomalyDetectionException(
-                AnomalyErrorKind.InvalidRow,
-                $"Row {rowNumber}: column '{name}' {what}; expected a finite number such as 12.5 (invariant culture: '.' for decimals). The row was skipped.")
-            { RowNumber = rowNumber, Column = name };
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Reads one cell of a numeric column. A missing value is NaN under Skip and Impute, an error under Error;
+    /// a value that is present but not a finite number is always an error naming the row and column.
+    /// </summary>
+    public static AnomalyDetectionException? ReadNumber(object? value, string column, long rowNumber, MissingValuePolicy policy, out double result)
+    {
+        ValueKind kind = ValueParser.Parse(value, out result);
+        if (kind == ValueKind.Number)
+        {
+            return null;
+        }
+
+        if (kind == ValueKind.Missing && policy != MissingValuePolicy.Error)
+        {
+            result = double.NaN;
+            return null;
+        }
+
+        string what = kind switch
+        {
+            ValueKind.Missing => "is empty or missing",
+            ValueKind.NotFinite => $"is {ValueParser.Describe(value)}, which is infinite",
+            _ => $"is {ValueParser.Describe(value)}, which is not a number",
+        };
+        return new AnomalyDetectionException(
+            AnomalyErrorKind.InvalidRow,
+            $"Row {rowNumber}: column '{column}' {what}; expected a finite number such as 12.5 (invariant culture: '.' for decimals). The row was skipped.")
+        { RowNumber = rowNumber, Column = column };
+    }
+
+    private static List<string> ColumnOrder(IReadOnlyList<IRow> rows)
+    {
+        var order = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (IRow row in rows)
+        {
+            foreach (string n in row.Names)
+            {
+                if (seen.Add(n))
+                {
+                    order.Add(n);
+                }
+            }
+        }
+
+        return order;
+    }
+
+    private static List<string> NumericColumns(IReadOnlyList<IRow> rows, List<string> order, HashSet<string> excluded, Action<string>? note)
+    {
+        var features = new List<string>();
+        foreach (string name in order)
+        {
+            if (excluded.Contains(name))
+            {
+                continue;
+            }
+
+            int numbers = 0, others = 0;
+            foreach (IRow row in rows)
+            {
+                if (!row.TryGetValue(name, out object? v))
+                {
+                    continue;
+                }
+
+                switch (ValueParser.Parse(v, out _))
+                {
+                    case ValueKind.Number: numbers++; break;
+                    case ValueKind.NotANumber:
+                    case ValueKind.NotFinite: others++; break;
+                }
+            }
+
+            if (numbers > others)
+            {
+                features.Add(name);
+            }
+            else
+            {
+                note?.Invoke($"Column '{name}' is not a feature: its values are not numbers.");
+            }
+        }
+
+        return features;
     }
 
     /// <summary>Replaces every NaN in row-major <paramref name="data"/> with that column's value in <paramref name="fill"/>; returns how many.</summary>

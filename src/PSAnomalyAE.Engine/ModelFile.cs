@@ -52,6 +52,7 @@ public static class ModelFile
             TorchSharp = typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
             Spec = model.Spec,
             Features = model.FeatureNames,
+            Categories = model.Encoding!.HasCategorical ? model.Encoding.Categories : null,
             Architecture = model.Architecture!,
             Scaling = new ScalingDto(model.Scaler!.Method, model.Scaler.Offset, model.Scaler.Scale),
             History = model.History.ToList(),
@@ -208,7 +209,13 @@ public static class ModelFile
             throw Damaged("its header lacks required parts.");
         }
 
-        int width = header.Features.Length;
+        if (header.Categories is not null && header.Categories.Length != header.Features.Length)
+        {
+            throw Damaged("its category lists do not match its features.");
+        }
+
+        var encoding = new FeatureEncoding(header.Features, header.Categories ?? new string[header.Features.Length][]);
+        int width = encoding.Width;
         if (width == 0 || header.Architecture.InputSize != width || header.Scaling.Offset.Length != width || header.Scaling.Scale.Length != width)
         {
             throw Damaged("its feature list, scaler and network disagree on the number of features.");
@@ -241,7 +248,7 @@ public static class ModelFile
 
         return AnomalyModel.Restore(
             header.Spec,
-            header.Features,
+            encoding,
             scaler,
             header.Architecture,
             weights,
@@ -269,6 +276,8 @@ public static class ModelFile
         public ModelSpec? Spec { get; set; }
 
         public string[]? Features { get; set; }
+
+        public string[]?[]? Categories { get; set; }
 
         public Architecture? Architecture { get; set; }
 

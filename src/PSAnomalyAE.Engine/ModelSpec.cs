@@ -45,12 +45,16 @@ public sealed class ModelSpec
     /// <summary>Columns never to use as features.</summary>
     public string[]? ExcludeProperty { get; set; }
 
+    /// <summary>Columns whose values are categories (host names, states), one-hot encoded.</summary>
+    public string[]? CategoricalProperty { get; set; }
+
     public ModelSpec Clone()
     {
         var copy = (ModelSpec)MemberwiseClone();
         copy.HiddenSize = HiddenSize?.ToArray();
         copy.Property = Property?.ToArray();
         copy.ExcludeProperty = ExcludeProperty?.ToArray();
+        copy.CategoricalProperty = CategoricalProperty?.ToArray();
         return copy;
     }
 

@@ -42,8 +42,11 @@ public sealed class Scaler
 
     public int Count => Offset.Length;
 
-    /// <summary>Fits the scaler to <paramref name="rows"/> rows of <paramref name="width"/> values stored row by row.</summary>
-    public static Scaler Fit(ScalingMethod method, ReadOnlySpan<double> data, int rows, int width)
+    /// <summary>
+    /// Fits the scaler to <paramref name="rows"/> rows of <paramref name="width"/> values stored row by row.
+    /// Columns marked in <paramref name="unscaled"/> (category indicators, already 0 or 1) are left as they are.
+    /// </summary>
+    public static Scaler Fit(ScalingMethod method, ReadOnlySpan<double> data, int rows, int width, IReadOnlyList<bool>? unscaled = null)
     {
         if (rows < 1)
         {
@@ -99,6 +102,14 @@ public sealed class Scaler
                 }
 
                 break;
+        }
+
+        for (int j = 0; unscaled is not null && j < width; j++)
+        {
+            if (unscaled[j])
+            {
+                (offset[j], scale[j]) = (0, 1);
+            }
         }
 
         return new Scaler(method, offset, scale);

@@ -1,62 +1,110 @@
 namespace PSAnomalyAE.Engine;
 
-/// <summary>How much one feature contributed to a row's reconstruction error.</summary>
-public sealed record FeatureContribution(int Index, string Feature, double Share, double SquaredError, double Value, double Expected)
+/// <summary>
+/// How much one input column contributed to a row's reconstruction error. For a numeric column Value and Expected
+/// are numbers in the column's own units; for a categorical column they are categories.
+/// </summary>
+public sealed record FeatureContribution(int Index, string Feature, double Share, double SquaredError, object Value, object Expected)
 {
-    /// <summary>"High" when the value is above what the model expected, "Low" when below.</summary>
-    public string Direction => Value >= Expected ? "High" : "Low";
+    /// <summary>
+    /// High or Low: the value is above or below what the model expected. For a categorical column: Unseen (a
+    /// category not in the training rows), Unusual (another category was expected) or Expected.
+    /// </summary>
+    public string Direction => (Value, Expected) switch
+    {
+        (double v, double e) => v >= e ? "High" : "Low",
+        (string v, _) when v == FeatureEncoding.OtherCategory => "Unseen",
+        (string v, string e) => v == e ? "Expected" : "Unusual",
+        _ => string.Empty,
+    };
 }
 
 /// <summary>The scores of a batch of rows.</summary>
 public sealed class ScoreResult
 {
-    internal ScoreResult(int rows, int width, double[] values, double[] errors, float[] squared, double[] expected)
+    internal ScoreResult(FeatureEncoding encoding, int rows, double[] values, double[] errors, float[] squared, double[] expected)
     {
+        Encoding = encoding;
         Rows = rows;
-        Width = width;
+        Width = encoding.Width;
         Values = values;
         Errors = errors;
         SquaredErrors = squared;
         Expected = expected;
     }
 
+    public FeatureEncoding Encoding { get; }
+
     public int Rows { get; }
 
+    /// <summary>Network inputs per row (see <see cref="FeatureEncoding.Names"/>).</summary>
     public int Width { get; }
 
-    /// <summary>The input values, row-major, in the columns' own units.</summary>
+    /// <summary>The encoded input values, row-major, in the columns' own units.</summary>
     public double[] Values { get; }
 
-    /// <summary>Per-row reconstruction error: the mean squared error over the features, in scaled units.</summary>
+    /// <summary>Per-row reconstruction error: the mean squared error over the network inputs, in scaled units.</summary>
     public double[] Errors { get; }
 
-    /// <summary>Per-feature squared errors in scaled units, row-major.</summary>
+    /// <summary>Per-input squared errors in scaled units, row-major.</summary>
     public float[] SquaredErrors { get; }
 
     /// <summary>The reconstruction in the columns' own units, row-major: what the model expected each value to be.</summary>
     public double[] Expected { get; }
 
-    /// <summary>The <paramref name="count"/> features of row <paramref name="row"/> with the largest share of its error.</summary>
-    public FeatureContribution[] TopFeatures(int row, IReadOnlyList<string> names, int count)
+    /// <summary>Each input column's squared error for row <paramref name="row"/> (summed over a categorical column's indicators).</summary>
+    public double[] ColumnErrors(int row)
     {
-        int offset = row * Width;
-        double total = 0;
-        for (int j = 0; j < Width; j++)
+        var result = new double[Encoding.Columns.Length];
+        for (int k = 0; k < Width; k++)
         {
-            total += SquaredErrors[offset + j];
+            result[Encoding.ColumnOf[k]] += SquaredErrors[(row * Width) + k];
         }
 
-        return Enumerable.Range(0, Width)
-            .OrderByDescending(j => SquaredErrors[offset + j])
-            .ThenBy(j => j)
+        return result;
+    }
+
+    /// <summary>The <paramref name="count"/> columns of row <paramref name="row"/> with the largest share of its error.</summary>
+    public FeatureContribution[] TopFeatures(int row, int count)
+    {
+        double[] columns = ColumnErrors(row);
+        double total = columns.Sum();
+        int offset = row * Width;
+        return Enumerable.Range(0, columns.Length)
+            .OrderByDescending(c => columns[c])
+            .ThenBy(c => c)
             .Take(Math.Max(0, count))
-            .Select(j => new FeatureContribution(
-                j,
-                names[j],
-                total > 0 ? SquaredErrors[offset + j] / total : 0,
-                SquaredErrors[offset + j],
-                Values[offset + j],
-                Expected[offset + j]))
+            .Select(c => new FeatureContribution(
+                c,
+                Encoding.Columns[c],
+                total > 0 ? columns[c] / total : 0,
+                columns[c],
+                ValueOf(c, offset),
+                ExpectedOf(c, offset)))
             .ToArray();
     }
+
+    private object ValueOf(int column, int offset)
+    {
+        int start = Encoding.Offsets[column];
+        if (Encoding.Categories[column] is not { } cats)
+        {
+            return Values[offset + start];
+        }
+
+        for (int k = 0; k < cats.Length; k++)
+        {
+            if (Values[offset + start + k] > 0.5)
+            {
+                return cats[k];
+            }
+        }
+
+        return FeatureEncoding.OtherCategory;
+    }
+
+    private object ExpectedOf(int column, int offset) =>
+        Encoding.Categories[column] is null
+            ? Expected[offset + Encoding.Offsets[column]]
+            : Encoding.ExpectedCategory(column, Expected.AsSpan(offset, Width));
 }

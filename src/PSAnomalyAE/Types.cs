@@ -54,6 +54,14 @@ public sealed class AEModel : IDisposable
 
     public int FeatureCount => Engine.FeatureNames.Length;
 
+    /// <summary>Columns one-hot encoded as categories.</summary>
+    public string[]? CategoricalProperty => Engine.Encoding is { HasCategorical: true } e
+        ? e.Columns.Where((_, c) => e.Categories[c] is not null).ToArray()
+        : Engine.Spec.CategoricalProperty?.ToArray();
+
+    /// <summary>The network's inputs: numeric columns, and column=category indicators for categorical ones.</summary>
+    public string[] EncodedFeatureNames => Engine.Encoding?.Names.ToArray() ?? Array.Empty<string>();
+
     /// <summary>Encoder layer sizes (the decoder mirrors them); the configured ones, or those chosen at training.</summary>
     public int[]? HiddenSize => Engine.Architecture?.HiddenSize.ToArray() ?? Engine.Spec.HiddenSize?.ToArray();
 
@@ -214,6 +222,7 @@ public sealed class AEFeatureContribution
 {
     internal AEFeatureContribution(FeatureContribution c)
     {
+        IsCategorical = c.Value is string;
         Feature = c.Feature;
         Value = c.Value;
         Expected = c.Expected;
@@ -224,14 +233,17 @@ public sealed class AEFeatureContribution
 
     public string Feature { get; }
 
-    /// <summary>The value in the row.</summary>
-    public double Value { get; }
+    /// <summary>The value in the row: a number, or for a categorical column its category.</summary>
+    public object Value { get; }
 
-    /// <summary>The value the model expected (its reconstruction), in the column's own units.</summary>
-    public double Expected { get; }
+    /// <summary>The value the model expected (its reconstruction) in the column's own units, or the expected category.</summary>
+    public object Expected { get; }
 
-    /// <summary>High when the value is above what was expected, Low when below.</summary>
+    /// <summary>High or Low (value above or below what was expected); for categories Unseen, Unusual or Expected.</summary>
     public string Direction { get; }
+
+    /// <summary>True for a categorical column.</summary>
+    public bool IsCategorical { get; }
 
     /// <summary>This feature's share (0-1) of the row's reconstruction error.</summary>
     public double Share { get; }
@@ -243,8 +255,13 @@ public sealed class AEFeatureContribution
         CultureInfo.InvariantCulture,
         $"{Feature} {Format(Value)}, expected {Format(Expected)} ({Direction}, {Share * 100:0}%)");
 
-    internal static string Format(double v)
+    internal static string Format(object value)
     {
+        if (value is not double v)
+        {
+            return Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
         double a = Math.Abs(v);
         return a >= 1e6 || (a < 1e-3 && a > 0)
             ? v.ToString("G4", CultureInfo.InvariantCulture)

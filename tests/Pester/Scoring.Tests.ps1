@@ -169,3 +169,38 @@ Describe 'Test-AEAnomaly' {
         $auc | Should -BeGreaterThan 0.88 # measured 0.904 (seed 1)
     }
 }
+
+Describe 'Categorical columns' {
+    BeforeAll {
+        $rows = New-MetricRows -Count 600 -Seed 7
+        $cat = $rows | Invoke-AETraining -CategoricalProperty host -Seed 1 -Epochs 30
+    }
+
+    It 'one-hot encodes the categories seen in training' {
+        $cat.FeatureNames | Should -Be 'host', 'cpu_pct', 'requests_per_s', 'memory_pct', 'latency_ms'
+        $cat.CategoricalProperty | Should -Be 'host'
+        $cat.EncodedFeatureNames | Should -Be 'host=web0', 'host=web1', 'host=web2', 'host=(other)', 'cpu_pct', 'requests_per_s', 'memory_pct', 'latency_ms'
+    }
+
+    It 'reports an unseen category on its row as that column''s error, without failing' {
+        $probe = @(New-MetricRows -Count 3 -Seed 8)
+        $probe[1].host = 'db9'
+        $out = $probe | Test-AEAnomaly -Model $cat -Top 5
+        $out | Should -HaveCount 3
+        $hostPart = $out[1].TopFeatures | Where-Object Feature -EQ 'host'
+        $hostPart.Value | Should -Be '(other)'
+        $hostPart.Direction | Should -Be 'Unseen'
+        $hostPart.Expected | Should -BeIn 'web0', 'web1', 'web2'
+        $measured = $probe | Measure-AEReconstructionError -Model $cat
+        $measured[1].FeatureErrors.host | Should -BeGreaterThan ([math]::Max($measured[0].FeatureErrors.host, $measured[2].FeatureErrors.host))
+    }
+
+    It 'keeps its categories through export and import' {
+        $path = Join-Path $TestDrive 'cat.aemodel'
+        Export-AEModel -Model $cat -Path $path
+        $back = Import-AEModel $path
+        $back.EncodedFeatureNames | Should -Be $cat.EncodedFeatureNames
+        $probe = New-MetricRows -Count 20 -Seed 9
+        ($probe | Test-AEAnomaly -Model $back).ReconstructionError | Should -Be ($probe | Test-AEAnomaly -Model $cat).ReconstructionError
+    }
+}

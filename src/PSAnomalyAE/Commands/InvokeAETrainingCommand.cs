@@ -47,7 +47,7 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
     {
         ModelSpec spec = Model?.Engine.Spec.Clone() ?? new ModelSpec();
         AnomalyModel engine;
-        string[] features;
+        FeatureEncoding encoding;
         double[] data;
         int count;
         try
@@ -61,9 +61,14 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
                 };
             }
 
-            features = FeatureSchema.Select(_rows, spec.Property, spec.ExcludeProperty, WriteVerbose);
-            WriteVerbose($"Features ({features.Length}): {string.Join(", ", features)}");
-            (data, count) = Convert(features);
+            encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose);
+            WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
+            if (encoding.HasCategorical)
+            {
+                WriteVerbose($"Network inputs ({encoding.Width}): {string.Join(", ", encoding.Names)}");
+            }
+
+            (data, count) = Convert(encoding);
             engine = new AnomalyModel(spec);
         }
         catch (AnomalyDetectionException ex)
@@ -76,7 +81,7 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
         var progress = new Progress(this, 1, "Training autoencoder");
         try
         {
-            engine.Train(features, data, count, e => ReportEpoch(progress, spec, e), _cancel.Token);
+            engine.Train(encoding, data, count, e => ReportEpoch(progress, spec, e), _cancel.Token);
         }
         catch (OperationCanceledException)
         {
@@ -112,15 +117,15 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
 
     public void Dispose() => _cancel.Dispose();
 
-    private (double[] Data, int Count) Convert(string[] features)
+    private (double[] Data, int Count) Convert(FeatureEncoding encoding)
     {
-        int width = features.Length;
+        int width = encoding.Width;
         var data = new double[_rows.Count * width];
         int count = 0, incomplete = 0;
         var policy = (MissingValuePolicy)(int)MissingValue;
         foreach (PSRow row in _rows)
         {
-            AnomalyDetectionException? problem = FeatureSchema.TryRead(row, features, row.Number, data.AsSpan(count * width, width), policy, out int missing);
+            AnomalyDetectionException? problem = encoding.TryRead(row, row.Number, data.AsSpan(count * width, width), policy, out int missing);
             if (problem is not null)
             {
                 WriteError(Errors.From(problem, row.Object));

@@ -16,9 +16,10 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
         PSObject output = CopyOf(row);
         SetProperty(output, "ReconstructionError", result.Errors[index]);
         var perFeature = new PSObject();
-        for (int j = 0; j < result.Width; j++)
+        double[] columns = result.ColumnErrors(index);
+        for (int c = 0; c < columns.Length; c++)
         {
-            perFeature.Properties.Add(new PSNoteProperty(Features[j], (double)result.SquaredErrors[(index * result.Width) + j]));
+            perFeature.Properties.Add(new PSNoteProperty(Features[c], columns[c]));
         }
 
         SetProperty(output, "FeatureErrors", perFeature);

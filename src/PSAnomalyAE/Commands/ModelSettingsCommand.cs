@@ -51,4 +51,8 @@ public abstract class ModelSettingsCommand : PSCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? ExcludeProperty { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? CategoricalProperty { get; set; }
 }

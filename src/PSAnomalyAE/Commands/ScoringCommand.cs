@@ -18,6 +18,7 @@ public abstract class ScoringCommand : PSCmdlet
     private long _scored;
     private int _incompleteRows;
     private int _imputed;
+    private FeatureEncoding _encoding = null!;
     private bool _schemaChecked;
 
     /// <summary>A row to score: an object whose properties include the model's feature columns.</summary>
@@ -50,7 +51,8 @@ public abstract class ScoringCommand : PSCmdlet
 
         Native.EnsureLoaded(this);
         Features = Model.FeatureNames;
-        _buffer = new double[BatchSize * Features.Length];
+        _encoding = Model.Engine.Encoding!;
+        _buffer = new double[BatchSize * _encoding.Width];
         _progress = new Progress(this, 1, MyInvocation.MyCommand.Name);
     }
 
@@ -77,9 +79,9 @@ public abstract class ScoringCommand : PSCmdlet
             _schemaChecked = true;
         }
 
-        int width = Features.Length;
+        int width = _encoding.Width;
         Span<double> slot = _buffer.AsSpan(_pending.Count * width, width);
-        AnomalyDetectionException? problem = FeatureSchema.TryRead(row, Features, _rowNumber, slot, (MissingValuePolicy)(int)MissingValue, out int missing);
+        AnomalyDetectionException? problem = _encoding.TryRead(row, _rowNumber, slot, (MissingValuePolicy)(int)MissingValue, out int missing);
         if (problem is not null)
         {
             WriteError(Errors.From(problem, InputObject));
@@ -156,7 +158,7 @@ public abstract class ScoringCommand : PSCmdlet
         ScoreResult result;
         try
         {
-            result = Model.Engine.Score(_buffer.AsSpan(0, _pending.Count * Features.Length), _pending.Count);
+            result = Model.Engine.Score(_buffer.AsSpan(0, _pending.Count * _encoding.Width), _pending.Count);
         }
         catch (AnomalyDetectionException ex)
         {

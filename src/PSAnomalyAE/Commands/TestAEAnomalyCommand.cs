@@ -47,7 +47,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         double error = result.Errors[index];
         bool anomaly = error > _threshold;
         double score = _threshold > 0 ? error / _threshold : (error > 0 ? double.PositiveInfinity : 0);
-        AEFeatureContribution[] top = result.TopFeatures(index, Features, Math.Min(Top, result.Width))
+        AEFeatureContribution[] top = result.TopFeatures(index, Top)
             .Select(c => new AEFeatureContribution(c))
             .ToArray();
 

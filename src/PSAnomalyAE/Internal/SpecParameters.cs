@@ -23,6 +23,7 @@ internal static class SpecParameters
                 case "Seed": spec.Seed = (int)p.Value; break;
                 case "Property": spec.Property = (string[])p.Value; break;
                 case "ExcludeProperty": spec.ExcludeProperty = (string[])p.Value; break;
+                case "CategoricalProperty": spec.CategoricalProperty = (string[])p.Value; break;
             }
         }
 
