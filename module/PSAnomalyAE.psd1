@@ -14,6 +14,7 @@
         'Invoke-AETraining'
         'Measure-AEReconstructionError'
         'Find-AEThreshold'
+        'Find-AEHiddenSize'
         'Test-AEAnomaly'
         'Export-AEModel'
         'Import-AEModel'

@@ -76,6 +76,28 @@ public static class ValueParser
         return double.IsInfinity(d) ? ValueKind.NotFinite : ValueKind.Number;
     }
 
+    private static readonly HashSet<string> s_positive = new(StringComparer.OrdinalIgnoreCase) { "1", "true", "yes", "anomaly", "anomalous", "y" };
+    private static readonly HashSet<string> s_negative = new(StringComparer.OrdinalIgnoreCase) { "0", "false", "no", "normal", "n" };
+
+    /// <summary>
+    /// Reads a label: 1/0, true/false, yes/no, anomaly/normal (any case) or a boolean or 0/1 number.
+    /// Returns null for anything else.
+    /// </summary>
+    public static bool? ParseLabel(object? value)
+    {
+        switch (value)
+        {
+            case bool b:
+                return b;
+            case int or long or short or byte or double or float or decimal:
+                double d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                return d == 1 ? true : d == 0 ? false : null;
+        }
+
+        string s = (Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty).Trim();
+        return s_positive.Contains(s) ? true : s_negative.Contains(s) ? false : null;
+    }
+
     /// <summary>How a value appears in an error message: quoted, shortened when long.</summary>
     public static string Describe(object? value)
     {

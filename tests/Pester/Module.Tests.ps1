@@ -13,7 +13,7 @@ Describe 'The PSAnomalyAE module' {
     }
 
     It 'exports exactly the documented cmdlets and nothing else' {
-        $expected = 'Export-AEModel', 'Find-AEThreshold', 'Import-AEModel', 'Invoke-AETraining',
+        $expected = 'Export-AEModel', 'Find-AEHiddenSize', 'Find-AEThreshold', 'Import-AEModel', 'Invoke-AETraining',
             'Measure-AEReconstructionError', 'New-AEModel', 'Test-AEAnomaly'
         $module = Get-Module PSAnomalyAE
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
@@ -87,7 +87,7 @@ catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exc
     }
 
     It 'has a format view for each of its own output types' {
-        foreach ($type in 'AEModel', 'AETrainingEpoch', 'AEThreshold', 'AEFeatureContribution') {
+        foreach ($type in 'AEModel', 'AETrainingEpoch', 'AEThreshold', 'AEFeatureContribution', 'AEHiddenSizeCandidate') {
             Get-FormatData -TypeName "PSAnomalyAE.$type" | Should -Not -BeNullOrEmpty -Because "$type needs a view"
         }
     }

@@ -19,6 +19,11 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
+    /// <summary>Bottleneck size; overrides the model's.</summary>
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int LatentSize { get; set; }
+
     /// <summary>The model to train; a default model is created when omitted.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNull]
@@ -68,7 +73,7 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
                 WriteVerbose($"Network inputs ({encoding.Width}): {string.Join(", ", encoding.Names)}");
             }
 
-            (data, count) = Convert(encoding);
+            (data, count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, null, "the column means of the training rows");
             engine = new AnomalyModel(spec);
         }
         catch (AnomalyDetectionException ex)
@@ -116,47 +121,6 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
     protected override void StopProcessing() => _cancel.Cancel();
 
     public void Dispose() => _cancel.Dispose();
-
-    private (double[] Data, int Count) Convert(FeatureEncoding encoding)
-    {
-        int width = encoding.Width;
-        var data = new double[_rows.Count * width];
-        int count = 0, incomplete = 0;
-        var policy = (MissingValuePolicy)(int)MissingValue;
-        foreach (PSRow row in _rows)
-        {
-            AnomalyDetectionException? problem = encoding.TryRead(row, row.Number, data.AsSpan(count * width, width), policy, out int missing);
-            if (problem is not null)
-            {
-                WriteError(Errors.From(problem, row.Object));
-                continue;
-            }
-
-            if (missing > 0)
-            {
-                incomplete++;
-                if (policy == MissingValuePolicy.Skip)
-                {
-                    continue;
-                }
-            }
-
-            count++;
-        }
-
-        Array.Resize(ref data, count * width);
-        if (incomplete > 0 && policy == MissingValuePolicy.Skip)
-        {
-            WriteWarning($"Skipped {incomplete} row(s) with missing values.");
-        }
-        else if (incomplete > 0)
-        {
-            int filled = FeatureSchema.Impute(data, FeatureSchema.ColumnMeans(data, width));
-            WriteWarning($"Imputed {filled} missing value(s) in {incomplete} row(s) with the column means of the training rows.");
-        }
-
-        return (data, count);
-    }
 
     private void ReportEpoch(Progress progress, ModelSpec spec, EpochRecord e)
     {

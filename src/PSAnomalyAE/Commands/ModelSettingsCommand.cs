@@ -2,17 +2,13 @@ using System.Management.Automation;
 
 namespace PSAnomalyAE.Commands;
 
-/// <summary>The model settings shared by New-AEModel and Invoke-AETraining.</summary>
+/// <summary>The model settings shared by New-AEModel, Invoke-AETraining and Find-AEHiddenSize (which tries several bottleneck sizes).</summary>
 public abstract class ModelSettingsCommand : PSCmdlet
 {
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ValidateRange(1, 65536)]
     public int[]? HiddenSize { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 65536)]
-    public int LatentSize { get; set; }
 
     [Parameter]
     public AEActivation Activation { get; set; } = AEActivation.ReLU;

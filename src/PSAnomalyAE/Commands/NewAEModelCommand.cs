@@ -9,6 +9,11 @@ namespace PSAnomalyAE.Commands;
 [OutputType(typeof(AEModel))]
 public sealed class NewAEModelCommand : ModelSettingsCommand
 {
+    /// <summary>Bottleneck size; derived from the feature count when omitted.</summary>
+    [Parameter]
+    [ValidateRange(1, 65536)]
+    public int LatentSize { get; set; }
+
     protected override void EndProcessing()
     {
         var spec = new ModelSpec();

@@ -12,7 +12,7 @@ internal static class SpecParameters
             switch (p.Key)
             {
                 case "HiddenSize": spec.HiddenSize = (int[])p.Value; break;
-                case "LatentSize": spec.LatentSize = (int)p.Value; break;
+                case "LatentSize" when p.Value is int latent: spec.LatentSize = latent; break;
                 case "Activation": spec.Activation = (ActivationKind)(int)(AEActivation)p.Value; break;
                 case "Scaling": spec.Scaling = (ScalingMethod)(int)(AEScaling)p.Value; break;
                 case "Epochs": spec.Epochs = (int)p.Value; break;
