@@ -40,7 +40,7 @@ $ModuleOut = Join-Path $Out 'PSAnomalyAE'
 $Staging = Join-Path $Out 'staging'
 $PesterVersion = '5.7.1'
 . (Join-Path $Root 'tools/LibTorchSharpCompat.ps1')
-if (Test-Path (Join-Path $Root 'tools/HelpBuilder.ps1')) { . (Join-Path $Root 'tools/HelpBuilder.ps1') }
+. (Join-Path $Root 'tools/Build-Help.ps1')
 
 function Get-Rid {
     $arch = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
@@ -109,8 +109,8 @@ function Invoke-Build {
     $manifest = (Get-Content -Raw (Join-Path $Root 'module/PSAnomalyAE.psd1')) -replace '\{\{ModuleVersion\}\}', $version
     Set-Content -LiteralPath (Join-Path $ModuleOut 'PSAnomalyAE.psd1') -Value $manifest -NoNewline
     Get-ChildItem -LiteralPath (Join-Path $Root 'module') -File -Filter '*.ps1xml' | Copy-Item -Destination $ModuleOut -Force
-    if (Get-Command Build-ModuleHelp -ErrorAction Ignore) { Build-ModuleHelp -MarkdownFolder (Join-Path $Root 'docs/en-US') -OutputFolder (Join-Path $ModuleOut 'en-US') `
-        -ModuleManifest (Join-Path $ModuleOut 'PSAnomalyAE.psd1') }
+    Build-ModuleHelp -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFolder (Join-Path $ModuleOut 'en-US') `
+        -ModuleManifest (Join-Path $ModuleOut 'PSAnomalyAE.psd1')
 
     $size = (Get-ChildItem -LiteralPath $ModuleOut -Recurse -File | Measure-Object Length -Sum).Sum / 1MB
     Write-Host ("  module: {0} ({1:N0} MB)" -f $ModuleOut, $size)
