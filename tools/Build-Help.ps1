@@ -71,6 +71,7 @@ Get-Command -Module PSAnomalyAE -CommandType Cmdlet | ForEach-Object {
                     Switch = `$_.ParameterType -eq [switch]; Mandatory = `$_.IsMandatory
                     Position = `$(if (`$_.Position -ge 0) { [string](`$_.Position) } else { 'named' })
                     ByValue = `$_.ValueFromPipeline; ByName = `$_.ValueFromPipelineByPropertyName; Aliases = @(`$_.Aliases)
+                    Globbing = [bool](`$_.Attributes | Where-Object { `$_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
                     Values = @(if (`$_.ParameterType.IsEnum) { [Enum]::GetNames(`$_.ParameterType) } elseif (`$_.ParameterType.GetElementType() -and `$_.ParameterType.GetElementType().IsEnum) { [Enum]::GetNames(`$_.ParameterType.GetElementType()) }) } }) }
         })
     }
@@ -133,7 +134,7 @@ function Build-ModuleHelp {
                 $w.WriteStartElement('parameter', $command)
                 $w.WriteAttributeString('required', ([string]$p.Mandatory).ToLowerInvariant())
                 $w.WriteAttributeString('variableLength', 'true')
-                $w.WriteAttributeString('globbing', 'false')
+                $w.WriteAttributeString('globbing', ([string][bool]$p.Globbing).ToLowerInvariant())
                 $w.WriteAttributeString('pipelineInput', $pipeline)
                 $w.WriteAttributeString('position', $p.Position)
                 $w.WriteAttributeString('aliases', $(if ($p.Aliases) { $p.Aliases -join ', ' } else { 'none' }))

@@ -65,8 +65,22 @@ public sealed class AnomalyModel : IDisposable
     /// <summary>Each feature's mean over the training rows (used to impute missing values).</summary>
     public double[] FeatureMeans { get; private set; } = Array.Empty<double>();
 
-    /// <summary>Reconstruction errors of the held-out validation rows after training, sorted ascending.</summary>
+    /// <summary>
+    /// Reconstruction errors of normal reference rows, sorted ascending: the held-out validation rows after training,
+    /// or the normal rows a threshold was later chosen on. Severity percentiles are measured against them.
+    /// </summary>
     public double[] ValidationErrors { get; private set; } = Array.Empty<double>();
+
+    /// <summary>Sets the threshold and the normal rows' errors it was chosen from.</summary>
+    public void SetThreshold(ThresholdInfo threshold, IEnumerable<double> normalErrors)
+    {
+        double[] sorted = normalErrors.Where(double.IsFinite).Order().ToArray();
+        Threshold = threshold;
+        if (sorted.Length > 0)
+        {
+            ValidationErrors = sorted;
+        }
+    }
 
     public bool IsTrained => _network is not null;
 

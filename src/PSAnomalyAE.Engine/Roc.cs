@@ -1,44 +1,227 @@
 namespace PSAnomalyAE.Engine;
 
-/// <summary>A ROC curve summary: the area under it.</summary>
-public sealed record RocCurve(double RocAuc, int Positives, int Negatives);
+/// <summary>How a labelled threshold is chosen.</summary>
+public enum ThresholdObjective
+{
+    /// <summary>The highest F1 score (harmonic mean of precision and recall).</summary>
+    F1,
+    /// <summary>Youden's J: the largest true-positive rate minus false-positive rate.</summary>
+    Youden,
+    /// <summary>The highest recall whose false-positive rate is at most the parameter ("no more than 1 % false alarms").</summary>
+    MaxFalsePositiveRate,
+    /// <summary>The fewest false alarms while catching at least the parameter's share of anomalies.</summary>
+    MinRecall,
+    /// <summary>The lowest cost, where a missed anomaly costs the parameter times a false alarm.</summary>
+    Cost,
+}
 
-/// <summary>ROC analysis of scores against labels (true = anomaly).</summary>
+/// <summary>A point of the ROC curve: rows scoring at or above <see cref="Threshold"/> are called anomalies.</summary>
+public sealed record RocPoint(double Threshold, double FalsePositiveRate, double TruePositiveRate, int TruePositives, int FalsePositives, int TrueNegatives, int FalseNegatives);
+
+/// <summary>A point of the precision-recall curve.</summary>
+public sealed record PrPoint(double Threshold, double Precision, double Recall);
+
+/// <summary>The ROC and precision-recall curves of a set of scores against labels.</summary>
+public sealed class RocCurve
+{
+    internal RocCurve(IReadOnlyList<RocPoint> points, IReadOnlyList<PrPoint> pr, double auc, double ap, int positives, int negatives, double[] sortedDistinct)
+    {
+        Points = points;
+        PrecisionRecall = pr;
+        RocAuc = auc;
+        AveragePrecision = ap;
+        Positives = positives;
+        Negatives = negatives;
+        DistinctScores = sortedDistinct;
+    }
+
+    /// <summary>The ROC curve, from (0, 0) at threshold +infinity through every distinct score in decreasing order.</summary>
+    public IReadOnlyList<RocPoint> Points { get; }
+
+    /// <summary>Precision and recall at every distinct score, in decreasing order of threshold.</summary>
+    public IReadOnlyList<PrPoint> PrecisionRecall { get; }
+
+    /// <summary>The area under the ROC curve (trapezoid rule; ties count half).</summary>
+    public double RocAuc { get; }
+
+    /// <summary>Average precision: the sum over thresholds of (recall gained) x precision.</summary>
+    public double AveragePrecision { get; }
+
+    public int Positives { get; }
+
+    public int Negatives { get; }
+
+    /// <summary>The distinct scores, ascending.</summary>
+    internal double[] DistinctScores { get; }
+}
+
+/// <summary>The threshold an objective chose, and what it does on the labelled rows.</summary>
+public sealed record OperatingPoint(
+    ThresholdObjective Objective,
+    double? Parameter,
+    double Threshold,
+    int TruePositives,
+    int FalsePositives,
+    int TrueNegatives,
+    int FalseNegatives)
+{
+    public double Precision => TruePositives + FalsePositives == 0 ? 1 : (double)TruePositives / (TruePositives + FalsePositives);
+
+    public double Recall => TruePositives + FalseNegatives == 0 ? 0 : (double)TruePositives / (TruePositives + FalseNegatives);
+
+    public double F1 => Precision + Recall == 0 ? 0 : 2 * Precision * Recall / (Precision + Recall);
+
+    public double FalsePositiveRate => FalsePositives + TrueNegatives == 0 ? 0 : (double)FalsePositives / (FalsePositives + TrueNegatives);
+}
+
+/// <summary>ROC and precision-recall analysis of reconstruction errors against labels (true = anomaly).</summary>
 public static class Roc
 {
-    /// <summary>ROC-AUC: the chance that a random anomaly scores above a random normal row, ties counting half.</summary>
+    /// <summary>
+    /// The ROC curve (as scikit-learn's roc_curve with drop_intermediate=False), the precision-recall curve,
+    /// ROC-AUC and average precision (as roc_auc_score and average_precision_score).
+    /// </summary>
     public static RocCurve Curve(IReadOnlyList<double> scores, IReadOnlyList<bool> isAnomaly)
     {
-        if (scores.Count != isAnomaly.Count || scores.Count == 0)
+        if (scores.Count != isAnomaly.Count)
         {
-            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "ROC analysis needs one label per score, and at least one row.");
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"There are {scores.Count} scores but {isAnomaly.Count} labels.");
+        }
+
+        if (scores.Count == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "ROC analysis needs labelled rows; none were given.");
+        }
+
+        for (int i = 0; i < scores.Count; i++)
+        {
+            if (!double.IsFinite(scores[i]))
+            {
+                throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"Row {i + 1}: the score is {scores[i]}; ROC analysis needs finite scores.") { RowNumber = i + 1 };
+            }
         }
 
         int pos = isAnomaly.Count(a => a), neg = scores.Count - pos;
         if (pos == 0 || neg == 0)
         {
-            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"ROC analysis needs both normal and anomalous rows; only {(pos == 0 ? "normal" : "anomalous")} rows were given.");
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument,
+                $"ROC analysis needs both normal and anomalous rows; all {scores.Count} rows are labelled {(pos == 0 ? "normal" : "anomalous")}.")
+            {
+                RecommendedAction = "Include labelled anomalies and normal rows in the validation data.",
+            };
         }
 
-        int[] order = Enumerable.Range(0, scores.Count).OrderBy(i => scores[i]).ToArray();
-        double rankSum = 0;
-        for (int i = 0; i < order.Length;)
+        int[] order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ToArray();
+        var points = new List<RocPoint> { new(double.PositiveInfinity, 0, 0, 0, 0, neg, pos) };
+        var pr = new List<PrPoint>();
+        int tp = 0, fp = 0;
+        double auc = 0, ap = 0, prevFpr = 0, prevTpr = 0, prevRecall = 0;
+        for (int k = 0; k < order.Length;)
         {
-            int j = i;
-            while (j + 1 < order.Length && scores[order[j + 1]] == scores[order[i]])
+            double t = scores[order[k]];
+            while (k < order.Length && scores[order[k]] == t)
             {
-                j++;
+                if (isAnomaly[order[k]]) { tp++; } else { fp++; }
+                k++;
             }
 
-            double rank = ((i + j) / 2.0) + 1;
-            for (int k = i; k <= j; k++)
-            {
-                rankSum += isAnomaly[order[k]] ? rank : 0;
-            }
-
-            i = j + 1;
+            double fpr = (double)fp / neg, tpr = (double)tp / pos;
+            points.Add(new RocPoint(t, fpr, tpr, tp, fp, neg - fp, pos - tp));
+            auc += (fpr - prevFpr) * (tpr + prevTpr) / 2;
+            double precision = (double)tp / (tp + fp);
+            pr.Add(new PrPoint(t, precision, tpr));
+            ap += (tpr - prevRecall) * precision;
+            (prevFpr, prevTpr, prevRecall) = (fpr, tpr, tpr);
         }
 
-        return new RocCurve((rankSum - (pos * (pos + 1.0) / 2)) / ((double)pos * neg), pos, neg);
+        double[] distinct = scores.Distinct().Order().ToArray();
+        return new RocCurve(points, pr, auc, ap, pos, neg, distinct);
+    }
+
+    /// <summary>
+    /// Chooses an operating point by <paramref name="objective"/>. Its <see cref="OperatingPoint.Threshold"/> is
+    /// ready for the module's rule "error &gt; threshold is an anomaly": it is the next distinct score below the
+    /// chosen point's, so exactly the rows scoring at or above the chosen point are flagged.
+    /// </summary>
+    public static OperatingPoint Choose(RocCurve curve, ThresholdObjective objective, double parameter = 0)
+    {
+        IEnumerable<RocPoint> candidates = curve.Points;
+        Func<RocPoint, double> score;
+        switch (objective)
+        {
+            case ThresholdObjective.F1:
+                score = p => p.TruePositives == 0 ? 0 : 2.0 * p.TruePositives / ((2.0 * p.TruePositives) + p.FalsePositives + p.FalseNegatives);
+                break;
+            case ThresholdObjective.Youden:
+                score = p => p.TruePositiveRate - p.FalsePositiveRate;
+                break;
+            case ThresholdObjective.MaxFalsePositiveRate:
+                RequireRate(parameter, "MaxFalsePositiveRate");
+                candidates = candidates.Where(p => p.FalsePositiveRate <= parameter);
+                score = p => p.TruePositiveRate - (1e-9 * p.FalsePositiveRate);
+                break;
+            case ThresholdObjective.MinRecall:
+                RequireRate(parameter, "MinRecall");
+                candidates = candidates.Where(p => p.TruePositiveRate >= parameter);
+                score = p => -p.FalsePositives;
+                break;
+            case ThresholdObjective.Cost:
+                if (!(parameter > 0) || !double.IsFinite(parameter))
+                {
+                    throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "The cost of a miss relative to a false alarm must be a positive number.");
+                }
+
+                score = p => -((parameter * p.FalseNegatives) + p.FalsePositives);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(objective));
+        }
+
+        // Ties go to the highest threshold (fewest rows flagged): points are in decreasing order of threshold.
+        RocPoint? best = null;
+        double bestScore = double.NegativeInfinity;
+        foreach (RocPoint p in candidates)
+        {
+            double s = score(p);
+            if (s > bestScore)
+            {
+                (best, bestScore) = (p, s);
+            }
+        }
+
+        if (best is null)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"No threshold meets {objective} {parameter}.");
+        }
+
+        return new OperatingPoint(
+            objective,
+            objective is ThresholdObjective.F1 or ThresholdObjective.Youden ? null : parameter,
+            StrictThreshold(curve, best.Threshold),
+            best.TruePositives,
+            best.FalsePositives,
+            best.TrueNegatives,
+            best.FalseNegatives);
+    }
+
+    /// <summary>The largest value T with "score &gt; T" equal to "score &gt;= <paramref name="atOrAbove"/>" on these scores.</summary>
+    private static double StrictThreshold(RocCurve curve, double atOrAbove)
+    {
+        if (double.IsPositiveInfinity(atOrAbove))
+        {
+            return curve.DistinctScores[^1];
+        }
+
+        int i = Array.BinarySearch(curve.DistinctScores, atOrAbove);
+        return i > 0 ? curve.DistinctScores[i - 1] : Math.BitDecrement(atOrAbove);
+    }
+
+    private static void RequireRate(double rate, string name)
+    {
+        if (!(rate >= 0 && rate <= 1))
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"{name} must be between 0 and 1 (a share, such as 0.01 for 1 %).");
+        }
     }
 }

@@ -25,6 +25,21 @@ public enum AEScaling
     None,
 }
 
+/// <summary>How Find-AEThreshold chooses a threshold from labelled rows.</summary>
+public enum AEThresholdObjective
+{
+    /// <summary>The highest F1 score.</summary>
+    F1,
+    /// <summary>The largest true-positive rate minus false-positive rate.</summary>
+    Youden,
+    /// <summary>The highest recall with a false-positive rate at most -ObjectiveValue (default 0.01).</summary>
+    MaxFalsePositiveRate,
+    /// <summary>The fewest false alarms while catching at least -ObjectiveValue of the anomalies (default 0.99).</summary>
+    MinRecall,
+    /// <summary>The lowest cost when a miss costs -ObjectiveValue false alarms (default 10).</summary>
+    Cost,
+}
+
 /// <summary>What to do with a missing value (empty, $null, NA, NaN) in a feature column.</summary>
 public enum AEMissingValue
 {
@@ -177,27 +192,30 @@ public sealed class AETrainingEpoch
         $"Epoch {Epoch}: train {TrainLoss:G4}, validation {(ValidationLoss is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "n/a")}");
 }
 
-/// <summary>A threshold chosen by Find-AEThreshold.</summary>
+/// <summary>A threshold chosen by Find-AEThreshold, with what it does on the rows it was chosen from.</summary>
 public sealed class AEThreshold
 {
-    internal AEThreshold(double threshold, string method, double? parameter, int rowCount, int flagged, double min, double median, double max)
+    internal AEThreshold(double threshold, string method, double? parameter, IReadOnlyList<double> errors, bool capped)
     {
         Threshold = threshold;
         Method = method;
         Parameter = parameter;
-        RowCount = rowCount;
-        FlaggedCount = flagged;
-        Minimum = min;
-        Median = median;
-        Maximum = max;
+        RowCount = errors.Count;
+        FlaggedCount = Thresholds.CountAbove(errors, threshold);
+        double[] sorted = errors.Order().ToArray();
+        Minimum = sorted[0];
+        Median = Thresholds.Percentile(sorted, 50);
+        Maximum = sorted[^1];
+        Capped = capped;
     }
 
     /// <summary>Rows whose reconstruction error is above this value are anomalies.</summary>
     public double Threshold { get; }
 
+    /// <summary>Percentile, Sigma, Mad, Contamination, or the objective of a labelled choice (F1, Youden, ...).</summary>
     public string Method { get; }
 
-    /// <summary>The method's parameter, e.g. 99 for the 99th percentile.</summary>
+    /// <summary>The method's parameter: the percentile, k, the contamination, or the objective's limit.</summary>
     public double? Parameter { get; }
 
     /// <summary>How many rows the threshold was chosen from.</summary>
@@ -214,7 +232,90 @@ public sealed class AEThreshold
 
     public double Maximum { get; }
 
+    /// <summary>True when -MaxAnomalyRatio raised the threshold.</summary>
+    public bool Capped { get; }
+
+    /// <summary>Area under the ROC curve (labelled rows only).</summary>
+    public double? RocAuc { get; internal set; }
+
+    /// <summary>Average precision (labelled rows only).</summary>
+    public double? AveragePrecision { get; internal set; }
+
+    /// <summary>Share of flagged rows that are anomalies (labelled rows only).</summary>
+    public double? Precision { get; internal set; }
+
+    /// <summary>Share of anomalies flagged (labelled rows only).</summary>
+    public double? Recall { get; internal set; }
+
+    public double? F1 { get; internal set; }
+
+    /// <summary>Share of normal rows flagged (labelled rows only).</summary>
+    public double? FalsePositiveRate { get; internal set; }
+
+    public int? TruePositives { get; internal set; }
+
+    public int? FalsePositives { get; internal set; }
+
+    public int? TrueNegatives { get; internal set; }
+
+    public int? FalseNegatives { get; internal set; }
+
+    /// <summary>The ROC curve, one point per distinct error (labelled rows only); pipe it to Export-Csv.</summary>
+    public AERocPoint[]? Roc { get; internal set; }
+
+    /// <summary>The precision-recall curve (labelled rows only); pipe it to Export-Csv.</summary>
+    public AEPrecisionRecallPoint[]? PrecisionRecall { get; internal set; }
+
+    /// <summary>The picture written with -PlotPath.</summary>
+    public string? PlotPath { get; internal set; }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Threshold:G6} ({Method} {Parameter})");
+}
+
+/// <summary>A point of a ROC curve: rows with an error at or above Threshold are called anomalies.</summary>
+public sealed class AERocPoint
+{
+    internal AERocPoint(RocPoint p)
+    {
+        Threshold = p.Threshold;
+        FalsePositiveRate = p.FalsePositiveRate;
+        TruePositiveRate = p.TruePositiveRate;
+        TruePositives = p.TruePositives;
+        FalsePositives = p.FalsePositives;
+        TrueNegatives = p.TrueNegatives;
+        FalseNegatives = p.FalseNegatives;
+    }
+
+    public double Threshold { get; }
+
+    public double FalsePositiveRate { get; }
+
+    public double TruePositiveRate { get; }
+
+    public int TruePositives { get; }
+
+    public int FalsePositives { get; }
+
+    public int TrueNegatives { get; }
+
+    public int FalseNegatives { get; }
+}
+
+/// <summary>A point of a precision-recall curve.</summary>
+public sealed class AEPrecisionRecallPoint
+{
+    internal AEPrecisionRecallPoint(PrPoint p)
+    {
+        Threshold = p.Threshold;
+        Precision = p.Precision;
+        Recall = p.Recall;
+    }
+
+    public double Threshold { get; }
+
+    public double Precision { get; }
+
+    public double Recall { get; }
 }
 
 /// <summary>One bottleneck size tried by Find-AEHiddenSize.</summary>
@@ -255,6 +356,20 @@ public sealed class AEHiddenSizeCandidate
     public bool Recommended { get; }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{LatentSize}: {MeanError:G4} ± {StandardError:G2}{(Recommended ? " (recommended)" : string.Empty)}");
+}
+
+/// <summary>
+/// The top contributing features of a row. A list of <see cref="AEFeatureContribution"/>; as text (in Export-Csv,
+/// for instance) it reads "cpu_pct 97.0, expected 41.3 (High, 62%); ...".
+/// </summary>
+public sealed class AEFeatureContributionList : System.Collections.ObjectModel.ReadOnlyCollection<AEFeatureContribution>
+{
+    internal AEFeatureContributionList(IList<AEFeatureContribution> items)
+        : base(items)
+    {
+    }
+
+    public override string ToString() => string.Join("; ", this.Select(c => c.ToString()));
 }
 
 /// <summary>One feature's part in a row's reconstruction error, in the column's own units.</summary>

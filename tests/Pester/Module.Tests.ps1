@@ -24,9 +24,14 @@ Describe 'The PSAnomalyAE module' {
     It 'does not ship System.Management.Automation or other platforms'' natives' {
         $folder = Split-Path $ModuleManifest
         Get-ChildItem $folder -Recurse -Filter 'System.Management.Automation.dll' | Should -BeNullOrEmpty
-        $other = if ($IsLinux) { '*.dll', '*.dylib' } elseif ($IsMacOS) { '*.so', '*.dll' } else { '*.so', '*.dylib' }
-        Get-ChildItem (Join-Path $folder 'dependencies') -Include $other -Recurse |
-            Where-Object Name -NotMatch '^(TorchSharp|Google|ICSharpCode|SkiaSharp|PSAnomalyAE)' | Should -BeNullOrEmpty
+        $deps = Join-Path $folder 'dependencies'
+        $foreignNative = if ($IsLinux) { '*.dylib' } elseif ($IsMacOS) { '*.so' } else { '*.so', '*.dylib' }
+        Get-ChildItem $deps -Include $foreignNative -Recurse | Should -BeNullOrEmpty
+        Get-ChildItem $deps -Directory | Should -BeNullOrEmpty -Because 'natives sit flat beside TorchSharp.dll, with no runtimes/ tree'
+        if (-not $IsWindows) {
+            # Every .dll here is a managed assembly; Windows natives (torch_cpu.dll, libSkiaSharp.dll...) are not shipped.
+            Get-ChildItem $deps -Filter *.dll | ForEach-Object { { [Reflection.AssemblyName]::GetAssemblyName($_.FullName) } | Should -Not -Throw -Because $_.Name }
+        }
     }
 
     It 'loads libtorch on first use, not at import' {

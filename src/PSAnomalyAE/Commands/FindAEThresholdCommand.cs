@@ -6,15 +6,22 @@ using PSAnomalyAE.Internal;
 namespace PSAnomalyAE.Commands;
 
 /// <summary>
-/// Find-AEThreshold: chooses the reconstruction-error threshold from rows of normal validation data that carry a
-/// ReconstructionError (the output of Measure-AEReconstructionError), or from plain numbers.
+/// Find-AEThreshold: chooses the reconstruction-error threshold from rows that carry a ReconstructionError (the
+/// output of Measure-AEReconstructionError) or from plain numbers: by a percentile, mean + k sd, median + k MAD or
+/// an expected contamination on normal rows, or, with labels, by an objective over the ROC curve.
 /// </summary>
-[Cmdlet(VerbsCommon.Find, "AEThreshold")]
+[Cmdlet(VerbsCommon.Find, "AEThreshold", DefaultParameterSetName = PercentileSet, SupportsShouldProcess = true)]
 [OutputType(typeof(AEThreshold))]
 public sealed class FindAEThresholdCommand : PSCmdlet
 {
+    private const string PercentileSet = "Percentile";
+    private const string SigmaSet = "Sigma";
+    private const string MadSet = "Mad";
+    private const string ContaminationSet = "Contamination";
+    private const string LabelledSet = "Labelled";
     private const string ErrorProperty = "ReconstructionError";
     private readonly List<double> _errors = new();
+    private readonly List<bool> _labels = new();
     private long _rowNumber;
 
     /// <summary>A row with a ReconstructionError property, or a number.</summary>
@@ -23,41 +30,97 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     public PSObject? InputObject { get; set; }
 
     /// <summary>The percentile (0-100) of the errors of normal rows to use as the threshold.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = PercentileSet)]
     [ValidateRange(0.0, 100.0)]
     public double Percentile { get; set; } = 99;
+
+    /// <summary>Threshold = mean + k standard deviations of the errors.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SigmaSet)]
+    [ValidateRange(0.0, 1000.0)]
+    public double Sigma { get; set; }
+
+    /// <summary>Threshold = median + k scaled median absolute deviations of the errors (robust to outliers).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = MadSet)]
+    [ValidateRange(0.0, 1000.0)]
+    public double Mad { get; set; }
+
+    /// <summary>The expected share of anomalies among the rows given (0-0.5); the threshold flags that share.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ContaminationSet)]
+    [ValidateRange(0.0, 0.5)]
+    public double Contamination { get; set; }
+
+    /// <summary>The column that says whether a row is an anomaly: 1/0, true/false, yes/no, anomaly/normal.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LabelledSet)]
+    [ValidateNotNullOrEmpty]
+    public string LabelProperty { get; set; } = null!;
+
+    /// <summary>How to choose from labelled rows: F1 (default), Youden, MaxFalsePositiveRate, MinRecall or Cost.</summary>
+    [Parameter(Position = 0, ParameterSetName = LabelledSet)]
+    public AEThresholdObjective Objective { get; set; } = AEThresholdObjective.F1;
+
+    /// <summary>The objective's limit: the false-positive rate (default 0.01), the recall (default 0.99) or the cost of a miss in false alarms (default 10).</summary>
+    [Parameter(Position = 1, ParameterSetName = LabelledSet)]
+    [Alias("Limit")]
+    [ValidateRange(0.0, 1e9)]
+    public double ObjectiveValue { get; set; }
+
+    /// <summary>Raise the threshold if needed so that at most this share (0-1) of the given rows is flagged.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double MaxAnomalyRatio { get; set; } = 1;
 
     /// <summary>A model to store the threshold on.</summary>
     [Parameter]
     [ValidateNotNull]
     public AEModel? Model { get; set; }
 
+    /// <summary>Write a picture (.png or .svg): ROC and precision-recall curves (with labels) and the error histogram with the threshold.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PlotPath { get; set; }
+
+    private bool Labelled => ParameterSetName == LabelledSet;
+
     protected override void ProcessRecord()
     {
         _rowNumber++;
         object? value = InputObject?.BaseObject;
-        if (value is not (string or ValueType) && InputObject is not null)
+        bool plainValue = value is string or ValueType;
+        if (plainValue && Labelled)
+        {
+            WriteError(RowError($"Row {_rowNumber} is a number, but -LabelProperty needs rows with {ErrorProperty} and {LabelProperty} properties.", "MissingLabel"));
+            return;
+        }
+
+        if (!plainValue && InputObject is not null)
         {
             value = InputObject.Properties[ErrorProperty]?.Value is { } v ? (v is PSObject p ? p.BaseObject : v) : null;
             if (value is null)
             {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"Row {_rowNumber} has no {ErrorProperty} property. Pipe the output of Measure-AEReconstructionError, or numbers."),
-                    "MissingReconstructionError",
-                    ErrorCategory.InvalidData,
-                    InputObject));
+                WriteError(RowError($"Row {_rowNumber} has no {ErrorProperty} property. Pipe the output of Measure-AEReconstructionError, or numbers.", "MissingReconstructionError"));
                 return;
             }
         }
 
         if (ValueParser.Parse(value, out double error) != ValueKind.Number || error < 0)
         {
-            WriteError(new ErrorRecord(
-                new ArgumentException($"Row {_rowNumber}: {ErrorProperty} is {ValueParser.Describe(value)}; expected a non-negative finite number."),
-                "InvalidReconstructionError",
-                ErrorCategory.InvalidData,
-                InputObject));
+            WriteError(RowError($"Row {_rowNumber}: {ErrorProperty} is {ValueParser.Describe(value)}; expected a non-negative finite number.", "InvalidReconstructionError"));
             return;
+        }
+
+        if (Labelled)
+        {
+            object? raw = InputObject!.Properties[LabelProperty]?.Value;
+            raw = raw is PSObject po ? po.BaseObject : raw;
+            if (ValueParser.ParseLabel(raw) is not { } label)
+            {
+                WriteError(RowError(
+                    $"Row {_rowNumber}: {LabelProperty} is {ValueParser.Describe(raw)}; expected 1/0, true/false, yes/no or anomaly/normal.",
+                    InputObject.Properties[LabelProperty] is null ? "MissingLabel" : "InvalidLabel"));
+                return;
+            }
+
+            _labels.Add(label);
         }
 
         _errors.Add(error);
@@ -65,16 +128,139 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        if (_errors.Count == 0)
+        AEThreshold result;
+        try
         {
-            ThrowTerminatingError(Errors.From(
-                new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No reconstruction errors were given to choose a threshold from.")
-                {
-                    RecommendedAction = "Pipe normal validation rows through Measure-AEReconstructionError into Find-AEThreshold.",
-                },
-                null));
+            result = Choose();
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(Errors.From(ex, null));
+            return;
         }
 
+        if (PlotPath is not null)
+        {
+            string path = FileSystemPaths.ForWrite(this, PlotPath);
+            if (ShouldProcess(path, "Write threshold picture"))
+            {
+                try
+                {
+                    RocCurve? curve = Labelled ? Roc.Curve(_errors, _labels) : null;
+                    OperatingPoint? point = curve is null ? null : new OperatingPoint(
+                        (ThresholdObjective)(int)Objective, result.Parameter, result.Threshold,
+                        result.TruePositives!.Value, result.FalsePositives!.Value, result.TrueNegatives!.Value, result.FalseNegatives!.Value);
+                    ThresholdPlot.Save(path, _errors, Labelled ? _labels : null, result.Threshold, Describe(result), curve, point);
+                    result.PlotPath = path;
+                }
+                catch (AnomalyDetectionException ex)
+                {
+                    ThrowTerminatingError(Errors.From(ex, path));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(Errors.Io(ex, "PlotWriteFailed", ErrorCategory.WriteError, path));
+                }
+            }
+        }
+
+        if (Model is not null)
+        {
+            IEnumerable<double> normal = Labelled ? _errors.Where((_, i) => !_labels[i]) : _errors;
+            Model.Engine.SetThreshold(new ThresholdInfo(result.Threshold, result.Method, result.Parameter, result.RowCount, "Find-AEThreshold"), normal);
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Model threshold set to {result.Threshold:G6}."));
+        }
+
+        WriteObject(result);
+    }
+
+    private AEThreshold Choose()
+    {
+        if (_errors.Count == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No reconstruction errors were given to choose a threshold from.")
+            {
+                RecommendedAction = "Pipe validation rows through Measure-AEReconstructionError into Find-AEThreshold.",
+            };
+        }
+
+        if (_errors.Distinct().Count() == 1 && _errors.Count > 1)
+        {
+            WriteWarning($"All {_errors.Count} reconstruction errors are equal ({_errors[0].ToString("G6", CultureInfo.InvariantCulture)}); no threshold can separate these rows.");
+        }
+
+        double threshold;
+        string method;
+        double? parameter;
+        RocCurve? curve = null;
+        switch (ParameterSetName)
+        {
+            case SigmaSet:
+                (threshold, method, parameter) = (Thresholds.Sigma(_errors, Sigma), "Sigma", Sigma);
+                break;
+            case MadSet:
+                (threshold, method, parameter) = (Thresholds.Mad(_errors, Mad), "Mad", Mad);
+                break;
+            case ContaminationSet:
+                (threshold, method, parameter) = (Thresholds.Contamination(_errors, Contamination), "Contamination", Contamination);
+                break;
+            case LabelledSet:
+                curve = Roc.Curve(_errors, _labels);
+                double value = MyInvocation.BoundParameters.ContainsKey(nameof(ObjectiveValue)) ? ObjectiveValue : Objective switch
+                {
+                    AEThresholdObjective.MaxFalsePositiveRate => 0.01,
+                    AEThresholdObjective.MinRecall => 0.99,
+                    AEThresholdObjective.Cost => 10,
+                    _ => 0,
+                };
+                OperatingPoint op = Roc.Choose(curve, (ThresholdObjective)(int)Objective, value);
+                (threshold, method, parameter) = (op.Threshold, Objective.ToString(), op.Parameter);
+                break;
+            default:
+                WarnIfTooFewRows();
+                (threshold, method, parameter) = (Thresholds.Percentile(_errors, Percentile), "Percentile", Percentile);
+                break;
+        }
+
+        bool capped = false;
+        if (MaxAnomalyRatio < 1)
+        {
+            (threshold, capped) = Thresholds.CapRatio(_errors, threshold, MaxAnomalyRatio);
+            if (capped)
+            {
+                WriteWarning(string.Create(CultureInfo.InvariantCulture, $"The threshold was raised to {threshold:G6} so that at most {MaxAnomalyRatio:P1} of the rows are flagged (-MaxAnomalyRatio)."));
+            }
+        }
+
+        var result = new AEThreshold(threshold, method, parameter, _errors, capped);
+        if (curve is not null)
+        {
+            int tp = 0, fp = 0;
+            for (int i = 0; i < _errors.Count; i++)
+            {
+                if (_errors[i] > threshold)
+                {
+                    if (_labels[i]) { tp++; } else { fp++; }
+                }
+            }
+
+            var at = new OperatingPoint((ThresholdObjective)(int)Objective, parameter, threshold, tp, fp, curve.Negatives - fp, curve.Positives - tp);
+            result.RocAuc = curve.RocAuc;
+            result.AveragePrecision = curve.AveragePrecision;
+            result.Precision = at.Precision;
+            result.Recall = at.Recall;
+            result.F1 = at.F1;
+            result.FalsePositiveRate = at.FalsePositiveRate;
+            (result.TruePositives, result.FalsePositives, result.TrueNegatives, result.FalseNegatives) = (tp, fp, at.TrueNegatives, at.FalseNegatives);
+            result.Roc = curve.Points.Select(p => new AERocPoint(p)).ToArray();
+            result.PrecisionRecall = curve.PrecisionRecall.Select(p => new AEPrecisionRecallPoint(p)).ToArray();
+        }
+
+        return result;
+    }
+
+    private void WarnIfTooFewRows()
+    {
         int needed = Percentile >= 100 ? int.MaxValue : (int)Math.Ceiling((100.0 / (100.0 - Percentile)) - 1e-9);
         if (_errors.Count < needed)
         {
@@ -82,25 +268,11 @@ public sealed class FindAEThresholdCommand : PSCmdlet
                 CultureInfo.InvariantCulture,
                 $"The {Percentile}th percentile of {_errors.Count} rows is little more than their largest error; about {(needed == int.MaxValue ? "unlimited" : needed.ToString(CultureInfo.InvariantCulture))} rows are needed for a stable estimate."));
         }
-
-        double threshold = Thresholds.Percentile(_errors, Percentile);
-        _errors.Sort();
-        var result = new AEThreshold(
-            threshold,
-            "Percentile",
-            Percentile,
-            _errors.Count,
-            Thresholds.CountAbove(_errors, threshold),
-            _errors[0],
-            Thresholds.Percentile(_errors, 50),
-            _errors[^1]);
-
-        if (Model is not null)
-        {
-            Model.Engine.Threshold = new ThresholdInfo(threshold, "Percentile", Percentile, _errors.Count, "Find-AEThreshold");
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Model threshold set to {threshold:G6}."));
-        }
-
-        WriteObject(result);
     }
+
+    private static string Describe(AEThreshold t) =>
+        t.Parameter is { } p ? string.Create(CultureInfo.InvariantCulture, $"{t.Method} {p}") : t.Method;
+
+    private ErrorRecord RowError(string message, string id) =>
+        new(new ArgumentException(message), id, ErrorCategory.InvalidData, InputObject);
 }

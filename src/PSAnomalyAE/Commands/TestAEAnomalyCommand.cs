@@ -47,23 +47,33 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         double error = result.Errors[index];
         bool anomaly = error > _threshold;
         double score = _threshold > 0 ? error / _threshold : (error > 0 ? double.PositiveInfinity : 0);
-        AEFeatureContribution[] top = result.TopFeatures(index, Top)
-            .Select(c => new AEFeatureContribution(c))
-            .ToArray();
+        var top = new AEFeatureContributionList(result.TopFeatures(index, Top).Select(c => new AEFeatureContribution(c)).ToArray());
+        double percentile = Thresholds.PercentileRank(Model.Engine.ValidationErrors, error);
 
         PSObject output = CopyOf(row);
         SetProperty(output, "ReconstructionError", error);
         SetProperty(output, "Threshold", _threshold);
         SetProperty(output, "Anomaly", anomaly);
         SetProperty(output, "AnomalyScore", score);
+        SetProperty(output, "Severity", Severity(anomaly, score));
+        SetProperty(output, "ErrorPercentile", double.IsNaN(percentile) ? null : percentile);
         SetProperty(output, "TopFeatures", top);
         SetProperty(output, "Reason", Reason(anomaly, score, top));
         WriteObject(output);
     }
 
-    private static string Reason(bool anomaly, double score, AEFeatureContribution[] top)
+    /// <summary>How far past the threshold: Low up to 1.5 times, Medium up to 3, High up to 10, Critical beyond.</summary>
+    internal static string Severity(bool anomaly, double score) => !anomaly ? "Normal" : score switch
+    {
+        <= 1.5 => "Low",
+        <= 3 => "Medium",
+        <= 10 => "High",
+        _ => "Critical",
+    };
+
+    private static string Reason(bool anomaly, double score, AEFeatureContributionList top)
     {
         string head = string.Create(CultureInfo.InvariantCulture, $"{(anomaly ? "Anomaly" : "Normal")} (score {score:0.00})");
-        return top.Length == 0 || !anomaly ? head : head + ": " + string.Join("; ", top.Select(t => t.ToString()));
+        return top.Count == 0 || !anomaly ? head : head + ": " + top;
     }
 }
