@@ -15,12 +15,7 @@ public static class ThresholdPlot
 
     public static void Save(string path, IReadOnlyList<double> errors, IReadOnlyList<bool>? isAnomaly, double threshold, string method, RocCurve? curve = null, OperatingPoint? point = null)
     {
-        string ext = Path.GetExtension(path).ToLowerInvariant();
-        if (ext is not (".png" or ".svg"))
-        {
-            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"The picture's file name must end in .png or .svg; '{Path.GetFileName(path)}' does not.");
-        }
-
+        PlotFile.RequireExtension(path);
         var multi = new Multiplot();
         int panels = curve is null ? 1 : 3;
         multi.AddPlots(panels);
@@ -32,20 +27,7 @@ public static class ThresholdPlot
         }
 
         DrawHistogram(multi.GetPlot(panels - 1), errors, isAnomaly, threshold, method);
-        int width = 520 * panels, height = 460;
-        if (ext == ".png")
-        {
-            multi.SavePng(path, width, height);
-        }
-        else
-        {
-            using var file = File.Create(path);
-            using (var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), file))
-            {
-                canvas.Clear(SkiaSharp.SKColors.White);
-                multi.Render(canvas, new PixelRect(0, width, height, 0));
-            }
-        }
+        PlotFile.Write(multi, path, 520 * panels, 460);
     }
 
     private static void DrawRoc(Plot plot, RocCurve curve, OperatingPoint? point)
@@ -150,4 +132,31 @@ public static class ThresholdPlot
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Writes ScottPlot figures as PNG or SVG, chosen by the file's extension.</summary>
+internal static class PlotFile
+{
+    internal static void RequireExtension(string path)
+    {
+        if (Path.GetExtension(path).ToLowerInvariant() is not (".png" or ".svg"))
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"The picture's file name must end in .png or .svg; '{Path.GetFileName(path)}' does not.");
+        }
+    }
+
+    internal static void Write(Multiplot figure, string path, int width, int height)
+    {
+        RequireExtension(path);
+        if (Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase))
+        {
+            figure.SavePng(path, width, height);
+            return;
+        }
+
+        using var file = File.Create(path);
+        using var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), file);
+        canvas.Clear(SkiaSharp.SKColors.White);
+        figure.Render(canvas, new PixelRect(0, width, height, 0));
+    }
 }

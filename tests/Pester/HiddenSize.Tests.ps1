@@ -19,7 +19,8 @@ BeforeAll {
 
 Describe 'Find-AEHiddenSize' {
     It 'recommends a bottleneck of 3-4 for rows on a 3-factor manifold' {
-        $candidates = $rows | Find-AEHiddenSize -LatentSize 1, 2, 3, 4, 6, 8 -HiddenSize 32 -Epochs 100 -Patience 10 -LearningRate 0.003 -Seed 3
+        $plot = Join-Path $TestDrive 'sizes.png'
+        $candidates = $rows | Find-AEHiddenSize -PlotPath $plot -LatentSize 1, 2, 3, 4, 6, 8 -HiddenSize 32 -Epochs 100 -Patience 10 -LearningRate 0.003 -Seed 3
         $candidates | Format-Table | Out-String | Write-Host
         $candidates | Should -HaveCount 6
         $candidates[0] | Should -BeOfType PSAnomalyAE.AEHiddenSizeCandidate
@@ -27,6 +28,7 @@ Describe 'Find-AEHiddenSize' {
         ($candidates | Where-Object Recommended).LatentSize | Should -BeIn 3, 4
         $candidates | ForEach-Object { $_.Folds | Should -Be 5; $_.StandardError | Should -BeGreaterOrEqual 0 }
         $candidates[0].MeanError | Should -BeGreaterThan (10 * $candidates[2].MeanError)
+        (Get-Item $plot).Length | Should -BeGreaterThan 10000
     }
 
     It 'is reproducible with -Seed' {

@@ -9,7 +9,7 @@ namespace PSAnomalyAE.Commands;
 /// Find-AEHiddenSize: chooses the bottleneck size by k-fold cross-validation on the normal rows piped in, and
 /// recommends the smallest size whose validation error is within one standard error of the best.
 /// </summary>
-[Cmdlet(VerbsCommon.Find, "AEHiddenSize")]
+[Cmdlet(VerbsCommon.Find, "AEHiddenSize", SupportsShouldProcess = true)]
 [OutputType(typeof(AEHiddenSizeCandidate), typeof(AEModel))]
 public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
 {
@@ -46,6 +46,11 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
     /// <summary>What to do with rows that have missing values: Error (default), Skip or Impute.</summary>
     [Parameter]
     public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
+
+    /// <summary>Write a picture (.png or .svg) of the validation error against the bottleneck size.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PlotPath { get; set; }
 
     /// <summary>Return a model trained on all rows with the recommended size instead of the candidate table.</summary>
     [Parameter]
@@ -144,6 +149,27 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
         }
 
         AEHiddenSizeCandidate[] rows = results.Select(r => new AEHiddenSizeCandidate(r)).ToArray();
+        if (PlotPath is not null && results.Count > 0 && !_cancel.IsCancellationRequested)
+        {
+            string path = FileSystemPaths.ForWrite(this, PlotPath);
+            if (ShouldProcess(path, "Write cross-validation picture"))
+            {
+                try
+                {
+                    HiddenSizePlot.Save(path, results);
+                    WriteVerbose($"Wrote {path}.");
+                }
+                catch (AnomalyDetectionException ex)
+                {
+                    ThrowTerminatingError(Errors.From(ex, path));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(Errors.Io(ex, "PlotWriteFailed", ErrorCategory.WriteError, path));
+                }
+            }
+        }
+
         if (_cancel.IsCancellationRequested)
         {
             // Ctrl+C: say what finished; the pipeline is stopping, so this goes to the host directly.
