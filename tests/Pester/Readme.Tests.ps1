@@ -1,0 +1,35 @@
+# The README's PowerShell examples run here, in order, against CSV files like the ones they name.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    . (Join-Path $RepoRoot 'examples/New-ServerMetrics.ps1')
+}
+
+Describe 'README.md examples' {
+    It 'run as written' {
+        $work = Join-Path $TestDrive 'readme'
+        $null = New-Item -ItemType Directory -Force -Path $work
+        $rows = New-ServerMetrics -Days 14 -Seed 3
+        $start = [datetime]$rows[0].timestamp
+        $rows | Where-Object { [datetime]$_.timestamp -lt $start.AddDays(9) } | Export-Csv (Join-Path $work 'normal.csv')
+        $rows | Where-Object { $t = [datetime]$_.timestamp; $t -ge $start.AddDays(9) -and $t -lt $start.AddDays(11) } | Export-Csv (Join-Path $work 'validation.csv')
+        $recent = $rows | Where-Object { [datetime]$_.timestamp -ge $start.AddDays(11) }
+        $recent | Export-Csv (Join-Path $work 'today.csv')
+        $recent | Select-Object *, @{ n = 'is_incident'; e = { [int][bool]$_.incident } } -ExcludeProperty incident | Export-Csv (Join-Path $work 'labelled.csv')
+
+        # Every ```powershell block of the README except the set-up one that imports from ./out.
+        $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
+        $blocks = [regex]::Matches($readme, '(?ms)^( *)```powershell\r?\n(.*?)^\1```') | ForEach-Object {
+            $indent = $_.Groups[1].Value.Length
+            ($_.Groups[2].Value -split '\r?\n' | ForEach-Object { if ($_.Length -ge $indent) { $_.Substring($indent) } else { $_ } }) -join "`n"
+        } | Where-Object { $_ -notmatch 'Import-Module' }
+        $blocks.Count | Should -BeGreaterOrEqual 6
+        $script = "`$ErrorActionPreference = 'Stop'`nSet-Location '$work'`nImport-Module '$ModuleManifest'`n" + ($blocks -join "`n") + "`n'README-OK'"
+        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $out = & $pwsh -NoProfile -NonInteractive -Command $script *>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $out
+        $out | Should -Match 'README-OK'
+        Join-Path $work 'models/web.aemodel' | Should -Exist
+        Join-Path $work 'roc.png' | Should -Exist
+        @(Import-Csv (Join-Path $work 'alerts.csv')).Count | Should -BeGreaterThan 0
+    }
+}
