@@ -6,7 +6,11 @@ using static TorchSharp.torch;
 namespace PSAnomalyAE.Engine;
 
 /// <summary>One epoch of training: mean MSE on the training rows and, when rows were held out, on the validation rows.</summary>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest);
+/// <remarks>
+/// For kinds with a penalty (sparse, variational) TrainLoss is reconstruction plus penalty, and the two parts are
+/// kept apart; ValidationLoss is always the reconstruction error that scoring uses.
+/// </remarks>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double? ValidationLoss, double Seconds, bool IsBest, double? TrainReconstruction = null, double? TrainPenalty = null);
 
 /// <summary>What a training run did.</summary>
 public sealed record TrainingSummary(
@@ -34,7 +38,7 @@ public sealed class AnomalyModel : IDisposable
 {
     private const int ScoreChunk = 16384;
     private readonly ReaderWriterLockSlim _sync = new(LockRecursionPolicy.NoRecursion);
-    private DenseAutoencoder? _network;
+    private Autoencoder? _network;
     private List<EpochRecord> _history = new();
 
     public AnomalyModel(ModelSpec spec)
@@ -55,6 +59,9 @@ public sealed class AnomalyModel : IDisposable
     public Scaler? Scaler { get; private set; }
 
     public Architecture? Architecture { get; private set; }
+
+    /// <summary>The PCA basis applied before the network; null when the network sees every input.</summary>
+    public Pca? Pca { get; private set; }
 
     public IReadOnlyList<EpochRecord> History => _history;
 
@@ -154,29 +161,44 @@ public sealed class AnomalyModel : IDisposable
         float[] valScaled = new float[valRaw.Length];
         scaler.Transform(valRaw, valScaled);
 
-        var arch = new Architecture(
-            Architecture.Dense,
-            width,
-            Spec.ResolveHidden(width),
-            Spec.ResolveLatent(width),
-            Spec.Activation,
-            Spec.Scaling == ScalingMethod.MinMax);
+        Pca? pca = null;
+        int netWidth = width;
+        if (Spec.PcaComponents is { } components)
+        {
+            pca = Pca.Fit(trainScaled, trainIdx.Length, width, components);
+            trainScaled = pca.Project(trainScaled, trainIdx.Length);
+            valScaled = pca.Project(valScaled, valIdx.Length);
+            netWidth = pca.Count;
+        }
 
-        DenseAutoencoder net;
+        var arch = new Architecture(
+            Spec.Kind.ToString(),
+            netWidth,
+            Spec.ResolveHidden(netWidth),
+            Spec.ResolveLatent(netWidth),
+            Spec.Activation,
+            Spec.Scaling == ScalingMethod.MinMax && pca is null)
+        {
+            SparsityWeight = Spec.Kind == AutoencoderKind.Sparse ? Spec.SparsityWeight : 0,
+            KLWeight = Spec.Kind == AutoencoderKind.Variational ? Spec.KLWeight : 0,
+            Samples = Spec.Kind == AutoencoderKind.Variational ? Spec.Samples : 1,
+            NoiseLevel = Spec.Kind == AutoencoderKind.Denoising ? Spec.NoiseLevel : 0,
+        };
+
+        Autoencoder net;
         lock (TorchRuntime.SeedLock)
         {
             torch.random.manual_seed(seed);
-            net = new DenseAutoencoder(arch);
+            net = new Autoencoder(arch, seed);
         }
 
         var history = new List<EpochRecord>();
         bool keep = false;
         try
         {
-            using Tensor xTrain = torch.tensor(trainScaled, new long[] { trainIdx.Length, width });
-            using Tensor xVal = torch.tensor(valScaled, new long[] { valIdx.Length, width });
+            using Tensor xTrain = torch.tensor(trainScaled, new long[] { trainIdx.Length, netWidth });
+            using Tensor xVal = torch.tensor(valScaled, new long[] { valIdx.Length, netWidth });
             using var optimizer = torch.optim.Adam(net.parameters(), Spec.LearningRate);
-            using var lossFn = nn.MSELoss();
 
             List<WeightTensor>? best = null;
             double bestLoss = double.PositiveInfinity;
@@ -196,7 +218,7 @@ public sealed class AnomalyModel : IDisposable
                 }
 
                 rng.Shuffle(perm);
-                double sum = 0;
+                double sum = 0, sumRecon = 0, sumPenalty = 0;
                 for (int start = 0; start < perm.Length; start += batch)
                 {
                     if (cancel.IsCancellationRequested)
@@ -211,10 +233,12 @@ public sealed class AnomalyModel : IDisposable
                         Tensor idx = torch.tensor(perm.AsSpan(start, len).ToArray());
                         Tensor xb = xTrain.index_select(0, idx);
                         optimizer.zero_grad();
-                        Tensor loss = lossFn.forward(net.forward(xb), xb);
-                        loss.backward();
+                        LossParts loss = net.Loss(xb);
+                        loss.Total.backward();
                         optimizer.step();
-                        sum += loss.item<float>() * (double)len;
+                        sum += loss.Total.item<float>() * (double)len;
+                        sumRecon += loss.Reconstruction.item<float>() * (double)len;
+                        sumPenalty += (loss.Penalty?.item<float>() ?? 0) * (double)len;
                     }
 
                     if (++steps % 100 == 0)
@@ -256,7 +280,11 @@ public sealed class AnomalyModel : IDisposable
                     sinceBest++;
                 }
 
-                var record = new EpochRecord(epoch, trainLoss, valLoss, epochClock.Elapsed.TotalSeconds, improved);
+                bool hasPenalty = arch.KindValue is AutoencoderKind.Sparse or AutoencoderKind.Variational;
+                var record = new EpochRecord(
+                    epoch, trainLoss, valLoss, epochClock.Elapsed.TotalSeconds, improved,
+                    hasPenalty ? sumRecon / perm.Length : null,
+                    hasPenalty ? sumPenalty / perm.Length : null);
                 history.Add(record);
                 onEpoch?.Invoke(record);
                 if (Spec.Patience > 0 && sinceBest >= Spec.Patience && epoch < Spec.Epochs)
@@ -273,7 +301,7 @@ public sealed class AnomalyModel : IDisposable
 
             SetWeights(net, best);
             net.eval();
-            double[] valErrors = valIdx.Length > 0 ? RowErrors(net, valScaled, valIdx.Length, width) : Array.Empty<double>();
+            double[] valErrors = valIdx.Length > 0 ? RowErrors(net, pca, Scaled(scaler, valRaw), valIdx.Length, width) : Array.Empty<double>();
             Array.Sort(valErrors);
 
             var summary = new TrainingSummary(
@@ -290,6 +318,7 @@ public sealed class AnomalyModel : IDisposable
                 FeatureMeans = FeatureSchema.ColumnMeans(data, width);
                 Scaler = scaler;
                 Architecture = arch;
+                Pca = pca;
                 _history = history;
                 Training = summary;
                 ValidationErrors = valErrors;
@@ -332,7 +361,7 @@ public sealed class AnomalyModel : IDisposable
 
             float[] scaled = new float[data.Length];
             Scaler.Transform(data, scaled);
-            float[] recon = Reconstruct(_network, scaled, rows, width);
+            float[] recon = Reconstruct(_network, Pca, scaled, rows, width);
 
             var errors = new double[rows];
             var squared = new float[data.Length];
@@ -360,6 +389,36 @@ public sealed class AnomalyModel : IDisposable
         }
     }
 
+    /// <summary>The bottleneck activations of raw rows (row-major), for inspecting what the network learned.</summary>
+    internal float[] Bottleneck(double[] raw, int rows)
+    {
+        _sync.EnterReadLock();
+        try
+        {
+            if (_network is null || Scaler is null)
+            {
+                throw NotTrained();
+            }
+
+            float[] scaled = Scaled(Scaler, raw);
+            int width = Encoding!.Width;
+            if (Pca is not null)
+            {
+                scaled = Pca.Project(scaled, rows);
+                width = Pca.Count;
+            }
+
+            using var scope = NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            Tensor z = _network.Encode(torch.tensor(scaled, new long[] { rows, width })).contiguous();
+            return MemoryMarshal.Cast<byte, float>(z.bytes).ToArray();
+        }
+        finally
+        {
+            _sync.ExitReadLock();
+        }
+    }
+
     /// <summary>Copies the trained weights out as managed arrays.</summary>
     public IReadOnlyList<WeightTensor> ExportWeights()
     {
@@ -376,17 +435,18 @@ public sealed class AnomalyModel : IDisposable
 
     /// <summary>Rebuilds a trained model from stored parts; every weight's name and shape is checked first.</summary>
     internal static AnomalyModel Restore(
-        ModelSpec spec, FeatureEncoding encoding, Scaler scaler, Architecture arch, IReadOnlyList<WeightTensor> weights,
+        ModelSpec spec, FeatureEncoding encoding, Scaler scaler, Pca? pca, Architecture arch, IReadOnlyList<WeightTensor> weights,
         List<EpochRecord> history, TrainingSummary? training, ThresholdInfo? threshold, double[] validationErrors, double[] featureMeans)
     {
         TorchRuntime.EnsureLoaded();
-        if (arch.Kind != Architecture.Dense)
+        _ = arch.KindValue;
+        if (arch.InputSize != (pca?.Count ?? encoding.Width) || (pca is not null && pca.Width != encoding.Width))
         {
-            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, $"The model file names an unknown network kind '{arch.Kind}'.");
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, "The model file's network, PCA basis and features disagree on their sizes.");
         }
 
         var model = new AnomalyModel(spec);
-        var net = new DenseAutoencoder(arch);
+        var net = new Autoencoder(arch, spec.Seed ?? 0);
         try
         {
             SetWeights(net, weights);
@@ -402,6 +462,7 @@ public sealed class AnomalyModel : IDisposable
         model.Encoding = encoding;
         model.Scaler = scaler;
         model.Architecture = arch;
+        model.Pca = pca;
         model._history = history;
         model.Training = training;
         model.Threshold = threshold;
@@ -442,7 +503,14 @@ public sealed class AnomalyModel : IDisposable
         return result;
     }
 
-    private static double MeanLoss(DenseAutoencoder net, Tensor x)
+    private static float[] Scaled(Scaler scaler, double[] raw)
+    {
+        var scaled = new float[raw.Length];
+        scaler.Transform(raw, scaled);
+        return scaled;
+    }
+
+    private static double MeanLoss(Autoencoder net, Tensor x)
     {
         using var noGrad = torch.no_grad();
         double sum = 0;
@@ -458,9 +526,9 @@ public sealed class AnomalyModel : IDisposable
         return n == 0 ? double.NaN : sum / (n * x.shape[1]);
     }
 
-    private static double[] RowErrors(DenseAutoencoder net, float[] scaled, int rows, int width)
+    private static double[] RowErrors(Autoencoder net, Pca? pca, float[] scaled, int rows, int width)
     {
-        float[] recon = Reconstruct(net, scaled, rows, width);
+        float[] recon = Reconstruct(net, pca, scaled, rows, width);
         var errors = new double[rows];
         for (int i = 0; i < rows; i++)
         {
@@ -477,8 +545,14 @@ public sealed class AnomalyModel : IDisposable
         return errors;
     }
 
-    private static float[] Reconstruct(DenseAutoencoder net, float[] scaled, int rows, int width)
+    /// <summary>The network's reconstruction of scaled rows, in the scaled input space (through the PCA basis when there is one).</summary>
+    private static float[] Reconstruct(Autoencoder net, Pca? pca, float[] scaled, int rows, int width)
     {
+        if (pca is not null)
+        {
+            return pca.Reconstruct(Reconstruct(net, null, pca.Project(scaled, rows), rows, pca.Count), rows);
+        }
+
         var recon = new float[scaled.Length];
         using var noGrad = torch.no_grad();
         for (int start = 0; start < rows; start += ScoreChunk)
@@ -494,7 +568,7 @@ public sealed class AnomalyModel : IDisposable
         return recon;
     }
 
-    private static List<WeightTensor> GetWeights(DenseAutoencoder net)
+    private static List<WeightTensor> GetWeights(Autoencoder net)
     {
         var list = new List<WeightTensor>();
         using var noGrad = torch.no_grad();
@@ -507,7 +581,7 @@ public sealed class AnomalyModel : IDisposable
         return list;
     }
 
-    private static void SetWeights(DenseAutoencoder net, IReadOnlyList<WeightTensor> weights)
+    private static void SetWeights(Autoencoder net, IReadOnlyList<WeightTensor> weights)
     {
         var byName = weights.ToDictionary(w => w.Name, StringComparer.Ordinal);
         var parameters = net.named_parameters().ToList();

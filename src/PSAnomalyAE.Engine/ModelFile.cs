@@ -55,6 +55,7 @@ public static class ModelFile
             Categories = model.Encoding!.HasCategorical ? model.Encoding.Categories : null,
             Architecture = model.Architecture!,
             Scaling = new ScalingDto(model.Scaler!.Method, model.Scaler.Offset, model.Scaler.Scale),
+            Pca = model.Pca is { } p ? new PcaDto(p.Mean, p.Components, p.Count, p.ExplainedVariance) : null,
             History = model.History.ToList(),
             Training = model.Training,
             Threshold = model.Threshold,
@@ -216,7 +217,20 @@ public static class ModelFile
 
         var encoding = new FeatureEncoding(header.Features, header.Categories ?? new string[header.Features.Length][]);
         int width = encoding.Width;
-        if (width == 0 || header.Architecture.InputSize != width || header.Scaling.Offset.Length != width || header.Scaling.Scale.Length != width)
+        Pca? pca = null;
+        if (header.Pca is { } p)
+        {
+            try
+            {
+                pca = new Pca(p.Mean, p.Components, p.Count, p.ExplainedVariance);
+            }
+            catch (ArgumentException ex)
+            {
+                throw Damaged(ex.Message);
+            }
+        }
+
+        if (width == 0 || header.Architecture.InputSize != (pca?.Count ?? width) || header.Scaling.Offset.Length != width || header.Scaling.Scale.Length != width)
         {
             throw Damaged("its feature list, scaler and network disagree on the number of features.");
         }
@@ -250,6 +264,7 @@ public static class ModelFile
             header.Spec,
             encoding,
             scaler,
+            pca,
             header.Architecture,
             weights,
             header.History ?? new List<EpochRecord>(),
@@ -262,6 +277,8 @@ public static class ModelFile
     private sealed record TensorEntry(string Name, long[] Shape, long Offset, long Length);
 
     private sealed record ScalingDto(ScalingMethod Method, double[] Offset, double[] Scale);
+
+    private sealed record PcaDto(double[] Mean, double[] Components, int Count, double ExplainedVariance);
 
     private sealed class Header
     {
@@ -282,6 +299,8 @@ public static class ModelFile
         public Architecture? Architecture { get; set; }
 
         public ScalingDto? Scaling { get; set; }
+
+        public PcaDto? Pca { get; set; }
 
         public List<EpochRecord>? History { get; set; }
 

@@ -24,6 +24,24 @@ public sealed class ModelSpec
 
     public ScalingMethod Scaling { get; set; } = ScalingMethod.ZScore;
 
+    /// <summary>The kind of autoencoder.</summary>
+    public AutoencoderKind Kind { get; set; } = AutoencoderKind.Dense;
+
+    /// <summary>Sparse: the weight of the L1 penalty on the bottleneck activations.</summary>
+    public double SparsityWeight { get; set; } = 1e-3;
+
+    /// <summary>Variational: beta, the weight of the KL term.</summary>
+    public double KLWeight { get; set; } = 1;
+
+    /// <summary>Variational: reconstructions averaged at scoring time (1 = the reconstruction of the mean).</summary>
+    public int Samples { get; set; } = 1;
+
+    /// <summary>Denoising: the standard deviation of the Gaussian noise added to scaled inputs during training.</summary>
+    public double NoiseLevel { get; set; } = 0.1;
+
+    /// <summary>PCA before the network: a count of components (1 or more) or a share of variance (below 1); null: none.</summary>
+    public double? PcaComponents { get; set; }
+
     public int Epochs { get; set; } = 100;
 
     public int BatchSize { get; set; } = 64;
@@ -76,6 +94,11 @@ public sealed class ModelSpec
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "LearningRate must be a positive number.");
         Require(ValidationFraction >= 0 && ValidationFraction < 1, "ValidationFraction must be at least 0 and less than 1.");
         Require(Patience >= 0, "Patience must be 0 or more.");
+        Require(SparsityWeight >= 0 && double.IsFinite(SparsityWeight), "SparsityWeight must be 0 or more.");
+        Require(KLWeight >= 0 && double.IsFinite(KLWeight), "KLWeight must be 0 or more.");
+        Require(Samples >= 1, "Samples must be at least 1.");
+        Require(NoiseLevel >= 0 && double.IsFinite(NoiseLevel), "NoiseLevel must be 0 or more.");
+        Require(PcaComponents is null || PcaComponents > 0, "PcaComponents must be a count of 1 or more, or a share of variance between 0 and 1.");
     }
 
     /// <summary>The encoder layers used for <paramref name="features"/> inputs: the configured ones or the defaults.</summary>

@@ -14,6 +14,19 @@ public enum AEActivation
     GELU,
 }
 
+/// <summary>The kind of autoencoder.</summary>
+public enum AEArchitecture
+{
+    /// <summary>Dense layers down to a linear bottleneck and back.</summary>
+    Dense,
+    /// <summary>Dense with a ReLU bottleneck under an L1 penalty (-SparsityWeight).</summary>
+    Sparse,
+    /// <summary>A variational autoencoder: reconstruction + -KLWeight x KL divergence.</summary>
+    Variational,
+    /// <summary>Dense, trained to undo Gaussian noise (-NoiseLevel) added to its inputs.</summary>
+    Denoising,
+}
+
 /// <summary>How features are standardised before they reach the network.</summary>
 public enum AEScaling
 {
@@ -62,7 +75,27 @@ public sealed class AEModel : IDisposable
     internal AnomalyModel Engine { get; private set; }
 
     /// <summary>The network kind.</summary>
-    public string Architecture => "Dense";
+    public AEArchitecture Architecture => (AEArchitecture)(int)Engine.Spec.Kind;
+
+    /// <summary>Sparse: the L1 penalty's weight on the bottleneck activations.</summary>
+    public double SparsityWeight => Engine.Spec.SparsityWeight;
+
+    /// <summary>Variational: beta, the weight of the KL term.</summary>
+    public double KLWeight => Engine.Spec.KLWeight;
+
+    /// <summary>Variational: reconstructions averaged per row when scoring.</summary>
+    public int Samples => Engine.Spec.Samples;
+
+    /// <summary>Denoising: the noise added to scaled inputs in training.</summary>
+    public double NoiseLevel => Engine.Spec.NoiseLevel;
+
+    /// <summary>The PCA setting: a count of components, or a share of variance; null when none.</summary>
+    public double? PcaComponents => Engine.Spec.PcaComponents;
+
+    /// <summary>After training with PCA: the number of components the network sees, and the share of variance they explain.</summary>
+    public int? PcaComponentCount => Engine.Pca?.Count;
+
+    public double? PcaExplainedVariance => Engine.Pca?.ExplainedVariance;
 
     /// <summary>The feature columns, in the order the network reads them. Empty until trained.</summary>
     public string[] FeatureNames => Engine.FeatureNames.ToArray();
@@ -158,7 +191,7 @@ public sealed class AEModel : IDisposable
         string layers = string.Join("-", new[] { FeatureCount }.Concat(HiddenSize ?? Array.Empty<int>()).Append(LatentSize ?? 0)
             .Concat(Enumerable.Reverse(HiddenSize ?? Array.Empty<int>())).Append(FeatureCount));
         string threshold = Threshold is { } t ? t.ToString("G4", CultureInfo.InvariantCulture) : "none";
-        return $"AEModel Dense {layers}, threshold {threshold}";
+        return $"AEModel {Architecture} {layers}, threshold {threshold}";
     }
 }
 
@@ -172,7 +205,15 @@ public sealed class AETrainingEpoch
         ValidationLoss = e.ValidationLoss;
         Seconds = e.Seconds;
         IsBest = e.IsBest;
+        TrainReconstruction = e.TrainReconstruction;
+        TrainPenalty = e.TrainPenalty;
     }
+
+    /// <summary>Sparse and variational kinds: the reconstruction part of TrainLoss.</summary>
+    public double? TrainReconstruction { get; }
+
+    /// <summary>Sparse and variational kinds: the penalty part of TrainLoss (weighted L1 sparsity, or weighted KL divergence).</summary>
+    public double? TrainPenalty { get; }
 
     public int Epoch { get; }
 

@@ -11,6 +11,29 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public int[]? HiddenSize { get; set; }
 
     [Parameter]
+    public AEArchitecture Architecture { get; set; } = AEArchitecture.Dense;
+
+    [Parameter]
+    [ValidateRange(0.0, 1000.0)]
+    public double SparsityWeight { get; set; } = 1e-3;
+
+    [Parameter]
+    [ValidateRange(0.0, 1000.0)]
+    public double KLWeight { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int Samples { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public double NoiseLevel { get; set; } = 0.1;
+
+    [Parameter]
+    [ValidateRange(1e-6, 100000.0)]
+    public double PcaComponents { get; set; }
+
+    [Parameter]
     public AEActivation Activation { get; set; } = AEActivation.ReLU;
 
     [Parameter]

@@ -24,6 +24,12 @@ internal static class SpecParameters
                 case "Property": spec.Property = (string[])p.Value; break;
                 case "ExcludeProperty": spec.ExcludeProperty = (string[])p.Value; break;
                 case "CategoricalProperty": spec.CategoricalProperty = (string[])p.Value; break;
+                case "Architecture": spec.Kind = (AutoencoderKind)(int)(AEArchitecture)p.Value; break;
+                case "SparsityWeight": spec.SparsityWeight = (double)p.Value; break;
+                case "KLWeight": spec.KLWeight = (double)p.Value; break;
+                case "Samples": spec.Samples = (int)p.Value; break;
+                case "NoiseLevel": spec.NoiseLevel = (double)p.Value; break;
+                case "PcaComponents": spec.PcaComponents = (double)p.Value; break;
             }
         }
 
