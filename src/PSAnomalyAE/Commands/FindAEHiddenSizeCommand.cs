@@ -11,17 +11,8 @@ namespace PSAnomalyAE.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Find, "AEHiddenSize", SupportsShouldProcess = true)]
 [OutputType(typeof(AEHiddenSizeCandidate), typeof(AEModel))]
-public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
+public sealed class FindAEHiddenSizeCommand : TrainingCommand
 {
-    private readonly List<PSRow> _rows = new();
-    private readonly CancellationTokenSource _cancel = new();
-    private long _rowNumber;
-
-    /// <summary>A row of normal data.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [AllowNull]
-    public PSObject? InputObject { get; set; }
-
     /// <summary>Candidate bottleneck sizes; default 1, 2, 3, 4, 6, 8, 12, 16, ... below the number of inputs.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -42,10 +33,6 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? LabelProperty { get; set; }
-
-    /// <summary>What to do with rows that have missing values: Error (default), Skip or Impute.</summary>
-    [Parameter]
-    public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
 
     /// <summary>Write a picture (.png or .svg) of the validation error against the bottleneck size.</summary>
     [Parameter]
@@ -70,19 +57,6 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
         Native.EnsureLoaded(this);
     }
 
-    protected override void ProcessRecord()
-    {
-        _rowNumber++;
-        if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is { } row)
-        {
-            _rows.Add(row);
-        }
-        else
-        {
-            WriteError(error!);
-        }
-    }
-
     protected override void EndProcessing()
     {
         var spec = new ModelSpec();
@@ -95,13 +69,7 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
         {
             SpecParameters.Apply(spec, MyInvocation.BoundParameters);
             spec.Seed ??= Random.Shared.Next();
-            if (_rows.Count == 0)
-            {
-                throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No rows were given to cross-validate on.");
-            }
-
-            encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose);
-            (data, count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, null, "the column means of the training rows");
+            (encoding, data, count) = EncodeRows(spec);
             candidates = (LatentSize ?? CrossValidation.DefaultLadder(encoding.Width)).Distinct().Order().ToArray();
             if (ValidationData is not null)
             {
@@ -133,10 +101,10 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
                     }
                     catch (PipelineStoppedException)
                     {
-                        _cancel.Cancel();
+                        Cancel.Cancel();
                     }
                 },
-                _cancel.Token);
+                Cancel.Token);
         }
         catch (AnomalyDetectionException ex)
         {
@@ -149,7 +117,7 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
         }
 
         AEHiddenSizeCandidate[] rows = results.Select(r => new AEHiddenSizeCandidate(r)).ToArray();
-        if (PlotPath is not null && results.Count > 0 && !_cancel.IsCancellationRequested)
+        if (PlotPath is not null && results.Count > 0 && !Cancel.IsCancellationRequested)
         {
             string path = FileSystemPaths.ForWrite(this, PlotPath);
             if (ShouldProcess(path, "Write cross-validation picture"))
@@ -170,7 +138,7 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
             }
         }
 
-        if (_cancel.IsCancellationRequested)
+        if (Cancel.IsCancellationRequested)
         {
             // Ctrl+C: say what finished; the pipeline is stopping, so this goes to the host directly.
             Host.UI.WriteLine($"Stopped; {rows.Length} of {candidates.Length} sizes finished: {string.Join(", ", rows.Select(r => r.ToString()))}");
@@ -195,7 +163,7 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
         var trainProgress = new Progress(this, 2, "Training with the recommended size");
         try
         {
-            model.Train(encoding, data, count, e => trainProgress.Report(string.Create(CultureInfo.InvariantCulture, $"Epoch {e.Epoch}/{spec.Epochs}: validation loss {e.ValidationLoss:G4}"), 100 * e.Epoch / spec.Epochs), _cancel.Token);
+            model.Train(encoding, data, count, e => trainProgress.Report(string.Create(CultureInfo.InvariantCulture, $"Epoch {e.Epoch}/{spec.Epochs}: validation loss {e.ValidationLoss:G4}"), 100 * e.Epoch / spec.Epochs), Cancel.Token);
         }
         catch (OperationCanceledException)
         {
@@ -214,10 +182,6 @@ public sealed class FindAEHiddenSizeCommand : ModelSettingsCommand, IDisposable
 
         WriteObject(new AEModel(model));
     }
-
-    protected override void StopProcessing() => _cancel.Cancel();
-
-    public void Dispose() => _cancel.Dispose();
 
     private LabelledData Labelled(FeatureEncoding encoding)
     {

@@ -8,17 +8,8 @@ namespace PSAnomalyAE.Commands;
 /// <summary>Invoke-AETraining: trains an autoencoder on the normal rows piped in and returns the trained model.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AETraining")]
 [OutputType(typeof(AEModel))]
-public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
+public sealed class InvokeAETrainingCommand : TrainingCommand
 {
-    private readonly List<PSRow> _rows = new();
-    private readonly CancellationTokenSource _cancel = new();
-    private long _rowNumber;
-
-    /// <summary>A row of normal data: an object whose properties are the columns.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
-    [AllowNull]
-    public PSObject? InputObject { get; set; }
-
     /// <summary>Bottleneck size; overrides the model's.</summary>
     [Parameter]
     [ValidateRange(1, 65536)]
@@ -29,24 +20,7 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
     [ValidateNotNull]
     public AEModel? Model { get; set; }
 
-    /// <summary>What to do with rows that have missing values: Error (default), Skip or Impute (the column mean).</summary>
-    [Parameter]
-    public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
-
     protected override void BeginProcessing() => Native.EnsureLoaded(this);
-
-    protected override void ProcessRecord()
-    {
-        _rowNumber++;
-        if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is { } row)
-        {
-            _rows.Add(row);
-        }
-        else
-        {
-            WriteError(error!);
-        }
-    }
 
     protected override void EndProcessing()
     {
@@ -58,22 +32,7 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
         try
         {
             SpecParameters.Apply(spec, MyInvocation.BoundParameters);
-            if (_rows.Count == 0)
-            {
-                throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No rows were given to train on.")
-                {
-                    RecommendedAction = "Pipe rows of normal data in: Import-Csv normal.csv | Invoke-AETraining",
-                };
-            }
-
-            encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose);
-            WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
-            if (encoding.HasCategorical)
-            {
-                WriteVerbose($"Network inputs ({encoding.Width}): {string.Join(", ", encoding.Names)}");
-            }
-
-            (data, count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, null, "the column means of the training rows");
+            (encoding, data, count) = EncodeRows(spec);
             engine = new AnomalyModel(spec);
         }
         catch (AnomalyDetectionException ex)
@@ -82,11 +41,10 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
             return;
         }
 
-        _rows.Clear();
         var progress = new Progress(this, 1, "Training autoencoder");
         try
         {
-            engine.Train(encoding, data, count, e => ReportEpoch(progress, spec, e), _cancel.Token);
+            engine.Train(encoding, data, count, e => ReportEpoch(progress, spec, e), Cancel.Token);
         }
         catch (OperationCanceledException)
         {
@@ -118,10 +76,6 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
         WriteObject(result);
     }
 
-    protected override void StopProcessing() => _cancel.Cancel();
-
-    public void Dispose() => _cancel.Dispose();
-
     private void ReportEpoch(Progress progress, ModelSpec spec, EpochRecord e)
     {
         string val = e.ValidationLoss is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
@@ -134,7 +88,7 @@ public sealed class InvokeAETrainingCommand : ModelSettingsCommand, IDisposable
         catch (PipelineStoppedException)
         {
             // Ctrl+C arrived while reporting: finish the epoch loop normally so the best weights are kept.
-            _cancel.Cancel();
+            Cancel.Cancel();
         }
     }
 }
