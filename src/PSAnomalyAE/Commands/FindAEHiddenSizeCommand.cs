@@ -119,23 +119,7 @@ public sealed class FindAEHiddenSizeCommand : TrainingCommand
         AEHiddenSizeCandidate[] rows = results.Select(r => new AEHiddenSizeCandidate(r)).ToArray();
         if (PlotPath is not null && results.Count > 0 && !Cancel.IsCancellationRequested)
         {
-            string path = FileSystemPaths.ForWrite(this, PlotPath);
-            if (ShouldProcess(path, "Write cross-validation picture"))
-            {
-                try
-                {
-                    HiddenSizePlot.Save(path, results);
-                    WriteVerbose($"Wrote {path}.");
-                }
-                catch (AnomalyDetectionException ex)
-                {
-                    ThrowTerminatingError(Errors.From(ex, path));
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(Errors.Io(ex, "PlotWriteFailed", ErrorCategory.WriteError, path));
-                }
-            }
+            PlotOutput.Write(this, PlotPath, "Write cross-validation picture", path => HiddenSizePlot.Save(path, results));
         }
 
         if (Cancel.IsCancellationRequested)

@@ -23,6 +23,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     private readonly List<double> _errors = new();
     private readonly List<bool> _labels = new();
     private long _rowNumber;
+    private RocCurve? _curve;
 
     /// <summary>A row with a ReconstructionError property, or a number.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -141,27 +142,13 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
         if (PlotPath is not null)
         {
-            string path = FileSystemPaths.ForWrite(this, PlotPath);
-            if (ShouldProcess(path, "Write threshold picture"))
+            result.PlotPath = PlotOutput.Write(this, PlotPath, "Write threshold picture", path =>
             {
-                try
-                {
-                    RocCurve? curve = Labelled ? Roc.Curve(_errors, _labels) : null;
-                    OperatingPoint? point = curve is null ? null : new OperatingPoint(
-                        (ThresholdObjective)(int)Objective, result.Parameter, result.Threshold,
-                        result.TruePositives!.Value, result.FalsePositives!.Value, result.TrueNegatives!.Value, result.FalseNegatives!.Value);
-                    ThresholdPlot.Save(path, _errors, Labelled ? _labels : null, result.Threshold, Describe(result), curve, point);
-                    result.PlotPath = path;
-                }
-                catch (AnomalyDetectionException ex)
-                {
-                    ThrowTerminatingError(Errors.From(ex, path));
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(Errors.Io(ex, "PlotWriteFailed", ErrorCategory.WriteError, path));
-                }
-            }
+                OperatingPoint? point = _curve is null ? null : new OperatingPoint(
+                    (ThresholdObjective)(int)Objective, result.Parameter, result.Threshold,
+                    result.TruePositives!.Value, result.FalsePositives!.Value, result.TrueNegatives!.Value, result.FalseNegatives!.Value);
+                ThresholdPlot.Save(path, _errors, Labelled ? _labels : null, result.Threshold, Describe(result), _curve, point);
+            });
         }
 
         if (Model is not null)
@@ -192,7 +179,6 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         double threshold;
         string method;
         double? parameter;
-        RocCurve? curve = null;
         switch (ParameterSetName)
         {
             case SigmaSet:
@@ -205,7 +191,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
                 (threshold, method, parameter) = (Thresholds.Contamination(_errors, Contamination), "Contamination", Contamination);
                 break;
             case LabelledSet:
-                curve = Roc.Curve(_errors, _labels);
+                _curve = Roc.Curve(_errors, _labels);
                 double value = MyInvocation.BoundParameters.ContainsKey(nameof(ObjectiveValue)) ? ObjectiveValue : Objective switch
                 {
                     AEThresholdObjective.MaxFalsePositiveRate => 0.01,
@@ -213,7 +199,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
                     AEThresholdObjective.Cost => 10,
                     _ => 0,
                 };
-                OperatingPoint op = Roc.Choose(curve, (ThresholdObjective)(int)Objective, value);
+                OperatingPoint op = Roc.Choose(_curve, (ThresholdObjective)(int)Objective, value);
                 (threshold, method, parameter) = (op.Threshold, Objective.ToString(), op.Parameter);
                 break;
             default:
@@ -233,7 +219,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         }
 
         var result = new AEThreshold(threshold, method, parameter, _errors, capped);
-        if (curve is not null)
+        if (_curve is { } curve)
         {
             int tp = 0, fp = 0;
             for (int i = 0; i < _errors.Count; i++)

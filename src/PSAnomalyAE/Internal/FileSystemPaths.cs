@@ -43,3 +43,33 @@ internal static class FileSystemPaths
         }
     }
 }
+
+/// <summary>Writes a picture a cmdlet was asked for with -PlotPath, under -WhatIf/-Confirm, with the module's error records.</summary>
+internal static class PlotOutput
+{
+    /// <summary>Resolves <paramref name="plotPath"/>, asks ShouldProcess, and calls <paramref name="draw"/>; returns the path written, or null.</summary>
+    internal static string? Write(PSCmdlet cmdlet, string plotPath, string action, Action<string> draw)
+    {
+        string path = FileSystemPaths.ForWrite(cmdlet, plotPath);
+        if (!cmdlet.ShouldProcess(path, action))
+        {
+            return null;
+        }
+
+        try
+        {
+            draw(path);
+        }
+        catch (PSAnomalyAE.Engine.AnomalyDetectionException ex)
+        {
+            cmdlet.ThrowTerminatingError(Errors.From(ex, path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            cmdlet.ThrowTerminatingError(Errors.Io(ex, "PlotWriteFailed", ErrorCategory.WriteError, path));
+        }
+
+        cmdlet.WriteVerbose($"Wrote {path}.");
+        return path;
+    }
+}
