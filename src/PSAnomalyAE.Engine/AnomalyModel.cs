@@ -38,7 +38,7 @@ public sealed class AnomalyModel : IDisposable
 {
     private const int ScoreChunk = 16384;
     private readonly ReaderWriterLockSlim _sync = new(LockRecursionPolicy.NoRecursion);
-    private Autoencoder? _network;
+    private AutoencoderNet? _network;
     private List<EpochRecord> _history = new();
 
     public AnomalyModel(ModelSpec spec)
@@ -139,43 +139,65 @@ public sealed class AnomalyModel : IDisposable
         int seed = Spec.Seed ?? Random.Shared.Next();
         var rng = new Random(seed);
 
-        int[] order = Enumerable.Range(0, rows).ToArray();
-        rng.Shuffle(order);
-        int valCount = (int)Math.Floor(rows * Spec.ValidationFraction);
-        if (valCount >= rows)
+        int window = Spec.WindowSize;
+        if (Spec.Kind is AutoencoderKind.Convolutional or AutoencoderKind.Recurrent && window < 2)
         {
-            valCount = rows - 1;
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"The {Spec.Kind} architecture reads windows of consecutive rows; give -WindowSize 2 or more.");
         }
 
-        int[] valIdx = order[..valCount];
-        int[] trainIdx = order[valCount..];
-        Array.Sort(valIdx);
-        Array.Sort(trainIdx);
+        if (rows < window)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, $"A window of {window} rows needs at least {window} training rows; {rows} were given.");
+        }
 
-        double[] trainRaw = Gather(data, trainIdx, width);
+        int valCount = Math.Min((int)Math.Floor(rows * Spec.ValidationFraction), rows - window);
+        int[] trainIdx, valIdx;
+        if (window > 1)
+        {
+            // Consecutive rows form the windows, so the split keeps time order: the last rows validate.
+            trainIdx = Enumerable.Range(0, rows - valCount).ToArray();
+            valIdx = Enumerable.Range(rows - valCount, valCount).ToArray();
+        }
+        else
+        {
+            int[] order = Enumerable.Range(0, rows).ToArray();
+            rng.Shuffle(order);
+            valIdx = order[..valCount];
+            trainIdx = order[valCount..];
+            Array.Sort(valIdx);
+            Array.Sort(trainIdx);
+        }
+
         bool[] indicators = encoding.ColumnOf.Select(c => encoding.Categories[c] is not null).ToArray();
-        Scaler scaler = Scaler.Fit(Spec.Scaling, trainRaw, trainIdx.Length, width, indicators);
-        float[] trainScaled = new float[trainRaw.Length];
-        scaler.Transform(trainRaw, trainScaled);
-        double[] valRaw = Gather(data, valIdx, width);
-        float[] valScaled = new float[valRaw.Length];
-        scaler.Transform(valRaw, valScaled);
+        Scaler scaler = Scaler.Fit(Spec.Scaling, Gather(data, trainIdx, width), trainIdx.Length, width, indicators);
+        float[] allScaled = Scaled(scaler, data);
 
         Pca? pca = null;
         int netWidth = width;
+        float[] netRows = allScaled;
         if (Spec.PcaComponents is { } components)
         {
-            pca = Pca.Fit(trainScaled, trainIdx.Length, width, components);
-            trainScaled = pca.Project(trainScaled, trainIdx.Length);
-            valScaled = pca.Project(valScaled, valIdx.Length);
+            pca = Pca.Fit(Gather(allScaled, trainIdx, width), trainIdx.Length, width, components);
+            netRows = pca.Project(allScaled, rows);
             netWidth = pca.Count;
         }
 
+        int[] trainEnds = window > 1
+            ? Enumerable.Range(window - 1, trainIdx.Length - window + 1).Where(e => (e - window + 1) % Spec.Stride == 0).ToArray()
+            : trainIdx;
+        int[] valEnds = window > 1 ? valIdx.Where(e => e >= window - 1).ToArray() : valIdx;
+        float[] trainSamples = Windows(netRows, netWidth, window, trainEnds);
+        float[] valSamples = Windows(netRows, netWidth, window, valEnds);
+
+        // Dense kinds read a window flattened, so their default layers follow the window's size; convolutional and
+        // recurrent networks use the first hidden size as their channels or LSTM units.
+        bool sequence = Spec.Kind is AutoencoderKind.Convolutional or AutoencoderKind.Recurrent;
+        int sampleSize = netWidth * window;
         var arch = new Architecture(
             Spec.Kind.ToString(),
             netWidth,
-            Spec.ResolveHidden(netWidth),
-            Spec.ResolveLatent(netWidth),
+            sequence ? Spec.HiddenSize ?? new[] { Math.Clamp(2 * netWidth, 16, 128) } : Spec.ResolveHidden(sampleSize),
+            Spec.ResolveLatent(sampleSize),
             Spec.Activation,
             Spec.Scaling == ScalingMethod.MinMax && pca is null)
         {
@@ -183,21 +205,22 @@ public sealed class AnomalyModel : IDisposable
             KLWeight = Spec.Kind == AutoencoderKind.Variational ? Spec.KLWeight : 0,
             Samples = Spec.Kind == AutoencoderKind.Variational ? Spec.Samples : 1,
             NoiseLevel = Spec.Kind == AutoencoderKind.Denoising ? Spec.NoiseLevel : 0,
+            WindowSize = window,
         };
 
-        Autoencoder net;
+        AutoencoderNet net;
         lock (TorchRuntime.SeedLock)
         {
             torch.random.manual_seed(seed);
-            net = new Autoencoder(arch, seed);
+            net = AutoencoderNet.Create(arch, seed);
         }
 
         var history = new List<EpochRecord>();
         bool keep = false;
         try
         {
-            using Tensor xTrain = torch.tensor(trainScaled, new long[] { trainIdx.Length, netWidth });
-            using Tensor xVal = torch.tensor(valScaled, new long[] { valIdx.Length, netWidth });
+            using Tensor xTrain = torch.tensor(trainSamples, new long[] { trainEnds.Length, arch.SampleSize });
+            using Tensor xVal = torch.tensor(valSamples, new long[] { valEnds.Length, arch.SampleSize });
             using var optimizer = torch.optim.Adam(net.parameters(), Spec.LearningRate);
 
             List<WeightTensor>? best = null;
@@ -205,8 +228,8 @@ public sealed class AnomalyModel : IDisposable
             int bestEpoch = 0, sinceBest = 0, epochsRun = 0;
             bool stoppedEarly = false, cancelled = false;
             long steps = 0;
-            int batch = Math.Min(Spec.BatchSize, trainIdx.Length);
-            long[] perm = new long[trainIdx.Length];
+            int batch = Math.Min(Spec.BatchSize, trainEnds.Length);
+            long[] perm = new long[trainEnds.Length];
 
             for (int epoch = 1; epoch <= Spec.Epochs && !cancelled; epoch++)
             {
@@ -264,7 +287,7 @@ public sealed class AnomalyModel : IDisposable
                     };
                 }
 
-                double? valLoss = valIdx.Length > 0 ? MeanLoss(net, xVal) : null;
+                double? valLoss = valEnds.Length > 0 ? MeanLoss(net, xVal) : null;
                 double monitored = valLoss ?? trainLoss;
                 bool improved = monitored < bestLoss;
                 epochsRun = epoch;
@@ -301,7 +324,7 @@ public sealed class AnomalyModel : IDisposable
 
             SetWeights(net, best);
             net.eval();
-            double[] valErrors = valIdx.Length > 0 ? RowErrors(net, pca, Scaled(scaler, valRaw), valIdx.Length, width) : Array.Empty<double>();
+            double[] valErrors = valEnds.Length > 0 ? WindowErrors(net, pca, window, allScaled, width, valEnds).Errors : Array.Empty<double>();
             Array.Sort(valErrors);
 
             var summary = new TrainingSummary(
@@ -342,8 +365,13 @@ public sealed class AnomalyModel : IDisposable
         }
     }
 
-    /// <summary>Scores <paramref name="rows"/> rows of raw feature values (row-major) in large batches.</summary>
-    public ScoreResult Score(ReadOnlySpan<double> data, int rows)
+    /// <summary>
+    /// Scores rows of raw feature values (row-major) in large batches. With windows, the first
+    /// <paramref name="context"/> rows only give context (rows carried over from the previous batch) and are not
+    /// scored; a row's score is that of the window ending at it, and rows with fewer than WindowSize - 1 rows
+    /// before them get NaN: they have no score yet.
+    /// </summary>
+    public ScoreResult Score(ReadOnlySpan<double> data, int rows, int context = 0)
     {
         _sync.EnterReadLock();
         try
@@ -354,34 +382,40 @@ public sealed class AnomalyModel : IDisposable
             }
 
             int width = Encoding!.Width;
-            if (data.Length != (long)rows * width)
+            if (data.Length != (long)rows * width || context < 0 || context > rows)
             {
                 throw new ArgumentException("Data length does not match rows x features.", nameof(data));
             }
 
+            int window = Architecture!.WindowSize;
             float[] scaled = new float[data.Length];
             Scaler.Transform(data, scaled);
-            float[] recon = Reconstruct(_network, Pca, scaled, rows, width);
+            int[] ends = Enumerable.Range(context, rows - context).Where(e => e >= window - 1).ToArray();
+            (double[] windowErrors, float[] squared, float[] recon) = WindowErrors(_network, Pca, window, scaled, width, ends);
 
-            var errors = new double[rows];
-            var squared = new float[data.Length];
-            var expected = new double[data.Length];
-            for (int i = 0; i < rows; i++)
+            int outRows = rows - context;
+            var errors = new double[outRows];
+            var perFeature = new float[outRows * width];
+            var expected = new double[outRows * width];
+            int s = 0;
+            for (int r = 0; r < outRows; r++)
             {
-                double sum = 0;
+                bool scored = s < ends.Length && ends[s] == context + r;
+                errors[r] = scored ? windowErrors[s] : double.NaN;
                 for (int j = 0; j < width; j++)
                 {
-                    int k = (i * width) + j;
-                    double diff = (double)recon[k] - scaled[k];
-                    squared[k] = (float)(diff * diff);
-                    sum += diff * diff;
-                    expected[k] = Scaler.Inverse(recon[k], j);
+                    int k = (r * width) + j;
+                    perFeature[k] = scored ? squared[(s * width) + j] : float.NaN;
+                    expected[k] = scored ? Scaler.Inverse(recon[(s * width) + j], j) : double.NaN;
                 }
 
-                errors[i] = sum / width;
+                if (scored)
+                {
+                    s++;
+                }
             }
 
-            return new ScoreResult(Encoding, rows, data.ToArray(), errors, squared, expected);
+            return new ScoreResult(Encoding, outRows, data[(context * width)..].ToArray(), errors, perFeature, expected);
         }
         finally
         {
@@ -446,7 +480,7 @@ public sealed class AnomalyModel : IDisposable
         }
 
         var model = new AnomalyModel(spec);
-        var net = new Autoencoder(arch, spec.Seed ?? 0);
+        var net = AutoencoderNet.Create(arch, spec.Seed ?? 0);
         try
         {
             SetWeights(net, weights);
@@ -492,9 +526,9 @@ public sealed class AnomalyModel : IDisposable
         RecommendedAction = "Train it first: $model = Import-Csv normal.csv | Invoke-AETraining -Model $model",
     };
 
-    private static double[] Gather(double[] data, int[] idx, int width)
+    private static T[] Gather<T>(T[] data, int[] idx, int width)
     {
-        var result = new double[idx.Length * width];
+        var result = new T[idx.Length * width];
         for (int i = 0; i < idx.Length; i++)
         {
             Array.Copy(data, idx[i] * width, result, i * width, width);
@@ -510,7 +544,7 @@ public sealed class AnomalyModel : IDisposable
         return scaled;
     }
 
-    private static double MeanLoss(Autoencoder net, Tensor x)
+    private static double MeanLoss(AutoencoderNet net, Tensor x)
     {
         using var noGrad = torch.no_grad();
         double sum = 0;
@@ -526,49 +560,81 @@ public sealed class AnomalyModel : IDisposable
         return n == 0 ? double.NaN : sum / (n * x.shape[1]);
     }
 
-    private static double[] RowErrors(Autoencoder net, Pca? pca, float[] scaled, int rows, int width)
+    /// <summary>
+    /// Errors of the windows ending at <paramref name="ends"/> (rows of <paramref name="scaled"/>, <paramref name="width"/>
+    /// wide; a window of 1 is the row itself). Per window: the mean squared error over all its values, each
+    /// feature's mean squared error over the window's rows, and the reconstruction of its last row.
+    /// </summary>
+    private static (double[] Errors, float[] Squared, float[] LastRow) WindowErrors(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends)
     {
-        float[] recon = Reconstruct(net, pca, scaled, rows, width);
-        var errors = new double[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            double sum = 0;
-            for (int j = 0; j < width; j++)
-            {
-                double d = (double)recon[(i * width) + j] - scaled[(i * width) + j];
-                sum += d * d;
-            }
-
-            errors[i] = sum / width;
-        }
-
-        return errors;
-    }
-
-    /// <summary>The network's reconstruction of scaled rows, in the scaled input space (through the PCA basis when there is one).</summary>
-    private static float[] Reconstruct(Autoencoder net, Pca? pca, float[] scaled, int rows, int width)
-    {
+        int rows = scaled.Length / width;
+        float[] netRows = pca?.Project(scaled, rows) ?? scaled;
+        int netWidth = pca?.Count ?? width;
+        float[] recon = Forward(net, Windows(netRows, netWidth, window, ends), ends.Length, window * netWidth);
         if (pca is not null)
         {
-            return pca.Reconstruct(Reconstruct(net, null, pca.Project(scaled, rows), rows, pca.Count), rows);
+            recon = pca.Reconstruct(recon, ends.Length * window);
         }
 
-        var recon = new float[scaled.Length];
-        using var noGrad = torch.no_grad();
-        for (int start = 0; start < rows; start += ScoreChunk)
+        var errors = new double[ends.Length];
+        var squared = new float[ends.Length * width];
+        var last = new float[ends.Length * width];
+        for (int s = 0; s < ends.Length; s++)
         {
-            int len = Math.Min(ScoreChunk, rows - start);
-            using var scope = NewDisposeScope();
-            Tensor x = torch.empty(new long[] { len, width }, ScalarType.Float32);
-            MemoryMarshal.AsBytes(scaled.AsSpan(start * width, len * width)).CopyTo(x.bytes);
-            Tensor y = net.forward(x).contiguous();
-            MemoryMarshal.Cast<byte, float>(y.bytes).CopyTo(recon.AsSpan(start * width, len * width));
+            double total = 0;
+            for (int t = 0; t < window; t++)
+            {
+                int row = ends[s] - window + 1 + t;
+                for (int j = 0; j < width; j++)
+                {
+                    float y = recon[(((s * window) + t) * width) + j];
+                    double d = (double)y - scaled[(row * width) + j];
+                    squared[(s * width) + j] += (float)(d * d / window);
+                    total += d * d;
+                    if (t == window - 1)
+                    {
+                        last[(s * width) + j] = y;
+                    }
+                }
+            }
+
+            errors[s] = total / (window * width);
         }
 
-        return recon;
+        return (errors, squared, last);
     }
 
-    private static List<WeightTensor> GetWeights(Autoencoder net)
+    /// <summary>The windows ending at <paramref name="ends"/>, each flattened row after row.</summary>
+    private static float[] Windows(float[] rows, int width, int window, int[] ends)
+    {
+        var result = new float[ends.Length * window * width];
+        for (int s = 0; s < ends.Length; s++)
+        {
+            Array.Copy(rows, (ends[s] - window + 1) * width, result, s * window * width, window * width);
+        }
+
+        return result;
+    }
+
+    /// <summary>The network's output for <paramref name="count"/> samples, in large chunks without gradients.</summary>
+    private static float[] Forward(AutoencoderNet net, float[] samples, int count, int size)
+    {
+        var output = new float[samples.Length];
+        using var noGrad = torch.no_grad();
+        for (int start = 0; start < count; start += ScoreChunk)
+        {
+            int len = Math.Min(ScoreChunk, count - start);
+            using var scope = NewDisposeScope();
+            Tensor x = torch.empty(new long[] { len, size }, ScalarType.Float32);
+            MemoryMarshal.AsBytes(samples.AsSpan(start * size, len * size)).CopyTo(x.bytes);
+            Tensor y = net.forward(x).contiguous();
+            MemoryMarshal.Cast<byte, float>(y.bytes).CopyTo(output.AsSpan(start * size, len * size));
+        }
+
+        return output;
+    }
+
+    private static List<WeightTensor> GetWeights(AutoencoderNet net)
     {
         var list = new List<WeightTensor>();
         using var noGrad = torch.no_grad();
@@ -581,7 +647,7 @@ public sealed class AnomalyModel : IDisposable
         return list;
     }
 
-    private static void SetWeights(Autoencoder net, IReadOnlyList<WeightTensor> weights)
+    private static void SetWeights(AutoencoderNet net, IReadOnlyList<WeightTensor> weights)
     {
         var byName = weights.ToDictionary(w => w.Name, StringComparer.Ordinal);
         var parameters = net.named_parameters().ToList();

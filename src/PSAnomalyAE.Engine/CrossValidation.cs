@@ -67,6 +67,11 @@ public static class CrossValidation
         CancellationToken cancel = default)
     {
         int width = encoding.Width;
+        if (spec.WindowSize > 1)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "Folds of shuffled rows would cut through windows of consecutive rows; cross-validate without -WindowSize.");
+        }
+
         if (folds < 2)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "Cross-validation needs at least 2 folds.");

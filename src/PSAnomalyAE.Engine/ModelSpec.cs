@@ -39,6 +39,12 @@ public sealed class ModelSpec
     /// <summary>Denoising: the standard deviation of the Gaussian noise added to scaled inputs during training.</summary>
     public double NoiseLevel { get; set; } = 0.1;
 
+    /// <summary>Consecutive rows the network reads at once (1: each row alone). A row's score is its window's.</summary>
+    public int WindowSize { get; set; } = 1;
+
+    /// <summary>Rows between the starts of consecutive training windows.</summary>
+    public int Stride { get; set; } = 1;
+
     /// <summary>PCA before the network: a count of components (1 or more) or a share of variance (below 1); null: none.</summary>
     public double? PcaComponents { get; set; }
 
@@ -97,6 +103,8 @@ public sealed class ModelSpec
         Require(SparsityWeight >= 0 && double.IsFinite(SparsityWeight), "SparsityWeight must be 0 or more.");
         Require(KLWeight >= 0 && double.IsFinite(KLWeight), "KLWeight must be 0 or more.");
         Require(Samples >= 1, "Samples must be at least 1.");
+        Require(WindowSize >= 1 && WindowSize <= 100000, "WindowSize must be between 1 and 100000.");
+        Require(Stride >= 1, "Stride must be at least 1.");
         Require(NoiseLevel >= 0 && double.IsFinite(NoiseLevel), "NoiseLevel must be 0 or more.");
         Require(PcaComponents is null || PcaComponents > 0, "PcaComponents must be a count of 1 or more, or a share of variance between 0 and 1.");
     }

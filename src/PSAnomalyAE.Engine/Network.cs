@@ -16,6 +16,10 @@ public enum AutoencoderKind
     Variational,
     /// <summary>Dense, trained to reconstruct clean rows from rows with Gaussian noise added (training only).</summary>
     Denoising,
+    /// <summary>1-D convolutions along a window of consecutive rows, a dense bottleneck, and convolutions back.</summary>
+    Convolutional,
+    /// <summary>An LSTM encoder over a window of consecutive rows, a bottleneck, and an LSTM decoder.</summary>
+    Recurrent,
 }
 
 /// <summary>The network's shape and kind: enough to rebuild it from a file.</summary>
@@ -35,6 +39,12 @@ public sealed record Architecture(string Kind, int InputSize, int[] HiddenSize, 
     /// <summary>Denoising: the standard deviation of the noise added to scaled inputs during training.</summary>
     public double NoiseLevel { get; init; }
 
+    /// <summary>Consecutive rows the network reads at once (1: each row alone). InputSize is the width of one row.</summary>
+    public int WindowSize { get; init; } = 1;
+
+    /// <summary>Values the network reads per sample: a row, or a whole window.</summary>
+    public int SampleSize => InputSize * WindowSize;
+
     public AutoencoderKind KindValue => Enum.TryParse(Kind, out AutoencoderKind k)
         ? k
         : throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, $"The model file names an unknown network kind '{Kind}'.");
@@ -43,11 +53,46 @@ public sealed record Architecture(string Kind, int InputSize, int[] HiddenSize, 
 /// <summary>A training loss and its parts: reconstruction, and the kind's penalty (sparsity or KL) when it has one.</summary>
 internal readonly record struct LossParts(Tensor Total, Tensor Reconstruction, Tensor? Penalty);
 
+/// <summary>What every network offers the training loop and the scorer.</summary>
+internal abstract class AutoencoderNet : Module<Tensor, Tensor>
+{
+    protected AutoencoderNet(string name)
+        : base(name)
+    {
+    }
+
+    /// <summary>The training loss of a batch of samples (rows or flattened windows).</summary>
+    public abstract LossParts Loss(Tensor x);
+
+    /// <summary>The bottleneck activations of a batch.</summary>
+    public abstract Tensor Encode(Tensor x);
+
+    /// <summary>Builds the network an architecture describes.</summary>
+    public static AutoencoderNet Create(Architecture a, long seed) => a.KindValue switch
+    {
+        AutoencoderKind.Convolutional => new ConvolutionalAutoencoder(a),
+        AutoencoderKind.Recurrent => new RecurrentAutoencoder(a),
+        _ => new Autoencoder(a, seed),
+    };
+
+    protected static Module<Tensor, Tensor> MakeActivation(ActivationKind kind) => kind switch
+    {
+        ActivationKind.ReLU => ReLU(),
+        ActivationKind.LeakyReLU => LeakyReLU(0.01),
+        ActivationKind.Tanh => Tanh(),
+        ActivationKind.Sigmoid => Sigmoid(),
+        ActivationKind.ELU => ELU(),
+        ActivationKind.GELU => GELU(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}
+
 /// <summary>
 /// The autoencoder network of every dense kind: encoder layers down to the bottleneck, a mirrored decoder, a linear
-/// output (sigmoid with min-max scaling). The kind decides the bottleneck and the training loss.
+/// output (sigmoid with min-max scaling). The kind decides the bottleneck and the training loss. With windows it
+/// reads each window flattened.
 /// </summary>
-internal sealed class Autoencoder : Module<Tensor, Tensor>
+internal sealed class Autoencoder : AutoencoderNet
 {
     private readonly Sequential encoder;
     private readonly Sequential decoder;
@@ -62,7 +107,7 @@ internal sealed class Autoencoder : Module<Tensor, Tensor>
         _kind = a.KindValue;
         _noise = new Generator((ulong)seed);
         var enc = new List<(string, Module<Tensor, Tensor>)>();
-        int width = a.InputSize;
+        int width = a.SampleSize;
         int n = 0;
         foreach (int h in a.HiddenSize)
         {
@@ -84,7 +129,7 @@ internal sealed class Autoencoder : Module<Tensor, Tensor>
             width = h;
         }
 
-        dec.Add(($"{n++}", Linear(width, a.InputSize)));
+        dec.Add(($"{n++}", Linear(width, a.SampleSize)));
         if (a.SigmoidOutput)
         {
             dec.Add(($"{n}", Sigmoid()));
@@ -115,7 +160,7 @@ internal sealed class Autoencoder : Module<Tensor, Tensor>
     }
 
     /// <summary>The bottleneck activations: the mean for a VAE, ReLU-ed for the sparse kind.</summary>
-    public Tensor Encode(Tensor input) => _kind switch
+    public override Tensor Encode(Tensor input) => _kind switch
     {
         AutoencoderKind.Variational => Split(encoder.forward(input)).Mu,
         AutoencoderKind.Sparse => functional.relu(encoder.forward(input)),
@@ -123,7 +168,7 @@ internal sealed class Autoencoder : Module<Tensor, Tensor>
     };
 
     /// <summary>The training loss of a batch, by kind.</summary>
-    public LossParts Loss(Tensor x)
+    public override LossParts Loss(Tensor x)
     {
         switch (_kind)
         {
@@ -147,7 +192,7 @@ internal sealed class Autoencoder : Module<Tensor, Tensor>
                 (Tensor mu, Tensor logVar) = Split(encoder.forward(x));
                 Tensor recon = functional.mse_loss(decoder.forward(Sample(mu, logVar)), x);
                 // KL(q(z|x) || N(0, I)) per row, averaged over the batch, and per input so it weighs like the MSE.
-                Tensor kl = (-0.5 * (1 + logVar - mu.pow(2) - logVar.exp())).sum(1).mean() / _arch.InputSize;
+                Tensor kl = (-0.5 * (1 + logVar - mu.pow(2) - logVar.exp())).sum(1).mean() / _arch.SampleSize;
                 Tensor penalty = kl * _arch.KLWeight;
                 return new LossParts(recon + penalty, recon, penalty);
             }
@@ -178,15 +223,110 @@ internal sealed class Autoencoder : Module<Tensor, Tensor>
 
         base.Dispose(disposing);
     }
+}
 
-    private static Module<Tensor, Tensor> MakeActivation(ActivationKind kind) => kind switch
+
+/// <summary>
+/// 1-D convolutions over a window of rows (time runs along the window, each input column is a channel), a dense
+/// bottleneck, and convolutions back. Samples arrive flattened as [batch, window x columns].
+/// </summary>
+internal sealed class ConvolutionalAutoencoder : AutoencoderNet
+{
+    private readonly Sequential encoder;
+    private readonly Linear toLatent;
+    private readonly Linear fromLatent;
+    private readonly Sequential decoder;
+    private readonly int _window;
+    private readonly int _columns;
+    private readonly int _channels;
+
+    public ConvolutionalAutoencoder(Architecture a)
+        : base(nameof(ConvolutionalAutoencoder))
     {
-        ActivationKind.ReLU => ReLU(),
-        ActivationKind.LeakyReLU => LeakyReLU(0.01),
-        ActivationKind.Tanh => Tanh(),
-        ActivationKind.Sigmoid => Sigmoid(),
-        ActivationKind.ELU => ELU(),
-        ActivationKind.GELU => GELU(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+        _window = a.WindowSize;
+        _columns = a.InputSize;
+        _channels = a.HiddenSize.Length > 0 ? a.HiddenSize[0] : 16;
+        encoder = Sequential(
+            ("0", Conv1d(_columns, _channels, 3, padding: 1)),
+            ("1", MakeActivation(a.Activation)),
+            ("2", Conv1d(_channels, _channels, 3, padding: 1)),
+            ("3", MakeActivation(a.Activation)));
+        toLatent = Linear(_channels * _window, a.LatentSize);
+        fromLatent = Linear(a.LatentSize, _channels * _window);
+        decoder = Sequential(
+            ("0", MakeActivation(a.Activation)),
+            ("1", Conv1d(_channels, _channels, 3, padding: 1)),
+            ("2", MakeActivation(a.Activation)),
+            ("3", Conv1d(_channels, _columns, 3, padding: 1)));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        Tensor h = fromLatent.forward(Encode(input)).reshape(-1, _channels, _window);
+        return decoder.forward(h).transpose(1, 2).reshape(-1, _window * _columns).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor Encode(Tensor input)
+    {
+        Tensor steps = input.reshape(-1, _window, _columns).transpose(1, 2);
+        return toLatent.forward(encoder.forward(steps).flatten(1));
+    }
+
+    public override LossParts Loss(Tensor x)
+    {
+        Tensor recon = functional.mse_loss(forward(x), x);
+        return new LossParts(recon, recon, null);
+    }
+}
+
+/// <summary>
+/// An LSTM reads the window of rows; its last state goes through the bottleneck; a second LSTM unrolls the code
+/// over the window again and a linear layer maps each step back to the columns.
+/// </summary>
+internal sealed class RecurrentAutoencoder : AutoencoderNet
+{
+    private readonly LSTM encoder;
+    private readonly Linear toLatent;
+    private readonly Linear fromLatent;
+    private readonly LSTM decoder;
+    private readonly Linear output;
+    private readonly int _window;
+    private readonly int _columns;
+
+    public RecurrentAutoencoder(Architecture a)
+        : base(nameof(RecurrentAutoencoder))
+    {
+        _window = a.WindowSize;
+        _columns = a.InputSize;
+        int hidden = a.HiddenSize.Length > 0 ? a.HiddenSize[0] : 32;
+        encoder = LSTM(_columns, hidden, batchFirst: true);
+        toLatent = Linear(hidden, a.LatentSize);
+        fromLatent = Linear(a.LatentSize, hidden);
+        decoder = LSTM(hidden, hidden, batchFirst: true);
+        output = Linear(hidden, _columns);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        Tensor code = fromLatent.forward(Encode(input));
+        Tensor repeated = code.unsqueeze(1).expand(-1, _window, -1);
+        (Tensor steps, _, _) = decoder.forward(repeated);
+        return output.forward(steps).reshape(-1, _window * _columns).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor Encode(Tensor input)
+    {
+        (Tensor steps, _, _) = encoder.forward(input.reshape(-1, _window, _columns));
+        return toLatent.forward(steps.select(1, _window - 1));
+    }
+
+    public override LossParts Loss(Tensor x)
+    {
+        Tensor recon = functional.mse_loss(forward(x), x);
+        return new LossParts(recon, recon, null);
+    }
 }

@@ -25,6 +25,10 @@ public enum AEArchitecture
     Variational,
     /// <summary>Dense, trained to undo Gaussian noise (-NoiseLevel) added to its inputs.</summary>
     Denoising,
+    /// <summary>1-D convolutions along windows of consecutive rows (-WindowSize).</summary>
+    Convolutional,
+    /// <summary>An LSTM encoder-decoder over windows of consecutive rows (-WindowSize).</summary>
+    Recurrent,
 }
 
 /// <summary>How features are standardised before they reach the network.</summary>
@@ -88,6 +92,12 @@ public sealed class AEModel : IDisposable
 
     /// <summary>Denoising: the noise added to scaled inputs in training.</summary>
     public double NoiseLevel => Engine.Spec.NoiseLevel;
+
+    /// <summary>Consecutive rows read at once; a row's score is that of the window ending at it (1: rows alone).</summary>
+    public int WindowSize => Engine.Spec.WindowSize;
+
+    /// <summary>Rows between the starts of consecutive training windows.</summary>
+    public int Stride => Engine.Spec.Stride;
 
     /// <summary>The PCA setting: a count of components, or a share of variance; null when none.</summary>
     public double? PcaComponents => Engine.Spec.PcaComponents;

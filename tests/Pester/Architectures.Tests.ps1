@@ -57,3 +57,72 @@ Describe 'PCA before the network' {
             Should -Be $r.ReconstructionError
     }
 }
+
+Describe 'Time series: windows of consecutive rows' {
+    BeforeAll {
+        . (Join-Path $RepoRoot 'examples/New-ServerMetrics.ps1')
+        $series = @(New-ServerMetrics -Days 6 -Seed 11)
+        $normalDays = $series[0..(3 * 288 - 1)]
+        $recent = $series[(3 * 288)..($series.Count - 1)]
+        $windowed = @{}
+        foreach ($kind in 'Dense', 'Convolutional', 'Recurrent') {
+            $windowed[$kind] = $normalDays | Invoke-AETraining -Architecture $kind -WindowSize 12 -ExcludeProperty incident -TimestampProperty timestamp -Seed 1 -Epochs 15
+        }
+    }
+
+    It '<_> scores each row by the window ending at it; the first 11 rows have no score yet' -ForEach 'Dense', 'Convolutional', 'Recurrent' {
+        $m = $windowed[$_]
+        $m.Architecture | Should -Be $_
+        $m.WindowSize | Should -Be 12
+        $out = $recent | Test-AEAnomaly -Model $m
+        $out | Should -HaveCount $recent.Count
+        $out[0..10] | ForEach-Object { $_.ReconstructionError | Should -BeNullOrEmpty; $_.Anomaly | Should -BeNullOrEmpty; $_.Reason | Should -BeLike 'No score yet*' }
+        $out[11..($out.Count - 1)] | ForEach-Object { $_.ReconstructionError | Should -BeOfType [double] }
+        # The incidents injected into the last days stand out.
+        ($out | Where-Object incident | Where-Object Anomaly).Count | Should -BeGreaterThan 10
+    }
+
+    It '<_> streamed in small batches equals scoring in one go' -ForEach 'Convolutional', 'Recurrent' {
+        $m = $windowed[$_]
+        $small = ($recent | Measure-AEReconstructionError -Model $m -BatchSize 7).ReconstructionError
+        $large = ($recent | Measure-AEReconstructionError -Model $m -BatchSize 10000).ReconstructionError
+        $small.Count | Should -Be $large.Count
+        for ($i = 11; $i -lt $large.Count; $i++) { [math]::Abs($small[$i] - $large[$i]) | Should -BeLessOrEqual (1e-6 * [math]::Max(1, $large[$i])) }
+    }
+
+    It '<_> round-trips through a model file with identical scores' -ForEach 'Dense', 'Convolutional', 'Recurrent' {
+        $path = Join-Path $TestDrive "w-$_.aemodel"
+        Export-AEModel -Model $windowed[$_] -Path $path
+        $back = Import-AEModel -LiteralPath $path
+        $back.WindowSize | Should -Be 12
+        $a = ($recent[0..99] | Measure-AEReconstructionError -Model $back).ReconstructionError
+        $b = ($recent[0..99] | Measure-AEReconstructionError -Model $windowed[$_]).ReconstructionError
+        $a | Should -Be $b
+    }
+
+    It 'sorts shuffled rows by -TimestampProperty before training' {
+        $rng = [Random]::new(4)
+        $shuffled = $normalDays | Sort-Object { $rng.Next() }
+        $a = $shuffled | Invoke-AETraining -WindowSize 6 -TimestampProperty timestamp -ExcludeProperty incident -Seed 2 -Epochs 3
+        $b = $normalDays | Invoke-AETraining -WindowSize 6 -TimestampProperty timestamp -ExcludeProperty incident -Seed 2 -Epochs 3
+        $a.History.TrainLoss | Should -Be $b.History.TrainLoss
+        $a.FeatureNames | Should -Not -Contain 'timestamp'
+    }
+
+    It 'flags only sustained anomalies with -MinConsecutive' {
+        $m = $windowed['Dense']
+        $plain = $recent | Test-AEAnomaly -Model $m
+        $sustained = $recent | Test-AEAnomaly -Model $m -MinConsecutive 3
+        @($sustained | Where-Object Anomaly).Count | Should -BeLessThan @($plain | Where-Object Anomaly).Count
+        for ($i = 13; $i -lt $sustained.Count; $i++) {
+            if ($sustained[$i].Anomaly) {
+                $plain[($i - 2)..$i] | ForEach-Object { $_.ReconstructionError | Should -BeGreaterThan $_.Threshold }
+            }
+        }
+    }
+
+    It 'needs a window for the convolutional and recurrent kinds' {
+        { $normalDays | Invoke-AETraining -Architecture Recurrent -ExcludeProperty incident } |
+            Should -Throw -ErrorId 'InvalidArgument,PSAnomalyAE.Commands.InvokeAETrainingCommand'
+    }
+}

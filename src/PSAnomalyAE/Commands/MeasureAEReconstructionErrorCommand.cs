@@ -14,6 +14,15 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
     private protected override void Emit(PSObject row, ScoreResult result, int index)
     {
         PSObject output = CopyOf(row);
+        if (double.IsNaN(result.Errors[index]))
+        {
+            // The model reads windows and this row has too few rows before it: no score yet.
+            SetProperty(output, "ReconstructionError", null);
+            SetProperty(output, "FeatureErrors", null);
+            WriteObject(output);
+            return;
+        }
+
         SetProperty(output, "ReconstructionError", result.Errors[index]);
         var perFeature = new PSObject();
         double[] columns = result.ColumnErrors(index);

@@ -34,6 +34,14 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public double PcaComponents { get; set; }
 
     [Parameter]
+    [ValidateRange(1, 100000)]
+    public int WindowSize { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int Stride { get; set; } = 1;
+
+    [Parameter]
     public AEActivation Activation { get; set; } = AEActivation.ReLU;
 
     [Parameter]

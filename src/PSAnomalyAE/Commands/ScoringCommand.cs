@@ -7,7 +7,9 @@ namespace PSAnomalyAE.Commands;
 
 /// <summary>
 /// The streaming part of Measure-AEReconstructionError and Test-AEAnomaly: rows are read as they arrive, scored
-/// in batches of -BatchSize (one network call per batch) and written out in input order.
+/// in batches of -BatchSize (one network call per batch) and written out in input order. For a model that reads
+/// windows of rows, the last WindowSize - 1 rows of each batch stay as context for the next, so streamed results
+/// equal whole-file results.
 /// </summary>
 public abstract class ScoringCommand : PSCmdlet
 {
@@ -19,6 +21,8 @@ public abstract class ScoringCommand : PSCmdlet
     private int _incompleteRows;
     private int _imputed;
     private FeatureEncoding _encoding = null!;
+    private int _window = 1;
+    private int _context;
     private bool _schemaChecked;
 
     /// <summary>A row to score: an object whose properties include the model's feature columns.</summary>
@@ -52,7 +56,8 @@ public abstract class ScoringCommand : PSCmdlet
         Native.EnsureLoaded(this);
         Features = Model.FeatureNames;
         _encoding = Model.Engine.Encoding!;
-        _buffer = new double[BatchSize * _encoding.Width];
+        _window = Model.Engine.Architecture!.WindowSize;
+        _buffer = new double[(BatchSize + _window - 1) * _encoding.Width];
         _progress = new Progress(this, 1, MyInvocation.MyCommand.Name);
     }
 
@@ -80,7 +85,7 @@ public abstract class ScoringCommand : PSCmdlet
         }
 
         int width = _encoding.Width;
-        Span<double> slot = _buffer.AsSpan(_pending.Count * width, width);
+        Span<double> slot = _buffer.AsSpan((_context + _pending.Count) * width, width);
         AnomalyDetectionException? problem = _encoding.TryRead(row, _rowNumber, slot, (MissingValuePolicy)(int)MissingValue, out int missing);
         if (problem is not null)
         {
@@ -158,7 +163,7 @@ public abstract class ScoringCommand : PSCmdlet
         ScoreResult result;
         try
         {
-            result = Model.Engine.Score(_buffer.AsSpan(0, _pending.Count * _encoding.Width), _pending.Count);
+            result = Model.Engine.Score(_buffer.AsSpan(0, (_context + _pending.Count) * _encoding.Width), _context + _pending.Count, _context);
         }
         catch (AnomalyDetectionException ex)
         {
@@ -171,6 +176,12 @@ public abstract class ScoringCommand : PSCmdlet
             Emit(_pending[i], result, i);
         }
 
+        // Keep the last WindowSize - 1 rows as the next batch's context.
+        int total = _context + _pending.Count;
+        int keep = Math.Min(_window - 1, total);
+        int width = _encoding.Width;
+        Array.Copy(_buffer, (total - keep) * width, _buffer, 0, keep * width);
+        _context = keep;
         _scored += _pending.Count;
         _pending.Clear();
         _progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{_scored:N0} rows scored"));

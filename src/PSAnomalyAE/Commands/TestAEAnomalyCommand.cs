@@ -14,11 +14,17 @@ namespace PSAnomalyAE.Commands;
 public sealed class TestAEAnomalyCommand : ScoringCommand
 {
     private double _threshold;
+    private int _run;
 
     /// <summary>The reconstruction error above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
     public double Threshold { get; set; }
+
+    /// <summary>Flag a row only when it is the n-th or later of consecutive rows past the threshold (sustained anomalies).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000000)]
+    public int MinConsecutive { get; set; } = 1;
 
     /// <summary>How many of the largest contributing features to report per row.</summary>
     [Parameter]
@@ -45,12 +51,26 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     private protected override void Emit(PSObject row, ScoreResult result, int index)
     {
         double error = result.Errors[index];
-        bool anomaly = error > _threshold;
+        PSObject output = CopyOf(row);
+        if (double.IsNaN(error))
+        {
+            // The model reads windows and this row has too few rows before it: no score yet, rather than an invented one.
+            foreach (string name in new[] { "ReconstructionError", "Threshold", "Anomaly", "AnomalyScore", "Severity", "ErrorPercentile", "TopFeatures" })
+            {
+                SetProperty(output, name, name == "Threshold" ? _threshold : null);
+            }
+
+            SetProperty(output, "Reason", $"No score yet: the model reads windows of {Model.WindowSize} rows.");
+            WriteObject(output);
+            return;
+        }
+
+        _run = error > _threshold ? _run + 1 : 0;
+        bool anomaly = _run >= MinConsecutive;
         double score = _threshold > 0 ? error / _threshold : (error > 0 ? double.PositiveInfinity : 0);
         var top = new AEFeatureContributionList(result.TopFeatures(index, Top).Select(c => new AEFeatureContribution(c)).ToArray());
         double percentile = Thresholds.PercentileRank(Model.Engine.ValidationErrors, error);
 
-        PSObject output = CopyOf(row);
         SetProperty(output, "ReconstructionError", error);
         SetProperty(output, "Threshold", _threshold);
         SetProperty(output, "Anomaly", anomaly);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using PSAnomalyAE.Engine;
 using PSAnomalyAE.Internal;
@@ -21,6 +22,11 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     /// <summary>What to do with rows that have missing values: Error (default), Skip or Impute (the column mean).</summary>
     [Parameter]
     public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
+
+    /// <summary>Sort the rows by this column (dates or numbers) before training, for models that read windows of consecutive rows.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? TimestampProperty { get; set; }
 
     private protected CancellationTokenSource Cancel { get; } = new();
 
@@ -59,6 +65,12 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
             };
         }
 
+        if (TimestampProperty is not null)
+        {
+            SortByTimestamp();
+            spec.ExcludeProperty = (spec.ExcludeProperty ?? Array.Empty<string>()).Append(TimestampProperty).ToArray();
+        }
+
         FeatureEncoding encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose);
         WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
         if (encoding.HasCategorical)
@@ -69,5 +81,38 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         (double[] data, int count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, null, "the column means of the training rows");
         _rows.Clear();
         return (encoding, data, count);
+    }
+
+    private void SortByTimestamp()
+    {
+        var keyed = new List<(double Key, PSRow Row)>();
+        foreach (PSRow row in _rows)
+        {
+            row.TryGetValue(TimestampProperty!, out object? value);
+            double? key = value switch
+            {
+                DateTime d => d.ToUniversalTime().Ticks,
+                DateTimeOffset o => o.UtcTicks,
+                _ when ValueParser.Parse(value, out double n) == ValueKind.Number => n,
+                _ when DateTimeOffset.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset t) => t.UtcTicks,
+                _ => null,
+            };
+            if (key is null)
+            {
+                WriteError(Errors.From(
+                    new AnomalyDetectionException(AnomalyErrorKind.InvalidRow, $"Row {row.Number}: column '{TimestampProperty}' is {ValueParser.Describe(value)}, which is neither a date nor a number. The row was skipped.")
+                    {
+                        RowNumber = row.Number,
+                        Column = TimestampProperty,
+                    },
+                    row.Object));
+                continue;
+            }
+
+            keyed.Add((key.Value, row));
+        }
+
+        _rows.Clear();
+        _rows.AddRange(keyed.OrderBy(k => k.Key).Select(k => k.Row));
     }
 }

@@ -30,6 +30,8 @@ internal static class SpecParameters
                 case "Samples": spec.Samples = (int)p.Value; break;
                 case "NoiseLevel": spec.NoiseLevel = (double)p.Value; break;
                 case "PcaComponents": spec.PcaComponents = (double)p.Value; break;
+                case "WindowSize": spec.WindowSize = (int)p.Value; break;
+                case "Stride": spec.Stride = (int)p.Value; break;
             }
         }
 
