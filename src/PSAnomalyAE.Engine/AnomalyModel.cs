@@ -140,7 +140,12 @@ public sealed class AnomalyModel : IDisposable
         var rng = new Random(seed);
 
         int window = Spec.WindowSize;
-        if (Spec.Kind is AutoencoderKind.Convolutional or AutoencoderKind.Recurrent && window < 2)
+        if (Spec.ImageShape is { } shape && shape[0] * shape[1] != width)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"ImageShape {shape[0]} x {shape[1]} holds {shape[0] * shape[1]} values, but the rows have {width} features.");
+        }
+
+        if (Spec.Kind is AutoencoderKind.Convolutional or AutoencoderKind.Recurrent && window < 2 && Spec.ImageShape is null)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"The {Spec.Kind} architecture reads windows of consecutive rows; give -WindowSize 2 or more.");
         }
@@ -196,7 +201,9 @@ public sealed class AnomalyModel : IDisposable
         var arch = new Architecture(
             Spec.Kind.ToString(),
             netWidth,
-            sequence ? Spec.HiddenSize ?? new[] { Math.Clamp(2 * netWidth, 16, 128) } : Spec.ResolveHidden(sampleSize),
+            Spec.ImageShape is not null ? Spec.HiddenSize ?? new[] { 16 }
+                : sequence ? Spec.HiddenSize ?? new[] { Math.Clamp(2 * netWidth, 16, 128) }
+                : Spec.ResolveHidden(sampleSize),
             Spec.ResolveLatent(sampleSize),
             Spec.Activation,
             Spec.Scaling == ScalingMethod.MinMax && pca is null)
@@ -206,6 +213,8 @@ public sealed class AnomalyModel : IDisposable
             Samples = Spec.Kind == AutoencoderKind.Variational ? Spec.Samples : 1,
             NoiseLevel = Spec.Kind == AutoencoderKind.Denoising ? Spec.NoiseLevel : 0,
             WindowSize = window,
+            ImageHeight = Spec.ImageShape?[0] ?? 0,
+            ImageWidth = Spec.ImageShape?[1] ?? 0,
         };
 
         AutoencoderNet net;

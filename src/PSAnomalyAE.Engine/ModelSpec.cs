@@ -45,6 +45,9 @@ public sealed class ModelSpec
     /// <summary>Rows between the starts of consecutive training windows.</summary>
     public int Stride { get; set; } = 1;
 
+    /// <summary>Convolutional over images: each row's features form a grid of this height and width; null: not images.</summary>
+    public int[]? ImageShape { get; set; }
+
     /// <summary>PCA before the network: a count of components (1 or more) or a share of variance (below 1); null: none.</summary>
     public double? PcaComponents { get; set; }
 
@@ -79,6 +82,7 @@ public sealed class ModelSpec
         copy.Property = Property?.ToArray();
         copy.ExcludeProperty = ExcludeProperty?.ToArray();
         copy.CategoricalProperty = CategoricalProperty?.ToArray();
+        copy.ImageShape = ImageShape?.ToArray();
         return copy;
     }
 
@@ -105,6 +109,8 @@ public sealed class ModelSpec
         Require(Samples >= 1, "Samples must be at least 1.");
         Require(WindowSize >= 1 && WindowSize <= 100000, "WindowSize must be between 1 and 100000.");
         Require(Stride >= 1, "Stride must be at least 1.");
+        Require(ImageShape is null || (ImageShape.Length == 2 && ImageShape.All(d => d >= 1 && d <= 4096)), "ImageShape is a height and a width, such as 28, 28.");
+        Require(ImageShape is null || (Kind == AutoencoderKind.Convolutional && WindowSize == 1 && PcaComponents is null), "ImageShape goes with -Architecture Convolutional, without -WindowSize or -PcaComponents.");
         Require(NoiseLevel >= 0 && double.IsFinite(NoiseLevel), "NoiseLevel must be 0 or more.");
         Require(PcaComponents is null || PcaComponents > 0, "PcaComponents must be a count of 1 or more, or a share of variance between 0 and 1.");
     }

@@ -42,6 +42,11 @@ public sealed record Architecture(string Kind, int InputSize, int[] HiddenSize, 
     /// <summary>Consecutive rows the network reads at once (1: each row alone). InputSize is the width of one row.</summary>
     public int WindowSize { get; init; } = 1;
 
+    /// <summary>Convolutional over images: each row is a grid of ImageHeight x ImageWidth values (0: not an image).</summary>
+    public int ImageHeight { get; init; }
+
+    public int ImageWidth { get; init; }
+
     /// <summary>Values the network reads per sample: a row, or a whole window.</summary>
     public int SampleSize => InputSize * WindowSize;
 
@@ -70,6 +75,7 @@ internal abstract class AutoencoderNet : Module<Tensor, Tensor>
     /// <summary>Builds the network an architecture describes.</summary>
     public static AutoencoderNet Create(Architecture a, long seed) => a.KindValue switch
     {
+        AutoencoderKind.Convolutional when a.ImageHeight > 0 => new ImageAutoencoder(a),
         AutoencoderKind.Convolutional => new ConvolutionalAutoencoder(a),
         AutoencoderKind.Recurrent => new RecurrentAutoencoder(a),
         _ => new Autoencoder(a, seed),
@@ -323,6 +329,58 @@ internal sealed class RecurrentAutoencoder : AutoencoderNet
         (Tensor steps, _, _) = encoder.forward(input.reshape(-1, _window, _columns));
         return toLatent.forward(steps.select(1, _window - 1));
     }
+
+    public override LossParts Loss(Tensor x)
+    {
+        Tensor recon = functional.mse_loss(forward(x), x);
+        return new LossParts(recon, recon, null);
+    }
+}
+
+/// <summary>
+/// 2-D convolutions over rows that are images: each row's values form an ImageHeight x ImageWidth grid (row by
+/// row), read as one channel; a dense bottleneck; convolutions back to the grid.
+/// </summary>
+internal sealed class ImageAutoencoder : AutoencoderNet
+{
+    private readonly Sequential encoder;
+    private readonly Linear toLatent;
+    private readonly Linear fromLatent;
+    private readonly Sequential decoder;
+    private readonly int _height;
+    private readonly int _width;
+    private readonly int _channels;
+
+    public ImageAutoencoder(Architecture a)
+        : base(nameof(ImageAutoencoder))
+    {
+        _height = a.ImageHeight;
+        _width = a.ImageWidth;
+        _channels = a.HiddenSize.Length > 0 ? a.HiddenSize[0] : 16;
+        encoder = Sequential(
+            ("0", Conv2d(1, _channels, 3, padding: 1)),
+            ("1", MakeActivation(a.Activation)),
+            ("2", Conv2d(_channels, _channels, 3, padding: 1)),
+            ("3", MakeActivation(a.Activation)));
+        toLatent = Linear(_channels * _height * _width, a.LatentSize);
+        fromLatent = Linear(a.LatentSize, _channels * _height * _width);
+        decoder = Sequential(
+            ("0", MakeActivation(a.Activation)),
+            ("1", Conv2d(_channels, _channels, 3, padding: 1)),
+            ("2", MakeActivation(a.Activation)),
+            ("3", Conv2d(_channels, 1, 3, padding: 1)));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        Tensor h = fromLatent.forward(Encode(input)).reshape(-1, _channels, _height, _width);
+        return decoder.forward(h).reshape(-1, _height * _width).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor Encode(Tensor input) =>
+        toLatent.forward(encoder.forward(input.reshape(-1, 1, _height, _width)).flatten(1));
 
     public override LossParts Loss(Tensor x)
     {

@@ -99,6 +99,9 @@ public sealed class AEModel : IDisposable
     /// <summary>Rows between the starts of consecutive training windows.</summary>
     public int Stride => Engine.Spec.Stride;
 
+    /// <summary>Convolutional over images: the height and width of each row's grid.</summary>
+    public int[]? ImageShape => Engine.Spec.ImageShape?.ToArray();
+
     /// <summary>The PCA setting: a count of components, or a share of variance; null when none.</summary>
     public double? PcaComponents => Engine.Spec.PcaComponents;
 

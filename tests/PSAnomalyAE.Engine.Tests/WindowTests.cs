@@ -98,3 +98,57 @@ public class WindowTests
         Assert.Equal(model.Score(probe, 100).Errors, back.Score(probe, 100).Errors);
     }
 }
+
+public class ImageTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public ImageTests(ITestOutputHelper output) => _output = output;
+
+    /// <summary>8 x 8 images of one soft blob at a random place; with <paramref name="stripe"/>, a bright row across it.</summary>
+    private static double[] Images(int count, int seed, bool stripe = false)
+    {
+        var rng = new Random(seed);
+        var data = new double[count * 64];
+        for (int n = 0; n < count; n++)
+        {
+            double cy = 1.5 + (5 * rng.NextDouble()), cx = 1.5 + (5 * rng.NextDouble());
+            for (int y = 0; y < 8; y++)
+            {
+                for (int x = 0; x < 8; x++)
+                {
+                    double v = Math.Exp(-(((y - cy) * (y - cy)) + ((x - cx) * (x - cx))) / 2.0) + (0.02 * rng.NextDouble());
+                    data[(n * 64) + (y * 8) + x] = stripe && y == 4 ? 1 : v;
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void A_2D_convolutional_model_learns_images_and_sees_an_odd_one()
+    {
+        var model = new AnomalyModel(new ModelSpec { Kind = AutoencoderKind.Convolutional, ImageShape = new[] { 8, 8 }, LatentSize = 6, Epochs = 40, Patience = 0, Seed = 1, LearningRate = 3e-3, Scaling = ScalingMethod.None });
+        model.Train(Enumerable.Range(0, 64).Select(i => $"p{i}").ToArray(), Images(1500, 1), 1500);
+        _output.WriteLine($"validation loss {model.History[0].ValidationLoss:G4} -> {model.Training!.BestLoss:G4}");
+        Assert.True(model.Training.BestLoss < 0.2 * model.History[0].ValidationLoss!.Value);
+        double normal = model.Score(Images(100, 2), 100).Errors.Average();
+        double striped = model.Score(Images(100, 3, stripe: true), 100).Errors.Average();
+        Assert.True(striped > 3 * normal, $"striped {striped} vs normal {normal}");
+
+        using var ms = new MemoryStream();
+        ModelFile.Save(model, ms);
+        using AnomalyModel back = ModelFile.Load(ms.ToArray(), "m");
+        Assert.Equal(model.Score(Images(10, 4), 10).Errors, back.Score(Images(10, 4), 10).Errors);
+        model.Dispose();
+    }
+
+    [Fact]
+    public void The_image_shape_must_match_the_features()
+    {
+        var model = new AnomalyModel(new ModelSpec { Kind = AutoencoderKind.Convolutional, ImageShape = new[] { 4, 4 } });
+        var ex = Assert.Throws<AnomalyDetectionException>(() => model.Train(new[] { "a", "b" }, new double[20], 10));
+        Assert.Contains("holds 16 values", ex.Message);
+    }
+}

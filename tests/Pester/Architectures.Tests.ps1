@@ -126,3 +126,26 @@ Describe 'Time series: windows of consecutive rows' {
             Should -Throw -ErrorId 'InvalidArgument,PSAnomalyAE.Commands.InvokeAETrainingCommand'
     }
 }
+
+Describe 'Image-shaped rows' {
+    It 'trains a 2-D convolutional model on 6 x 6 grids, flags a striped one and round-trips' {
+        $rng = [Random]::new(1)
+        $image = {
+            param([bool] $stripe)
+            $cy = 1 + 3 * $rng.NextDouble(); $cx = 1 + 3 * $rng.NextDouble()
+            $row = [ordered]@{}
+            foreach ($y in 0..5) { foreach ($x in 0..5) { $row["p$y$x"] = if ($stripe -and $y -eq 3) { 1 } else { [math]::Exp(-(($y - $cy) * ($y - $cy) + ($x - $cx) * ($x - $cx)) / 2) } } }
+            [pscustomobject]$row
+        }
+        $normal = 1..800 | ForEach-Object { & $image $false }
+        $m = $normal | Invoke-AETraining -Architecture Convolutional -ImageShape 6, 6 -Scaling None -LatentSize 6 -Seed 1 -Epochs 40 -LearningRate 0.003
+        $m.ImageShape | Should -Be 6, 6
+        $probe = @((1..20 | ForEach-Object { & $image $false }) + (1..5 | ForEach-Object { & $image $true }))
+        $out = $probe | Test-AEAnomaly -Model $m
+        @($out[20..24] | Where-Object Anomaly).Count | Should -Be 5
+        @($out[0..19] | Where-Object Anomaly).Count | Should -BeLessOrEqual 2
+        $path = Join-Path $TestDrive 'image.aemodel'
+        Export-AEModel -Model $m -Path $path
+        ($probe | Measure-AEReconstructionError -Model (Import-AEModel $path)).ReconstructionError | Should -Be $out.ReconstructionError
+    }
+}

@@ -42,6 +42,11 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public int Stride { get; set; } = 1;
 
     [Parameter]
+    [ValidateCount(2, 2)]
+    [ValidateRange(1, 4096)]
+    public int[]? ImageShape { get; set; }
+
+    [Parameter]
     public AEActivation Activation { get; set; } = AEActivation.ReLU;
 
     [Parameter]

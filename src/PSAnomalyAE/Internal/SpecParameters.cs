@@ -32,6 +32,7 @@ internal static class SpecParameters
                 case "PcaComponents": spec.PcaComponents = (double)p.Value; break;
                 case "WindowSize": spec.WindowSize = (int)p.Value; break;
                 case "Stride": spec.Stride = (int)p.Value; break;
+                case "ImageShape": spec.ImageShape = (int[])p.Value; break;
             }
         }
 
