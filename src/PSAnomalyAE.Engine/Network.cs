@@ -75,7 +75,6 @@ internal abstract class AutoencoderNet : Module<Tensor, Tensor>
     /// <summary>Builds the network an architecture describes.</summary>
     public static AutoencoderNet Create(Architecture a, long seed) => a.KindValue switch
     {
-        AutoencoderKind.Convolutional when a.ImageHeight > 0 => new ImageAutoencoder(a),
         AutoencoderKind.Convolutional => new ConvolutionalAutoencoder(a),
         AutoencoderKind.Recurrent => new RecurrentAutoencoder(a),
         _ => new Autoencoder(a, seed),
@@ -233,8 +232,9 @@ internal sealed class Autoencoder : AutoencoderNet
 
 
 /// <summary>
-/// 1-D convolutions over a window of rows (time runs along the window, each input column is a channel), a dense
-/// bottleneck, and convolutions back. Samples arrive flattened as [batch, window x columns].
+/// A convolutional autoencoder: convolutions, a dense bottleneck, convolutions back. Over a window of rows it uses
+/// 1-D convolutions along time, each input column a channel; over image-shaped rows (ImageHeight x ImageWidth
+/// values, row by row) 2-D convolutions with one channel. Samples arrive flattened either way.
 /// </summary>
 internal sealed class ConvolutionalAutoencoder : AutoencoderNet
 {
@@ -242,49 +242,52 @@ internal sealed class ConvolutionalAutoencoder : AutoencoderNet
     private readonly Linear toLatent;
     private readonly Linear fromLatent;
     private readonly Sequential decoder;
-    private readonly int _window;
-    private readonly int _columns;
-    private readonly int _channels;
+    private readonly bool _image;
+    private readonly long[] _inputShape;   // channels-first shape of one sample
+    private readonly long[] _hiddenShape;  // the same with the hidden channels
+    private readonly int _size;
 
     public ConvolutionalAutoencoder(Architecture a)
         : base(nameof(ConvolutionalAutoencoder))
     {
-        _window = a.WindowSize;
-        _columns = a.InputSize;
-        _channels = a.HiddenSize.Length > 0 ? a.HiddenSize[0] : 16;
-        encoder = Sequential(
-            ("0", Conv1d(_columns, _channels, 3, padding: 1)),
-            ("1", MakeActivation(a.Activation)),
-            ("2", Conv1d(_channels, _channels, 3, padding: 1)),
-            ("3", MakeActivation(a.Activation)));
-        toLatent = Linear(_channels * _window, a.LatentSize);
-        fromLatent = Linear(a.LatentSize, _channels * _window);
-        decoder = Sequential(
-            ("0", MakeActivation(a.Activation)),
-            ("1", Conv1d(_channels, _channels, 3, padding: 1)),
-            ("2", MakeActivation(a.Activation)),
-            ("3", Conv1d(_channels, _columns, 3, padding: 1)));
+        _image = a.ImageHeight > 0;
+        int channels = a.HiddenSize.Length > 0 ? a.HiddenSize[0] : 16;
+        int inChannels = _image ? 1 : a.InputSize;
+        long[] extent = _image ? new long[] { a.ImageHeight, a.ImageWidth } : new long[] { a.WindowSize };
+        _inputShape = extent.Prepend(inChannels).ToArray();
+        _hiddenShape = extent.Prepend(channels).ToArray();
+        _size = a.SampleSize;
+        int flat = channels * (int)extent.Aggregate(1L, (x, y) => x * y);
+
+        Module<Tensor, Tensor> Conv(int from, int to) => _image ? Conv2d(from, to, 3, padding: 1) : Conv1d(from, to, 3, padding: 1);
+        encoder = Sequential(("0", Conv(inChannels, channels)), ("1", MakeActivation(a.Activation)), ("2", Conv(channels, channels)), ("3", MakeActivation(a.Activation)));
+        toLatent = Linear(flat, a.LatentSize);
+        fromLatent = Linear(a.LatentSize, flat);
+        decoder = Sequential(("0", MakeActivation(a.Activation)), ("1", Conv(channels, channels)), ("2", MakeActivation(a.Activation)), ("3", Conv(channels, inChannels)));
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        Tensor h = fromLatent.forward(Encode(input)).reshape(-1, _channels, _window);
-        return decoder.forward(h).transpose(1, 2).reshape(-1, _window * _columns).MoveToOuterDisposeScope();
+        Tensor h = fromLatent.forward(Encode(input)).reshape(_hiddenShape.Prepend(-1).ToArray());
+        return FromChannels(decoder.forward(h)).MoveToOuterDisposeScope();
     }
 
-    public override Tensor Encode(Tensor input)
-    {
-        Tensor steps = input.reshape(-1, _window, _columns).transpose(1, 2);
-        return toLatent.forward(encoder.forward(steps).flatten(1));
-    }
+    public override Tensor Encode(Tensor input) => toLatent.forward(encoder.forward(ToChannels(input)).flatten(1));
 
     public override LossParts Loss(Tensor x)
     {
         Tensor recon = functional.mse_loss(forward(x), x);
         return new LossParts(recon, recon, null);
     }
+
+    // A window arrives row after row ([time, column]); convolutions want [column, time]. An image is already one channel.
+    private Tensor ToChannels(Tensor x) => _image
+        ? x.reshape(_inputShape.Prepend(-1).ToArray())
+        : x.reshape(-1, _inputShape[1], _inputShape[0]).transpose(1, 2);
+
+    private Tensor FromChannels(Tensor y) => (_image ? y : y.transpose(1, 2)).reshape(-1, _size);
 }
 
 /// <summary>
@@ -329,58 +332,6 @@ internal sealed class RecurrentAutoencoder : AutoencoderNet
         (Tensor steps, _, _) = encoder.forward(input.reshape(-1, _window, _columns));
         return toLatent.forward(steps.select(1, _window - 1));
     }
-
-    public override LossParts Loss(Tensor x)
-    {
-        Tensor recon = functional.mse_loss(forward(x), x);
-        return new LossParts(recon, recon, null);
-    }
-}
-
-/// <summary>
-/// 2-D convolutions over rows that are images: each row's values form an ImageHeight x ImageWidth grid (row by
-/// row), read as one channel; a dense bottleneck; convolutions back to the grid.
-/// </summary>
-internal sealed class ImageAutoencoder : AutoencoderNet
-{
-    private readonly Sequential encoder;
-    private readonly Linear toLatent;
-    private readonly Linear fromLatent;
-    private readonly Sequential decoder;
-    private readonly int _height;
-    private readonly int _width;
-    private readonly int _channels;
-
-    public ImageAutoencoder(Architecture a)
-        : base(nameof(ImageAutoencoder))
-    {
-        _height = a.ImageHeight;
-        _width = a.ImageWidth;
-        _channels = a.HiddenSize.Length > 0 ? a.HiddenSize[0] : 16;
-        encoder = Sequential(
-            ("0", Conv2d(1, _channels, 3, padding: 1)),
-            ("1", MakeActivation(a.Activation)),
-            ("2", Conv2d(_channels, _channels, 3, padding: 1)),
-            ("3", MakeActivation(a.Activation)));
-        toLatent = Linear(_channels * _height * _width, a.LatentSize);
-        fromLatent = Linear(a.LatentSize, _channels * _height * _width);
-        decoder = Sequential(
-            ("0", MakeActivation(a.Activation)),
-            ("1", Conv2d(_channels, _channels, 3, padding: 1)),
-            ("2", MakeActivation(a.Activation)),
-            ("3", Conv2d(_channels, 1, 3, padding: 1)));
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        Tensor h = fromLatent.forward(Encode(input)).reshape(-1, _channels, _height, _width);
-        return decoder.forward(h).reshape(-1, _height * _width).MoveToOuterDisposeScope();
-    }
-
-    public override Tensor Encode(Tensor input) =>
-        toLatent.forward(encoder.forward(input.reshape(-1, 1, _height, _width)).flatten(1));
 
     public override LossParts Loss(Tensor x)
     {
