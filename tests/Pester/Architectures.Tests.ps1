@@ -149,3 +149,14 @@ Describe 'Image-shaped rows' {
         ($probe | Measure-AEReconstructionError -Model (Import-AEModel $path)).ReconstructionError | Should -Be $out.ReconstructionError
     }
 }
+
+Describe 'Thresholds for windowed models' {
+    It 'leaves out the rows that have no score yet' {
+        . (Join-Path $RepoRoot 'examples/New-ServerMetrics.ps1')
+        $rows = @(New-ServerMetrics -Days 4 -Seed 5)
+        $m = $rows[0..575] | Invoke-AETraining -WindowSize 8 -ExcludeProperty incident -Seed 1 -Epochs 3
+        $t = $rows[576..863] | Measure-AEReconstructionError -Model $m | Find-AEThreshold -ErrorVariable e
+        $e | Should -BeNullOrEmpty
+        $t.RowCount | Should -Be (288 - 7)
+    }
+}

@@ -24,6 +24,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     private readonly List<bool> _labels = new();
     private long _rowNumber;
     private RocCurve? _curve;
+    private int _unscored;
 
     /// <summary>A row with a ReconstructionError property, or a number.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -95,7 +96,15 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
         if (!plainValue && InputObject is not null)
         {
-            value = InputObject.Properties[ErrorProperty]?.Value is { } v ? (v is PSObject p ? p.BaseObject : v) : null;
+            PSPropertyInfo? property = InputObject.Properties[ErrorProperty];
+            value = property?.Value is { } v ? (v is PSObject p ? p.BaseObject : v) : null;
+            if (property is not null && value is null)
+            {
+                // A windowed model's first rows have no score yet; they carry an empty ReconstructionError.
+                _unscored++;
+                return;
+            }
+
             if (value is null)
             {
                 WriteError(RowError($"Row {_rowNumber} has no {ErrorProperty} property. Pipe the output of Measure-AEReconstructionError, or numbers.", "MissingReconstructionError"));
@@ -129,6 +138,11 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
+        if (_unscored > 0)
+        {
+            WriteVerbose($"{_unscored} row(s) had no score yet (the first rows of a windowed model) and were left out.");
+        }
+
         AEThreshold result;
         try
         {
