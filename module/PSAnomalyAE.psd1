@@ -14,14 +14,14 @@
         'Invoke-AETraining'
         'Measure-AEReconstructionError'
         'Find-AEThreshold'
-        'Find-AEHiddenSize'
+        'Find-AELatentSize'
         'Test-AEAnomaly'
         'Export-AEModel'
         'Import-AEModel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('Find-AELatentSize')
     PrivateData          = @{
         PSData = @{
             Tags         = @('AnomalyDetection', 'Autoencoder', 'MachineLearning', 'TorchSharp', 'Monitoring')

@@ -62,13 +62,6 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>The libtorch version in use and the number of threads it computes with.</summary>
-    public static (string Version, int Threads) Describe()
-    {
-        EnsureLoaded();
-        return (torch.__version__, torch.get_num_threads());
-    }
-
     private static AnomalyDetectionException LoadFailure(Exception ex)
     {
         Exception inner = ex;

@@ -30,7 +30,7 @@ public class KindsTests
         double best = model.Training!.BestLoss;
         _output.WriteLine($"{kind}: first validation loss {model.History[0].ValidationLoss:G4}, best {best:G4}");
         Assert.True(best < 0.1, $"{kind}: validation loss {best} should be well below the variance 1");
-        Assert.Equal(kind.ToString(), model.Architecture!.Kind);
+        Assert.Equal(kind, model.Spec.Kind);
 
         // A broken relationship still stands out for every kind.
         double[] normal = TestData.LowRank(100, 10, 3, 0.05, seed: 9);
@@ -104,7 +104,7 @@ public class KindsTests
     {
         using AnomalyModel model = Train(AutoencoderKind.Dense, tweak: s => { s.PcaComponents = 0.99; s.LatentSize = 3; });
         Assert.Equal(3, model.Pca!.Count);
-        Assert.Equal(3, model.Architecture!.InputSize);
+        Assert.Equal(3, model.Shape!.InputSize);
         double[] probe = TestData.LowRank(20, 10, 3, 0.05, seed: 9);
         probe[7] += 4; // row 0, feature 7
         ScoreResult r = model.Score(probe, 20);
@@ -124,8 +124,8 @@ public class KindsTests
         using AnomalyModel back = ModelFile.Load(ms.ToArray(), "m");
         double[] probe = TestData.LowRank(30, 10, 3, 0.1, seed: 4);
         Assert.Equal(model.Score(probe, 30).Errors, back.Score(probe, 30).Errors);
-        Assert.Equal(model.Architecture! with { HiddenSize = back.Architecture!.HiddenSize }, back.Architecture);
-        Assert.Equal(model.Architecture.HiddenSize, back.Architecture.HiddenSize);
+        Assert.Equal(model.Shape! with { HiddenSize = back.Shape!.HiddenSize }, back.Shape);
+        Assert.Equal(model.Shape.HiddenSize, back.Shape.HiddenSize);
         Assert.Equal(model.History, back.History);
     }
 }

@@ -20,7 +20,7 @@ public sealed class ModelFileTests : IDisposable
     public void A_saved_model_loads_and_scores_identically()
     {
         using AnomalyModel model = Trained();
-        model.Threshold = new ThresholdInfo(0.25, "Percentile", 95, 60, "test");
+        model.SetThreshold(new ThresholdChoice(0.25, "Percentile", 95, 60, "test"), Array.Empty<double>());
         string path = Path.Combine(_dir, "m.aemodel");
         ModelFile.SaveAtomic(model, path, overwrite: false);
 
@@ -32,7 +32,7 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(model.History, loaded.History);
         Assert.Equal(model.Scaler!.Offset, loaded.Scaler!.Offset);
         Assert.Equal(ScalingMethod.MinMax, loaded.Spec.Scaling);
-        Assert.Equal(new[] { 12, 6 }, loaded.Architecture!.HiddenSize);
+        Assert.Equal(new[] { 12, 6 }, loaded.Shape!.HiddenSize);
         Assert.Equal(model.ValidationErrors, loaded.ValidationErrors);
         Assert.Equal(model.Training, loaded.Training);
     }

@@ -29,7 +29,7 @@ public class ModelTests
         Assert.True(model.Training!.BestLoss < 0.05, $"validation loss {model.Training.BestLoss} should be well below the variance 1");
         Assert.True(last.TrainLoss < model.History[0].TrainLoss / 5);
         Assert.Equal(400, model.Training.ValidationRows);
-        Assert.Equal(new[] { 10, 3 }, new[] { model.Architecture!.InputSize, model.Architecture.LatentSize });
+        Assert.Equal(new[] { 10, 3 }, new[] { model.Shape!.InputSize, model.Shape.LatentSize });
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class ModelTests
         using AnomalyModel model = Trained(500, 4, 2, seed: 8, epochs: 5);
         Assert.NotNull(model.Threshold);
         Assert.Equal(100, model.ValidationErrors.Length);
-        Assert.Equal(Thresholds.Percentile(model.ValidationErrors, 99), model.Threshold!.Value);
+        Assert.Equal(ThresholdRules.Percentile(model.ValidationErrors, 99), model.Threshold!.Value);
     }
 
     [Fact]

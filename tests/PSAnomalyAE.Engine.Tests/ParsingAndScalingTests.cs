@@ -106,12 +106,12 @@ public class ParsingAndScalingTests
     public void Percentiles_interpolate_linearly_like_numpy(double p, double expected)
     {
         // numpy.percentile([4, 1, 3, 2], p) gives these values.
-        Assert.Equal(expected, Thresholds.Percentile(new double[] { 4, 1, 3, 2 }, p), 12);
+        Assert.Equal(expected, ThresholdRules.Percentile(new double[] { 4, 1, 3, 2 }, p), 12);
     }
 
     [Fact]
     public void Percentile_of_nothing_is_an_error()
     {
-        Assert.Throws<AnomalyDetectionException>(() => Thresholds.Percentile(Array.Empty<double>(), 99));
+        Assert.Throws<AnomalyDetectionException>(() => ThresholdRules.Percentile(Array.Empty<double>(), 99));
     }
 }

@@ -103,13 +103,13 @@ public class RocTests
     public void Unsupervised_rules_compute_what_they_say()
     {
         double[] v = { 1, 2, 3, 4, 100 };
-        Assert.Equal(22 + (2 * Math.Sqrt(1522)), Thresholds.Sigma(v, 2), 9);       // mean 22, population variance 1522
-        Assert.Equal(3 + (2 * 1.4826 * 1), Thresholds.Mad(v, 2), 12);              // median 3, MAD 1
-        Assert.Equal(Thresholds.Percentile(v, 80), Thresholds.Contamination(v, 0.2));
-        (double t, bool capped) = Thresholds.CapRatio(v, 0.5, 0.2);
+        Assert.Equal(22 + (2 * Math.Sqrt(1522)), ThresholdRules.Sigma(v, 2), 9);       // mean 22, population variance 1522
+        Assert.Equal(3 + (2 * 1.4826 * 1), ThresholdRules.Mad(v, 2), 12);              // median 3, MAD 1
+        Assert.Equal(ThresholdRules.Percentile(v, 80), ThresholdRules.Contamination(v, 0.2));
+        (double t, bool capped) = ThresholdRules.CapRatio(v, 0.5, 0.2);
         Assert.True(capped);
         Assert.True(v.Count(x => x > t) <= 1);
-        Assert.Equal(60, Thresholds.PercentileRank(new double[] { 1, 2, 3, 4, 5 }, 3.5), 12);
+        Assert.Equal(60, ThresholdRules.PercentileRank(new double[] { 1, 2, 3, 4, 5 }, 3.5), 12);
     }
 
     private static void AssertClose(double[] expected, double[] actual)

@@ -41,7 +41,7 @@ public class WindowTests
         using AnomalyModel model = Train(kind);
         _output.WriteLine($"{kind}: validation loss {model.History[0].ValidationLoss:G4} -> {model.Training!.BestLoss:G4}");
         Assert.True(model.Training.BestLoss < 0.1, $"{kind}: {model.Training.BestLoss}");
-        Assert.Equal(24, model.Architecture!.WindowSize);
+        Assert.Equal(24, model.WindowSize);
 
         double[] probe = Series(400, 2);
         double[] broken = probe.ToArray();

@@ -12,13 +12,17 @@ Describe 'The PSAnomalyAE module' {
         { Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop } | Should -Not -Throw
     }
 
-    It 'exports exactly the documented cmdlets and nothing else' {
-        $expected = 'Export-AEModel', 'Find-AEHiddenSize', 'Find-AEThreshold', 'Import-AEModel', 'Invoke-AETraining',
+    It 'exports exactly the documented cmdlets and the one alias, nothing else' {
+        $expected = 'Export-AEModel', 'Find-AELatentSize', 'Find-AEThreshold', 'Import-AEModel', 'Invoke-AETraining',
             'Measure-AEReconstructionError', 'New-AEModel', 'Test-AEAnomaly'
         $module = Get-Module PSAnomalyAE
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         $module.ExportedFunctions.Count | Should -Be 0
-        $module.ExportedAliases.Count | Should -Be 0
+        @($module.ExportedAliases.Keys) | Should -Be @('Find-AEHiddenSize')
+    }
+
+    It 'keeps Find-AEHiddenSize, the former name of Find-AELatentSize, as an alias' {
+        (Get-Command Find-AEHiddenSize).ResolvedCommand.Name | Should -Be 'Find-AELatentSize'
     }
 
     It 'does not ship System.Management.Automation or other platforms'' natives' {
@@ -92,7 +96,7 @@ catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exc
     }
 
     It 'has a format view for each of its own output types' {
-        foreach ($type in 'AEModel', 'AETrainingEpoch', 'AEThreshold', 'AEFeatureContribution', 'AEHiddenSizeCandidate') {
+        foreach ($type in 'AEModel', 'AETrainingEpoch', 'AEThreshold', 'AEFeatureContribution', 'AELatentSizeCandidate') {
             Get-FormatData -TypeName "PSAnomalyAE.$type" | Should -Not -BeNullOrEmpty -Because "$type needs a view"
         }
     }

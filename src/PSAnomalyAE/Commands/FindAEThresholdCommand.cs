@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
-using PSAnomalyAE.Internal;
 
 namespace PSAnomalyAE.Commands;
 
@@ -19,7 +17,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     private const string MadSet = "Mad";
     private const string ContaminationSet = "Contamination";
     private const string LabelledSet = "Labelled";
-    private const string ErrorProperty = "ReconstructionError";
+    private const string ErrorProperty = OutputProperty.ReconstructionError;
     private readonly List<double> _errors = new();
     private readonly List<bool> _labels = new();
     private long _rowNumber;
@@ -158,9 +156,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         {
             result.PlotPath = PlotOutput.Write(this, PlotPath, "Write threshold picture", path =>
             {
-                OperatingPoint? point = _curve is null ? null : new OperatingPoint(
-                    (ThresholdObjective)(int)Objective, result.Parameter, result.Threshold,
-                    result.TruePositives!.Value, result.FalsePositives!.Value, result.TrueNegatives!.Value, result.FalseNegatives!.Value);
+                OperatingPoint? point = _curve?.At(result.Threshold, EnumMap.Convert<ThresholdObjective>(Objective), result.Parameter);
                 ThresholdPlot.Save(path, _errors, Labelled ? _labels : null, result.Threshold, Describe(result), _curve, point);
             });
         }
@@ -168,7 +164,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         if (Model is not null)
         {
             IEnumerable<double> normal = Labelled ? _errors.Where((_, i) => !_labels[i]) : _errors;
-            Model.Engine.SetThreshold(new ThresholdInfo(result.Threshold, result.Method, result.Parameter, result.RowCount, "Find-AEThreshold"), normal);
+            Model.Engine.SetThreshold(new ThresholdChoice(result.Threshold, result.Method, result.Parameter, result.RowCount, "Find-AEThreshold"), normal);
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Model threshold set to {result.Threshold:G6}."));
         }
 
@@ -196,13 +192,13 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         switch (ParameterSetName)
         {
             case SigmaSet:
-                (threshold, method, parameter) = (Thresholds.Sigma(_errors, Sigma), "Sigma", Sigma);
+                (threshold, method, parameter) = (ThresholdRules.Sigma(_errors, Sigma), "Sigma", Sigma);
                 break;
             case MadSet:
-                (threshold, method, parameter) = (Thresholds.Mad(_errors, Mad), "Mad", Mad);
+                (threshold, method, parameter) = (ThresholdRules.Mad(_errors, Mad), "Mad", Mad);
                 break;
             case ContaminationSet:
-                (threshold, method, parameter) = (Thresholds.Contamination(_errors, Contamination), "Contamination", Contamination);
+                (threshold, method, parameter) = (ThresholdRules.Contamination(_errors, Contamination), "Contamination", Contamination);
                 break;
             case LabelledSet:
                 _curve = Roc.Curve(_errors, _labels);
@@ -213,19 +209,19 @@ public sealed class FindAEThresholdCommand : PSCmdlet
                     AEThresholdObjective.Cost => 10,
                     _ => 0,
                 };
-                OperatingPoint op = Roc.Choose(_curve, (ThresholdObjective)(int)Objective, value);
+                OperatingPoint op = Roc.Choose(_curve, EnumMap.Convert<ThresholdObjective>(Objective), value);
                 (threshold, method, parameter) = (op.Threshold, Objective.ToString(), op.Parameter);
                 break;
             default:
                 WarnIfTooFewRows();
-                (threshold, method, parameter) = (Thresholds.Percentile(_errors, Percentile), "Percentile", Percentile);
+                (threshold, method, parameter) = (ThresholdRules.Percentile(_errors, Percentile), "Percentile", Percentile);
                 break;
         }
 
         bool capped = false;
         if (MaxAnomalyRatio < 1)
         {
-            (threshold, capped) = Thresholds.CapRatio(_errors, threshold, MaxAnomalyRatio);
+            (threshold, capped) = ThresholdRules.CapRatio(_errors, threshold, MaxAnomalyRatio);
             if (capped)
             {
                 WriteWarning(string.Create(CultureInfo.InvariantCulture, $"The threshold was raised to {threshold:G6} so that at most {MaxAnomalyRatio:P1} of the rows are flagged (-MaxAnomalyRatio)."));
@@ -235,23 +231,14 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         var result = new AEThreshold(threshold, method, parameter, _errors, capped);
         if (_curve is { } curve)
         {
-            int tp = 0, fp = 0;
-            for (int i = 0; i < _errors.Count; i++)
-            {
-                if (_errors[i] > threshold)
-                {
-                    if (_labels[i]) { tp++; } else { fp++; }
-                }
-            }
-
-            var at = new OperatingPoint((ThresholdObjective)(int)Objective, parameter, threshold, tp, fp, curve.Negatives - fp, curve.Positives - tp);
+            OperatingPoint at = curve.At(threshold, EnumMap.Convert<ThresholdObjective>(Objective), parameter);
             result.RocAuc = curve.RocAuc;
             result.AveragePrecision = curve.AveragePrecision;
             result.Precision = at.Precision;
             result.Recall = at.Recall;
             result.F1 = at.F1;
             result.FalsePositiveRate = at.FalsePositiveRate;
-            (result.TruePositives, result.FalsePositives, result.TrueNegatives, result.FalseNegatives) = (tp, fp, at.TrueNegatives, at.FalseNegatives);
+            (result.TruePositives, result.FalsePositives, result.TrueNegatives, result.FalseNegatives) = (at.TruePositives, at.FalsePositives, at.TrueNegatives, at.FalseNegatives);
             result.Roc = curve.Points.Select(p => new AERocPoint(p)).ToArray();
             result.PrecisionRecall = curve.PrecisionRecall.Select(p => new AEPrecisionRecallPoint(p)).ToArray();
         }

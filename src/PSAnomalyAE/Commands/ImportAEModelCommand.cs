@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
-using PSAnomalyAE.Internal;
 
 namespace PSAnomalyAE.Commands;
 

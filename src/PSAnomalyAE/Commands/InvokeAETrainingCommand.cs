@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
-using PSAnomalyAE.Internal;
 
 namespace PSAnomalyAE.Commands;
 
@@ -12,7 +10,7 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
 {
     /// <summary>Bottleneck size; overrides the model's.</summary>
     [Parameter]
-    [ValidateRange(1, 65536)]
+    [ValidateRange(1, ModelLimits.MaxUnits)]
     public int LatentSize { get; set; }
 
     /// <summary>The model to train; a default model is created when omitted.</summary>

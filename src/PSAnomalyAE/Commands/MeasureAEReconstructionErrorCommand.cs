@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
 
 namespace PSAnomalyAE.Commands;
 
@@ -17,13 +16,13 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
         if (double.IsNaN(result.Errors[index]))
         {
             // The model reads windows and this row has too few rows before it: no score yet.
-            SetProperty(output, "ReconstructionError", null);
-            SetProperty(output, "FeatureErrors", null);
+            SetProperty(output, OutputProperty.ReconstructionError, null);
+            SetProperty(output, OutputProperty.FeatureErrors, null);
             WriteObject(output);
             return;
         }
 
-        SetProperty(output, "ReconstructionError", result.Errors[index]);
+        SetProperty(output, OutputProperty.ReconstructionError, result.Errors[index]);
         var perFeature = new PSObject();
         double[] columns = result.ColumnErrors(index);
         for (int c = 0; c < columns.Length; c++)
@@ -31,7 +30,7 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
             perFeature.Properties.Add(new PSNoteProperty(Features[c], columns[c]));
         }
 
-        SetProperty(output, "FeatureErrors", perFeature);
+        SetProperty(output, OutputProperty.FeatureErrors, perFeature);
         WriteObject(output);
     }
 }

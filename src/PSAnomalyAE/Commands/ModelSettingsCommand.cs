@@ -1,49 +1,51 @@
 using System.Management.Automation;
 
+// Defaults and ranges come from the engine (ModelDefaults, ModelLimits): the one place they are written.
+
 namespace PSAnomalyAE.Commands;
 
-/// <summary>The model settings shared by New-AEModel, Invoke-AETraining and Find-AEHiddenSize (which tries several bottleneck sizes).</summary>
+/// <summary>The model settings shared by New-AEModel, Invoke-AETraining and Find-AELatentSize (which tries several bottleneck sizes).</summary>
 public abstract class ModelSettingsCommand : PSCmdlet
 {
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateRange(1, 65536)]
+    [ValidateRange(1, ModelLimits.MaxUnits)]
     public int[]? HiddenSize { get; set; }
 
     [Parameter]
     public AEArchitecture Architecture { get; set; } = AEArchitecture.Dense;
 
     [Parameter]
-    [ValidateRange(0.0, 1000.0)]
-    public double SparsityWeight { get; set; } = 1e-3;
+    [ValidateRange(0.0, ModelLimits.MaxPenaltyWeight)]
+    public double SparsityWeight { get; set; } = ModelDefaults.SparsityWeight;
 
     [Parameter]
-    [ValidateRange(0.0, 1000.0)]
-    public double KLWeight { get; set; } = 1;
+    [ValidateRange(0.0, ModelLimits.MaxPenaltyWeight)]
+    public double KLWeight { get; set; } = ModelDefaults.KLWeight;
 
     [Parameter]
-    [ValidateRange(1, 1000)]
-    public int Samples { get; set; } = 1;
+    [ValidateRange(1, ModelLimits.MaxSamples)]
+    public int Samples { get; set; } = ModelDefaults.Samples;
 
     [Parameter]
-    [ValidateRange(0.0, 100.0)]
-    public double NoiseLevel { get; set; } = 0.1;
+    [ValidateRange(0.0, ModelLimits.MaxNoiseLevel)]
+    public double NoiseLevel { get; set; } = ModelDefaults.NoiseLevel;
 
     [Parameter]
-    [ValidateRange(1e-6, 100000.0)]
+    [ValidateRange(ModelLimits.MinPcaComponents, ModelLimits.MaxPcaComponents)]
     public double PcaComponents { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 100000)]
-    public int WindowSize { get; set; } = 1;
+    [ValidateRange(1, ModelLimits.MaxWindowSize)]
+    public int WindowSize { get; set; } = ModelDefaults.WindowSize;
 
     [Parameter]
-    [ValidateRange(1, 100000)]
-    public int Stride { get; set; } = 1;
+    [ValidateRange(1, ModelLimits.MaxWindowSize)]
+    public int Stride { get; set; } = ModelDefaults.Stride;
 
     [Parameter]
     [ValidateCount(2, 2)]
-    [ValidateRange(1, 4096)]
+    [ValidateRange(1, ModelLimits.MaxImageSide)]
     public int[]? ImageShape { get; set; }
 
     [Parameter]
@@ -53,24 +55,24 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public AEScaling Scaling { get; set; } = AEScaling.ZScore;
 
     [Parameter]
-    [ValidateRange(1, 1000000)]
-    public int Epochs { get; set; } = 100;
+    [ValidateRange(1, ModelLimits.MaxEpochs)]
+    public int Epochs { get; set; } = ModelDefaults.Epochs;
 
     [Parameter]
-    [ValidateRange(1, 1048576)]
-    public int BatchSize { get; set; } = 64;
+    [ValidateRange(1, ModelLimits.MaxBatchSize)]
+    public int BatchSize { get; set; } = ModelDefaults.BatchSize;
 
     [Parameter]
-    [ValidateRange(1e-8, 10.0)]
-    public double LearningRate { get; set; } = 1e-3;
+    [ValidateRange(ModelLimits.MinLearningRate, ModelLimits.MaxLearningRate)]
+    public double LearningRate { get; set; } = ModelDefaults.LearningRate;
 
     [Parameter]
-    [ValidateRange(0.0, 0.9)]
-    public double ValidationFraction { get; set; } = 0.2;
+    [ValidateRange(0.0, ModelLimits.MaxValidationFraction)]
+    public double ValidationFraction { get; set; } = ModelDefaults.ValidationFraction;
 
     [Parameter]
-    [ValidateRange(0, 1000000)]
-    public int Patience { get; set; } = 10;
+    [ValidateRange(0, ModelLimits.MaxPatience)]
+    public int Patience { get; set; } = ModelDefaults.Patience;
 
     [Parameter]
     [ValidateRange(0, int.MaxValue)]

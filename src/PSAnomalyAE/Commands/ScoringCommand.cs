@@ -1,28 +1,19 @@
 using System.Globalization;
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
-using PSAnomalyAE.Internal;
 
 namespace PSAnomalyAE.Commands;
 
 /// <summary>
-/// The streaming part of Measure-AEReconstructionError and Test-AEAnomaly: rows are read as they arrive, scored
-/// in batches of -BatchSize (one network call per batch) and written out in input order. For a model that reads
-/// windows of rows, the last WindowSize - 1 rows of each batch stay as context for the next, so streamed results
-/// equal whole-file results.
+/// The streaming part of Measure-AEReconstructionError and Test-AEAnomaly: rows are read as they arrive, scored by
+/// the engine's <see cref="StreamingScorer"/> in batches of -BatchSize (one network call per batch, window context
+/// carried between batches) and written out in input order.
 /// </summary>
 public abstract class ScoringCommand : PSCmdlet
 {
     private readonly List<PSObject> _pending = new();
-    private double[] _buffer = Array.Empty<double>();
+    private StreamingScorer _scorer = null!;
     private Progress? _progress;
     private long _rowNumber;
-    private long _scored;
-    private int _incompleteRows;
-    private int _imputed;
-    private FeatureEncoding _encoding = null!;
-    private int _window = 1;
-    private int _context;
     private bool _schemaChecked;
 
     /// <summary>A row to score: an object whose properties include the model's feature columns.</summary>
@@ -37,8 +28,8 @@ public abstract class ScoringCommand : PSCmdlet
 
     /// <summary>Rows per network call.</summary>
     [Parameter]
-    [ValidateRange(1, 1048576)]
-    public int BatchSize { get; set; } = 2048;
+    [ValidateRange(1, ModelLimits.MaxBatchSize)]
+    public int BatchSize { get; set; } = ModelDefaults.ScoringBatchSize;
 
     /// <summary>What to do with rows that have missing values: Error (default), Skip or Impute (the training mean).</summary>
     [Parameter]
@@ -55,9 +46,7 @@ public abstract class ScoringCommand : PSCmdlet
 
         Native.EnsureLoaded(this);
         Features = Model.FeatureNames;
-        _encoding = Model.Engine.Encoding!;
-        _window = Model.Engine.Architecture!.WindowSize;
-        _buffer = new double[(BatchSize + _window - 1) * _encoding.Width];
+        _scorer = new StreamingScorer(Model.Engine, BatchSize, EnumMap.Convert<MissingValuePolicy>(MissingValue));
         _progress = new Progress(this, 1, MyInvocation.MyCommand.Name);
     }
 
@@ -84,28 +73,17 @@ public abstract class ScoringCommand : PSCmdlet
             _schemaChecked = true;
         }
 
-        int width = _encoding.Width;
-        Span<double> slot = _buffer.AsSpan((_context + _pending.Count) * width, width);
-        AnomalyDetectionException? problem = _encoding.TryRead(row, _rowNumber, slot, (MissingValuePolicy)(int)MissingValue, out int missing);
-        if (problem is not null)
+        switch (_scorer.Add(row, _rowNumber, out AnomalyDetectionException? problem))
         {
-            WriteError(Errors.From(problem, InputObject));
-            return;
-        }
-
-        if (missing > 0)
-        {
-            _incompleteRows++;
-            if (MissingValue == AEMissingValue.Skip)
-            {
+            case RowStatus.Invalid:
+                WriteError(Errors.From(problem!, InputObject));
                 return;
-            }
-
-            _imputed += FeatureSchema.Impute(slot, Model.Engine.FeatureMeans);
+            case RowStatus.Skipped:
+                return;
         }
 
         _pending.Add(row.Object);
-        if (_pending.Count == BatchSize)
+        if (_scorer.IsFull)
         {
             Flush();
         }
@@ -122,11 +100,9 @@ public abstract class ScoringCommand : PSCmdlet
             _progress?.Complete();
         }
 
-        if (_incompleteRows > 0)
+        if (_scorer.Encoder.Summary("the training means") is { } warning)
         {
-            WriteWarning(MissingValue == AEMissingValue.Skip
-                ? $"Skipped {_incompleteRows} row(s) with missing values."
-                : $"Imputed {_imputed} missing value(s) in {_incompleteRows} row(s) with the training means.");
+            WriteWarning(warning);
         }
     }
 
@@ -163,7 +139,7 @@ public abstract class ScoringCommand : PSCmdlet
         ScoreResult result;
         try
         {
-            result = Model.Engine.Score(_buffer.AsSpan(0, (_context + _pending.Count) * _encoding.Width), _context + _pending.Count, _context);
+            result = _scorer.Flush()!;
         }
         catch (AnomalyDetectionException ex)
         {
@@ -176,14 +152,7 @@ public abstract class ScoringCommand : PSCmdlet
             Emit(_pending[i], result, i);
         }
 
-        // Keep the last WindowSize - 1 rows as the next batch's context.
-        int total = _context + _pending.Count;
-        int keep = Math.Min(_window - 1, total);
-        int width = _encoding.Width;
-        Array.Copy(_buffer, (total - keep) * width, _buffer, 0, keep * width);
-        _context = keep;
-        _scored += _pending.Count;
         _pending.Clear();
-        _progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{_scored:N0} rows scored"));
+        _progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{_scorer.Scored:N0} rows scored"));
     }
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
-using PSAnomalyAE.Internal;
 
 namespace PSAnomalyAE.Commands;
 
@@ -13,8 +11,14 @@ namespace PSAnomalyAE.Commands;
 [OutputType(typeof(PSObject))]
 public sealed class TestAEAnomalyCommand : ScoringCommand
 {
-    private double _threshold;
-    private int _run;
+    // The properties a scored row gets, in the order they are added (Export-Csv takes its columns from the first row).
+    private static readonly string[] s_resultProperties =
+    {
+        OutputProperty.ReconstructionError, OutputProperty.Threshold, OutputProperty.Anomaly, OutputProperty.AnomalyScore,
+        OutputProperty.Severity, OutputProperty.ErrorPercentile, OutputProperty.TopFeatures,
+    };
+
+    private Detector _detector = null!;
 
     /// <summary>The reconstruction error above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
@@ -34,18 +38,13 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        if (MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)))
-        {
-            _threshold = Threshold;
-        }
-        else if (Model.Threshold is { } t)
-        {
-            _threshold = t;
-        }
-        else
+        double? threshold = MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : Model.Threshold;
+        if (threshold is null)
         {
             ThrowTerminatingError(Errors.NoThreshold(Model));
         }
+
+        _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
     }
 
     private protected override void Emit(PSObject row, ScoreResult result, int index)
@@ -55,45 +54,32 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         if (double.IsNaN(error))
         {
             // The model reads windows and this row has too few rows before it: no score yet, rather than an invented one.
-            foreach (string name in new[] { "ReconstructionError", "Threshold", "Anomaly", "AnomalyScore", "Severity", "ErrorPercentile", "TopFeatures" })
+            foreach (string name in s_resultProperties)
             {
-                SetProperty(output, name, name == "Threshold" ? _threshold : null);
+                SetProperty(output, name, name == OutputProperty.Threshold ? _detector.Threshold : null);
             }
 
-            SetProperty(output, "Reason", $"No score yet: the model reads windows of {Model.WindowSize} rows.");
+            SetProperty(output, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
             WriteObject(output);
             return;
         }
 
-        _run = error > _threshold ? _run + 1 : 0;
-        bool anomaly = _run >= MinConsecutive;
-        double score = _threshold > 0 ? error / _threshold : (error > 0 ? double.PositiveInfinity : 0);
+        Detection verdict = _detector.Next(error);
         var top = new AEFeatureContributionList(result.TopFeatures(index, Top).Select(c => new AEFeatureContribution(c)).ToArray());
-        double percentile = Thresholds.PercentileRank(Model.Engine.ValidationErrors, error);
-
-        SetProperty(output, "ReconstructionError", error);
-        SetProperty(output, "Threshold", _threshold);
-        SetProperty(output, "Anomaly", anomaly);
-        SetProperty(output, "AnomalyScore", score);
-        SetProperty(output, "Severity", Severity(anomaly, score));
-        SetProperty(output, "ErrorPercentile", double.IsNaN(percentile) ? null : percentile);
-        SetProperty(output, "TopFeatures", top);
-        SetProperty(output, "Reason", Reason(anomaly, score, top));
+        SetProperty(output, OutputProperty.ReconstructionError, error);
+        SetProperty(output, OutputProperty.Threshold, _detector.Threshold);
+        SetProperty(output, OutputProperty.Anomaly, verdict.Anomaly);
+        SetProperty(output, OutputProperty.AnomalyScore, verdict.Score);
+        SetProperty(output, OutputProperty.Severity, verdict.Severity.ToString());
+        SetProperty(output, OutputProperty.ErrorPercentile, verdict.Percentile);
+        SetProperty(output, OutputProperty.TopFeatures, top);
+        SetProperty(output, OutputProperty.Reason, Reason(verdict, top));
         WriteObject(output);
     }
 
-    /// <summary>How far past the threshold: Low up to 1.5 times, Medium up to 3, High up to 10, Critical beyond.</summary>
-    internal static string Severity(bool anomaly, double score) => !anomaly ? "Normal" : score switch
+    private static string Reason(Detection verdict, AEFeatureContributionList top)
     {
-        <= 1.5 => "Low",
-        <= 3 => "Medium",
-        <= 10 => "High",
-        _ => "Critical",
-    };
-
-    private static string Reason(bool anomaly, double score, AEFeatureContributionList top)
-    {
-        string head = string.Create(CultureInfo.InvariantCulture, $"{(anomaly ? "Anomaly" : "Normal")} (score {score:0.00})");
-        return top.Count == 0 || !anomaly ? head : head + ": " + top;
+        string head = string.Create(CultureInfo.InvariantCulture, $"{(verdict.Anomaly ? "Anomaly" : "Normal")} (score {verdict.Score:0.00})");
+        return top.Count == 0 || !verdict.Anomaly ? head : head + ": " + top;
     }
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
-using PSAnomalyAE.Internal;
 
 namespace PSAnomalyAE.Commands;
 
@@ -78,7 +76,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
             WriteVerbose($"Network inputs ({encoding.Width}): {string.Join(", ", encoding.Names)}");
         }
 
-        (double[] data, int count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, null, "the column means of the training rows");
+        (double[] data, int count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, "the column means of the training rows");
         _rows.Clear();
         return (encoding, data, count);
     }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
 
 namespace PSAnomalyAE.Internal;
 

@@ -1,54 +1,40 @@
 using System.Management.Automation;
-using PSAnomalyAE.Engine;
 
 namespace PSAnomalyAE.Internal;
 
-/// <summary>Turns buffered pipeline rows into the engine's encoded row-major values, reporting bad rows as it goes.</summary>
+/// <summary>Turns buffered pipeline rows into the engine's row-major values, reporting bad rows through the cmdlet.</summary>
 internal static class RowTable
 {
     /// <summary>
-    /// Encodes <paramref name="rows"/>. Rows with a bad value are reported through <paramref name="cmdlet"/> and left
-    /// out; missing values follow <paramref name="missingValue"/> (Impute fills from <paramref name="means"/>, or from the
-    /// column means of these rows when null). Returns the kept rows' values and indexes.
+    /// Encodes <paramref name="rows"/> with the engine's <see cref="RowEncoder"/>: rows with a bad value are reported
+    /// and left out; missing values follow <paramref name="missingValue"/> (Impute fills the column means of these
+    /// rows). Returns the kept rows' values and their indexes in <paramref name="rows"/>.
     /// </summary>
     internal static (double[] Data, int Count, List<int> Kept) Encode(
-        Cmdlet cmdlet, IReadOnlyList<PSRow> rows, FeatureEncoding encoding, AEMissingValue missingValue, IReadOnlyList<double>? means, string imputedFrom)
+        Cmdlet cmdlet, IReadOnlyList<PSRow> rows, FeatureEncoding encoding, AEMissingValue missingValue, string imputedFrom)
     {
         int width = encoding.Width;
         var data = new double[rows.Count * width];
         var kept = new List<int>();
-        int incomplete = 0;
-        var policy = (MissingValuePolicy)(int)missingValue;
+        var reader = new RowEncoder(encoding, EnumMap.Convert<MissingValuePolicy>(missingValue), means: null);
         for (int i = 0; i < rows.Count; i++)
         {
-            AnomalyDetectionException? problem = encoding.TryRead(rows[i], rows[i].Number, data.AsSpan(kept.Count * width, width), policy, out int missing);
-            if (problem is not null)
+            switch (reader.Read(rows[i], rows[i].Number, data.AsSpan(kept.Count * width, width), out AnomalyDetectionException? problem))
             {
-                cmdlet.WriteError(Errors.From(problem, rows[i].Object));
-                continue;
+                case RowStatus.Invalid:
+                    cmdlet.WriteError(Errors.From(problem!, rows[i].Object));
+                    break;
+                case RowStatus.Read:
+                    kept.Add(i);
+                    break;
             }
-
-            if (missing > 0)
-            {
-                incomplete++;
-                if (policy == MissingValuePolicy.Skip)
-                {
-                    continue;
-                }
-            }
-
-            kept.Add(i);
         }
 
         Array.Resize(ref data, kept.Count * width);
-        if (incomplete > 0 && policy == MissingValuePolicy.Skip)
+        reader.ImputeColumnMeans(data);
+        if (reader.Summary(imputedFrom) is { } warning)
         {
-            cmdlet.WriteWarning($"Skipped {incomplete} row(s) with missing values.");
-        }
-        else if (incomplete > 0)
-        {
-            int filled = FeatureSchema.Impute(data, means ?? FeatureSchema.ColumnMeans(data, width));
-            cmdlet.WriteWarning($"Imputed {filled} missing value(s) in {incomplete} row(s) with {imputedFrom}.");
+            cmdlet.WriteWarning(warning);
         }
 
         return (data, kept.Count, kept);

@@ -1,4 +1,3 @@
-using PSAnomalyAE.Engine;
 
 namespace PSAnomalyAE.Internal;
 
@@ -13,8 +12,8 @@ internal static class SpecParameters
             {
                 case "HiddenSize": spec.HiddenSize = (int[])p.Value; break;
                 case "LatentSize" when p.Value is int latent: spec.LatentSize = latent; break;
-                case "Activation": spec.Activation = (ActivationKind)(int)(AEActivation)p.Value; break;
-                case "Scaling": spec.Scaling = (ScalingMethod)(int)(AEScaling)p.Value; break;
+                case "Activation": spec.Activation = EnumMap.Convert<ActivationKind>((AEActivation)p.Value); break;
+                case "Scaling": spec.Scaling = EnumMap.Convert<ScalingMethod>((AEScaling)p.Value); break;
                 case "Epochs": spec.Epochs = (int)p.Value; break;
                 case "BatchSize": spec.BatchSize = (int)p.Value; break;
                 case "LearningRate": spec.LearningRate = (double)p.Value; break;
@@ -24,7 +23,7 @@ internal static class SpecParameters
                 case "Property": spec.Property = (string[])p.Value; break;
                 case "ExcludeProperty": spec.ExcludeProperty = (string[])p.Value; break;
                 case "CategoricalProperty": spec.CategoricalProperty = (string[])p.Value; break;
-                case "Architecture": spec.Kind = (AutoencoderKind)(int)(AEArchitecture)p.Value; break;
+                case "Architecture": spec.Kind = EnumMap.Convert<AutoencoderKind>((AEArchitecture)p.Value); break;
                 case "SparsityWeight": spec.SparsityWeight = (double)p.Value; break;
                 case "KLWeight": spec.KLWeight = (double)p.Value; break;
                 case "Samples": spec.Samples = (int)p.Value; break;

@@ -1,0 +1,37 @@
+namespace PSAnomalyAE.Engine.Configuration;
+
+/// <summary>
+/// The default of every model and scoring setting: the one place they are written. The cmdlets' parameter defaults
+/// refer to these constants, so the engine and the shell cannot drift apart.
+/// </summary>
+public static class ModelDefaults
+{
+    public const int Epochs = 100;
+    public const int BatchSize = 64;
+    public const double LearningRate = 1e-3;
+    public const double ValidationFraction = 0.2;
+    public const int Patience = 10;
+    public const double SparsityWeight = 1e-3;
+    public const double KLWeight = 1;
+    public const int Samples = 1;
+    public const double NoiseLevel = 0.1;
+    public const int WindowSize = 1;
+    public const int Stride = 1;
+
+    /// <summary>Rows per network call when scoring a stream.</summary>
+    public const int ScoringBatchSize = 2048;
+
+    /// <summary>The percentile of the held-out rows' errors that training sets as a provisional threshold.</summary>
+    public const double TrainingThresholdPercentile = 99;
+
+    /// <summary>Channels of a convolutional network over image-shaped rows, when -HiddenSize is not given.</summary>
+    public const int ImageChannels = 16;
+
+    /// <summary>Channels or LSTM units of a network over windows: twice the row width, within these bounds.</summary>
+    public const int MinSequenceUnits = 16;
+    public const int MaxSequenceUnits = 128;
+
+    /// <summary>The first dense layer: twice the inputs, within these bounds.</summary>
+    public const int MinFirstLayer = 8;
+    public const int MaxFirstLayer = 128;
+}

@@ -1,0 +1,123 @@
+namespace PSAnomalyAE.Engine.Data;
+
+/// <summary>
+/// A per-feature affine map x' = (x - Offset) / Scale whose statistics come from the training rows only.
+/// A constant column gets Scale 1, so it maps to 0 rather than to NaN.
+/// </summary>
+public sealed class Scaler
+{
+    public Scaler(ScalingMethod method, double[] offset, double[] scale)
+    {
+        if (offset.Length != scale.Length)
+        {
+            throw new ArgumentException("Offset and scale must have the same length.");
+        }
+
+        if (scale.Any(s => !(s > 0) || double.IsInfinity(s)) || offset.Any(o => !double.IsFinite(o)))
+        {
+            throw new ArgumentException("Scale must be positive and finite, offset finite.");
+        }
+
+        Method = method;
+        Offset = offset;
+        Scale = scale;
+    }
+
+    public ScalingMethod Method { get; }
+
+    public double[] Offset { get; }
+
+    public double[] Scale { get; }
+
+    public int Count => Offset.Length;
+
+    /// <summary>
+    /// Fits the scaler to <paramref name="rows"/> rows of <paramref name="width"/> values stored row by row.
+    /// Columns marked in <paramref name="unscaled"/> (category indicators, already 0 or 1) are left as they are.
+    /// </summary>
+    public static Scaler Fit(ScalingMethod method, ReadOnlySpan<double> data, int rows, int width, IReadOnlyList<bool>? unscaled = null)
+    {
+        if (rows < 1)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "A scaler needs at least one row.");
+        }
+
+        var offset = new double[width];
+        var scale = new double[width];
+        for (int j = 0; j < width; j++)
+        {
+            scale[j] = 1;
+        }
+
+        switch (method)
+        {
+            case ScalingMethod.ZScore:
+                var mean = new double[width];
+                var m2 = new double[width];
+                for (int i = 0; i < rows; i++)
+                {
+                    // Welford's update: stable for large values with small spread.
+                    for (int j = 0; j < width; j++)
+                    {
+                        double x = data[(i * width) + j];
+                        double delta = x - mean[j];
+                        mean[j] += delta / (i + 1);
+                        m2[j] += delta * (x - mean[j]);
+                    }
+                }
+
+                for (int j = 0; j < width; j++)
+                {
+                    offset[j] = mean[j];
+                    double sd = Math.Sqrt(m2[j] / rows);
+                    scale[j] = IsUsable(sd, mean[j]) ? sd : 1;
+                }
+
+                break;
+
+            case ScalingMethod.MinMax:
+                for (int j = 0; j < width; j++)
+                {
+                    double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+                    for (int i = 0; i < rows; i++)
+                    {
+                        double x = data[(i * width) + j];
+                        lo = Math.Min(lo, x);
+                        hi = Math.Max(hi, x);
+                    }
+
+                    offset[j] = lo;
+                    scale[j] = IsUsable(hi - lo, lo) ? hi - lo : 1;
+                }
+
+                break;
+        }
+
+        for (int j = 0; unscaled is not null && j < width; j++)
+        {
+            if (unscaled[j])
+            {
+                (offset[j], scale[j]) = (0, 1);
+            }
+        }
+
+        return new Scaler(method, offset, scale);
+    }
+
+    /// <summary>Scales row-major data into a float buffer for the network.</summary>
+    public void Transform(ReadOnlySpan<double> data, Span<float> destination)
+    {
+        int width = Count;
+        for (int k = 0; k < data.Length; k++)
+        {
+            int j = k % width;
+            destination[k] = (float)((data[k] - Offset[j]) / Scale[j]);
+        }
+    }
+
+    /// <summary>The value in the column's own units for a scaled value of feature <paramref name="feature"/>.</summary>
+    public double Inverse(double scaled, int feature) => (scaled * Scale[feature]) + Offset[feature];
+
+    private static bool IsUsable(double spread, double level) =>
+        spread > 1e-12 * Math.Max(1, Math.Abs(level)) && double.IsFinite(spread);
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace PSAnomalyAE.Engine.Data;
+
+/// <summary>Reads cell values (strings from CSV files, numbers from other sources) as doubles.</summary>
+public static class ValueParser
+{
+    private static readonly HashSet<string> s_missing = new(StringComparer.OrdinalIgnoreCase) { "", "NA", "N/A", "NaN", "null" };
+
+    /// <summary>
+    /// Reads <paramref name="value"/> as a finite double. Strings are parsed with the invariant culture
+    /// (a dot for decimals, no thousands separators); empty, NA and NaN count as missing.
+    /// </summary>
+    public static ValueKind Parse(object? value, out double result)
+    {
+        result = 0;
+        switch (value)
+        {
+            case null:
+            case DBNull:
+                return ValueKind.Missing;
+            case double d:
+                return Finite(d, out result);
+            case float f:
+                return Finite(f, out result);
+            case int or long or short or sbyte or byte or ushort or uint or ulong:
+                result = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                return ValueKind.Number;
+            case decimal m:
+                result = (double)m;
+                return ValueKind.Number;
+            case bool b:
+                result = b ? 1 : 0;
+                return ValueKind.Number;
+            case string s:
+                return ParseString(s, out result);
+            default:
+                return ParseString(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty, out result);
+        }
+    }
+
+    private static ValueKind ParseString(string s, out double result)
+    {
+        result = 0;
+        string t = s.Trim();
+        if (s_missing.Contains(t))
+        {
+            return ValueKind.Missing;
+        }
+
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
+        {
+            return ValueKind.NotANumber;
+        }
+
+        return Finite(d, out result);
+    }
+
+    private static ValueKind Finite(double d, out double result)
+    {
+        result = d;
+        if (double.IsNaN(d))
+        {
+            return ValueKind.Missing;
+        }
+
+        return double.IsInfinity(d) ? ValueKind.NotFinite : ValueKind.Number;
+    }
+
+    private static readonly HashSet<string> s_positive = new(StringComparer.OrdinalIgnoreCase) { "1", "true", "yes", "anomaly", "anomalous", "y" };
+    private static readonly HashSet<string> s_negative = new(StringComparer.OrdinalIgnoreCase) { "0", "false", "no", "normal", "n" };
+
+    /// <summary>
+    /// Reads a label: 1/0, true/false, yes/no, anomaly/normal (any case) or a boolean or 0/1 number.
+    /// Returns null for anything else.
+    /// </summary>
+    public static bool? ParseLabel(object? value)
+    {
+        switch (value)
+        {
+            case bool b:
+                return b;
+            case int or long or short or byte or double or float or decimal:
+                double d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                return d == 1 ? true : d == 0 ? false : null;
+        }
+
+        string s = (Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty).Trim();
+        return s_positive.Contains(s) ? true : s_negative.Contains(s) ? false : null;
+    }
+
+    /// <summary>How a value appears in an error message: quoted, shortened when long.</summary>
+    public static string Describe(object? value)
+    {
+        if (value is null)
+        {
+            return "$null";
+        }
+
+        string s = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+        if (s.Length > 40)
+        {
+            s = s[..37] + "...";
+        }
+
+        return "'" + s + "'";
+    }
+}

@@ -1,0 +1,162 @@
+namespace PSAnomalyAE.Engine.Persistence;
+
+/// <summary>Maps a model to the records of its file header and back; the records are the format, the model the domain.</summary>
+internal static class ModelFileMapper
+{
+    public static ModelRecord ToRecord(AnomalyModel model, IReadOnlyList<TensorEntry> tensors, string? createdBy, string? torchSharp)
+    {
+        ModelSpec spec = model.Spec;
+        NetworkShape shape = model.Shape!;
+        FeatureEncoding encoding = model.Encoding!;
+        return new ModelRecord
+        {
+            Format = ModelFile.FormatName,
+            Version = ModelFile.FormatVersion,
+            CreatedBy = createdBy,
+            TorchSharp = torchSharp,
+            Spec = ToRecord(spec),
+            Features = encoding.Columns,
+            Categories = encoding.HasCategorical ? encoding.Categories : null,
+            Network = new NetworkRecord
+            {
+                Kind = spec.Kind.ToString(),
+                InputSize = shape.InputSize,
+                HiddenSize = shape.HiddenSize,
+                LatentSize = shape.LatentSize,
+                Activation = spec.Activation,
+                SigmoidOutput = shape.SigmoidOutput,
+                SparsityWeight = spec.Kind == AutoencoderKind.Sparse ? spec.SparsityWeight : 0,
+                KLWeight = spec.Kind == AutoencoderKind.Variational ? spec.KLWeight : 0,
+                Samples = spec.Kind == AutoencoderKind.Variational ? spec.Samples : 1,
+                NoiseLevel = spec.Kind == AutoencoderKind.Denoising ? spec.NoiseLevel : 0,
+                WindowSize = spec.WindowSize,
+                ImageHeight = spec.ImageShape?[0] ?? 0,
+                ImageWidth = spec.ImageShape?[1] ?? 0,
+                SampleSize = shape.InputSize * spec.WindowSize,
+            },
+            Scaling = new ScalingRecord(model.Scaler!.Method, model.Scaler.Offset, model.Scaler.Scale),
+            Pca = model.Pca is { } p ? new PcaRecord(p.Mean, p.Components, p.Count, p.ExplainedVariance) : null,
+            History = model.History.Select(e => new EpochEntry(e.Epoch, e.TrainLoss, e.ValidationLoss, e.Seconds, e.IsBest, e.TrainReconstruction, e.TrainPenalty)).ToList(),
+            Training = model.Training is { } t
+                ? new TrainingRecord(t.Rows, t.TrainRows, t.ValidationRows, t.EpochsRun, t.BestEpoch, t.BestLoss, t.StoppedEarly, t.Cancelled, t.Seed, t.Threads, t.Seconds, t.TrainedAtUtc)
+                : null,
+            Threshold = model.Threshold is { } th ? new ThresholdRecord(th.Value, th.Method, th.Parameter, th.SampleCount, th.Source) : null,
+            ValidationErrors = model.ValidationErrors,
+            FeatureMeans = model.FeatureMeans,
+            Tensors = tensors.ToList(),
+        };
+    }
+
+    /// <summary>Rebuilds the model; <paramref name="damaged"/> makes the error for a header whose parts disagree.</summary>
+    public static AnomalyModel FromRecord(ModelRecord header, IReadOnlyList<WeightTensor> weights, Func<string, Exception> damaged)
+    {
+        if (header.Spec is null || header.Network is null || header.Scaling is null || header.Features is null || header.Tensors is null)
+        {
+            throw damaged("its header lacks required parts.");
+        }
+
+        if (header.Categories is not null && header.Categories.Length != header.Features.Length)
+        {
+            throw damaged("its category lists do not match its features.");
+        }
+
+        ModelSpec spec = FromRecord(header.Spec);
+        if (header.Network.Kind is { } kind && kind != spec.Kind.ToString())
+        {
+            throw damaged($"its network kind '{kind}' disagrees with its settings ('{spec.Kind}').");
+        }
+
+        var encoding = new FeatureEncoding(header.Features, header.Categories ?? new string[header.Features.Length][]);
+        int width = encoding.Width;
+        Pca? pca = null;
+        Scaler scaler;
+        try
+        {
+            if (header.Pca is { } p)
+            {
+                pca = new Pca(p.Mean, p.Components, p.Count, p.ExplainedVariance);
+            }
+
+            scaler = new Scaler(header.Scaling.Method, header.Scaling.Offset, header.Scaling.Scale);
+            spec.Validate();
+        }
+        catch (Exception ex) when (ex is ArgumentException or AnomalyDetectionException)
+        {
+            throw damaged(ex.Message);
+        }
+
+        if (width == 0 || header.Network.InputSize != (pca?.Count ?? width) || scaler.Count != width || header.Network.HiddenSize is not { Length: > 0 })
+        {
+            throw damaged("its feature list, scaler and network disagree on the number of features.");
+        }
+
+        var shape = new NetworkShape(header.Network.InputSize, header.Network.HiddenSize, header.Network.LatentSize, header.Network.SigmoidOutput);
+        TrainingSummary? training = header.Training is { } t
+            ? new TrainingSummary(t.Rows, t.TrainRows, t.ValidationRows, t.EpochsRun, t.BestEpoch, t.BestLoss, t.StoppedEarly, t.Cancelled, t.Seed, t.Threads, t.Seconds, t.TrainedAtUtc)
+            : null;
+        return AnomalyModel.Restore(
+            spec,
+            encoding,
+            scaler,
+            pca,
+            shape,
+            weights,
+            (header.History ?? new List<EpochEntry>()).Select(e => new EpochRecord(e.Epoch, e.TrainLoss, e.ValidationLoss, e.Seconds, e.IsBest, e.TrainReconstruction, e.TrainPenalty)).ToList(),
+            training,
+            header.Threshold is { } th ? new ThresholdChoice(th.Value, th.Method, th.Parameter, th.SampleCount, th.Source) : null,
+            header.ValidationErrors ?? Array.Empty<double>(),
+            header.FeatureMeans ?? Array.Empty<double>());
+    }
+
+    private static SpecRecord ToRecord(ModelSpec s) => new()
+    {
+        HiddenSize = s.HiddenSize,
+        LatentSize = s.LatentSize,
+        Activation = s.Activation,
+        Scaling = s.Scaling,
+        Kind = s.Kind,
+        SparsityWeight = s.SparsityWeight,
+        KLWeight = s.KLWeight,
+        Samples = s.Samples,
+        NoiseLevel = s.NoiseLevel,
+        WindowSize = s.WindowSize,
+        Stride = s.Stride,
+        ImageShape = s.ImageShape,
+        PcaComponents = s.PcaComponents,
+        Epochs = s.Epochs,
+        BatchSize = s.BatchSize,
+        LearningRate = s.LearningRate,
+        ValidationFraction = s.ValidationFraction,
+        Patience = s.Patience,
+        Seed = s.Seed,
+        Property = s.Property,
+        ExcludeProperty = s.ExcludeProperty,
+        CategoricalProperty = s.CategoricalProperty,
+    };
+
+    private static ModelSpec FromRecord(SpecRecord r) => new()
+    {
+        HiddenSize = r.HiddenSize,
+        LatentSize = r.LatentSize,
+        Activation = r.Activation,
+        Scaling = r.Scaling,
+        Kind = r.Kind,
+        SparsityWeight = r.SparsityWeight,
+        KLWeight = r.KLWeight,
+        Samples = r.Samples,
+        NoiseLevel = r.NoiseLevel,
+        WindowSize = r.WindowSize,
+        Stride = r.Stride,
+        ImageShape = r.ImageShape,
+        PcaComponents = r.PcaComponents,
+        Epochs = r.Epochs,
+        BatchSize = r.BatchSize,
+        LearningRate = r.LearningRate,
+        ValidationFraction = r.ValidationFraction,
+        Patience = r.Patience,
+        Seed = r.Seed,
+        Property = r.Property,
+        ExcludeProperty = r.ExcludeProperty,
+        CategoricalProperty = r.CategoricalProperty,
+    };
+}

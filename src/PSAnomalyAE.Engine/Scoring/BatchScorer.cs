@@ -1,0 +1,114 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PSAnomalyAE.Engine.Scoring;
+
+/// <summary>
+/// Scores blocks of scaled rows with a trained network in large chunks (one network call per chunk, no
+/// gradients): per-row errors, per-feature errors and the reconstruction in the columns' own units.
+/// </summary>
+internal static class BatchScorer
+{
+    private const int Chunk = 16384;
+
+    /// <summary>
+    /// Scores <paramref name="rows"/> rows of raw values. With windows, the first <paramref name="context"/> rows only
+    /// give context and are not scored; a row's score is that of the window ending at it, and rows with fewer than
+    /// WindowSize - 1 rows before them get NaN: they have no score yet.
+    /// </summary>
+    public static ScoreResult Score(AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, int window, ReadOnlySpan<double> data, int rows, int context)
+    {
+        int width = encoding.Width;
+        float[] scaled = new float[data.Length];
+        scaler.Transform(data, scaled);
+        int[] ends = Windows.EndsAmong(Enumerable.Range(context, rows - context), window);
+        (double[] windowErrors, float[] squared, float[] recon) = WindowErrors(net, pca, window, scaled, width, ends);
+
+        int outRows = rows - context;
+        var errors = new double[outRows];
+        var perFeature = new float[outRows * width];
+        var expected = new double[outRows * width];
+        int s = 0;
+        for (int r = 0; r < outRows; r++)
+        {
+            bool scored = s < ends.Length && ends[s] == context + r;
+            errors[r] = scored ? windowErrors[s] : double.NaN;
+            for (int j = 0; j < width; j++)
+            {
+                int k = (r * width) + j;
+                perFeature[k] = scored ? squared[(s * width) + j] : float.NaN;
+                expected[k] = scored ? scaler.Inverse(recon[(s * width) + j], j) : double.NaN;
+            }
+
+            if (scored)
+            {
+                s++;
+            }
+        }
+
+        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), errors, perFeature, expected);
+    }
+
+    /// <summary>
+    /// Errors of the windows ending at <paramref name="ends"/> (rows of <paramref name="scaled"/>, <paramref name="width"/>
+    /// wide). Per window: the mean squared error over all its values, each feature's mean squared error over the
+    /// window's rows, and the reconstruction of its last row.
+    /// </summary>
+    public static (double[] Errors, float[] Squared, float[] LastRow) WindowErrors(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends)
+    {
+        int rows = scaled.Length / width;
+        float[] netRows = pca?.Project(scaled, rows) ?? scaled;
+        int netWidth = pca?.Count ?? width;
+        float[] recon = Forward(net, Windows.Gather(netRows, netWidth, window, ends), ends.Length, window * netWidth);
+        if (pca is not null)
+        {
+            recon = pca.Reconstruct(recon, ends.Length * window);
+        }
+
+        var errors = new double[ends.Length];
+        var squared = new float[ends.Length * width];
+        var last = new float[ends.Length * width];
+        for (int s = 0; s < ends.Length; s++)
+        {
+            double total = 0;
+            for (int t = 0; t < window; t++)
+            {
+                int row = ends[s] - window + 1 + t;
+                for (int j = 0; j < width; j++)
+                {
+                    float y = recon[(((s * window) + t) * width) + j];
+                    double d = (double)y - scaled[(row * width) + j];
+                    squared[(s * width) + j] += (float)(d * d / window);
+                    total += d * d;
+                    if (t == window - 1)
+                    {
+                        last[(s * width) + j] = y;
+                    }
+                }
+            }
+
+            errors[s] = total / (window * width);
+        }
+
+        return (errors, squared, last);
+    }
+
+    /// <summary>The network's output for <paramref name="count"/> samples, in large chunks without gradients.</summary>
+    public static float[] Forward(AutoencoderNet net, float[] samples, int count, int size)
+    {
+        var output = new float[samples.Length];
+        using var noGrad = torch.no_grad();
+        for (int start = 0; start < count; start += Chunk)
+        {
+            int len = Math.Min(Chunk, count - start);
+            using var scope = NewDisposeScope();
+            Tensor x = torch.empty(new long[] { len, size }, ScalarType.Float32);
+            MemoryMarshal.AsBytes(samples.AsSpan(start * size, len * size)).CopyTo(x.bytes);
+            Tensor y = net.forward(x).contiguous();
+            MemoryMarshal.Cast<byte, float>(y.bytes).CopyTo(output.AsSpan(start * size, len * size));
+        }
+
+        return output;
+    }
+}

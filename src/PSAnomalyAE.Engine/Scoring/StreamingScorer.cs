@@ -1,0 +1,90 @@
+namespace PSAnomalyAE.Engine.Scoring;
+
+/// <summary>
+/// Scores a stream of rows in batches (one network call per batch) and owns the window context: for a model that
+/// reads windows of rows, the last WindowSize - 1 rows of each batch stay as context for the next, so a stream scored
+/// in batches of any size gives the same results as the whole stream at once.
+/// </summary>
+public sealed class StreamingScorer
+{
+    private readonly AnomalyModel _model;
+    private readonly int _width;
+    private readonly int _window;
+    private readonly double[] _buffer;
+    private int _context;
+
+    public StreamingScorer(AnomalyModel model, int batchSize, MissingValuePolicy policy)
+    {
+        if (!model.IsTrained)
+        {
+            throw AnomalyModel.NotTrained();
+        }
+
+        if (batchSize < 1)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "The batch size must be at least 1.");
+        }
+
+        _model = model;
+        BatchSize = batchSize;
+        Encoder = new RowEncoder(model.Encoding!, policy, model.FeatureMeans);
+        _width = model.Encoding!.Width;
+        _window = model.WindowSize;
+        _buffer = new double[(batchSize + _window - 1) * _width];
+    }
+
+    public int BatchSize { get; }
+
+    /// <summary>Reads rows and counts the ones it skipped or imputed.</summary>
+    public RowEncoder Encoder { get; }
+
+    /// <summary>Rows read and waiting to be scored.</summary>
+    public int Pending { get; private set; }
+
+    /// <summary>True when a batch is full: call <see cref="Flush"/>.</summary>
+    public bool IsFull => Pending == BatchSize;
+
+    /// <summary>Rows scored so far.</summary>
+    public long Scored { get; private set; }
+
+    /// <summary>
+    /// Reads one row into the batch. A row that is <see cref="RowStatus.Skipped"/> or <see cref="RowStatus.Invalid"/>
+    /// takes no place in it (and, for windows, is not part of any window).
+    /// </summary>
+    public RowStatus Add(IRow row, long rowNumber, out AnomalyDetectionException? error)
+    {
+        if (IsFull)
+        {
+            throw new InvalidOperationException("The batch is full; flush it first.");
+        }
+
+        Span<double> slot = _buffer.AsSpan((_context + Pending) * _width, _width);
+        RowStatus status = Encoder.Read(row, rowNumber, slot, out error);
+        if (status == RowStatus.Read)
+        {
+            Pending++;
+        }
+
+        return status;
+    }
+
+    /// <summary>Scores the pending rows, in the order they were added; null when none are pending.</summary>
+    public ScoreResult? Flush()
+    {
+        if (Pending == 0)
+        {
+            return null;
+        }
+
+        int total = _context + Pending;
+        ScoreResult result = _model.Score(_buffer.AsSpan(0, total * _width), total, _context);
+
+        // Keep the last WindowSize - 1 rows as the next batch's context.
+        int keep = Math.Min(_window - 1, total);
+        Array.Copy(_buffer, (total - keep) * _width, _buffer, 0, keep * _width);
+        _context = keep;
+        Scored += Pending;
+        Pending = 0;
+        return result;
+    }
+}

@@ -1,0 +1,4 @@
+namespace PSAnomalyAE.Engine.Thresholds;
+
+/// <summary>One model trained on k-1 folds and scored on the held-out fold.</summary>
+public sealed record FoldResult(int LatentSize, int Fold, double MeanError, double Seconds, double? RocAuc);

@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Management.Automation;
+
+namespace PSAnomalyAE.Commands;
+
+/// <summary>
+/// Find-AELatentSize (alias Find-AEHiddenSize, its former name): chooses the bottleneck size by k-fold cross-validation on the normal rows piped in, and
+/// recommends the smallest size whose validation error is within one standard error of the best.
+/// </summary>
+[Cmdlet(VerbsCommon.Find, "AELatentSize", SupportsShouldProcess = true)]
+[Alias("Find-AEHiddenSize")]
+[OutputType(typeof(AELatentSizeCandidate), typeof(AEModel))]
+public sealed class FindAELatentSizeCommand : TrainingCommand
+{
+    /// <summary>Candidate bottleneck sizes; default 1, 2, 3, 4, 6, 8, 12, 16, ... below the number of inputs.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    [ValidateRange(1, ModelLimits.MaxUnits)]
+    public int[]? LatentSize { get; set; }
+
+    /// <summary>The number of cross-validation folds.</summary>
+    [Parameter]
+    [ValidateRange(2, 50)]
+    public int Folds { get; set; } = 5;
+
+    /// <summary>Labelled rows (normal and anomalous) to measure each candidate's ROC-AUC on; needs -LabelProperty.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public PSObject[]? ValidationData { get; set; }
+
+    /// <summary>The column of -ValidationData that says whether a row is an anomaly (1/0, true/false, yes/no, anomaly/normal).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LabelProperty { get; set; }
+
+    /// <summary>Write a picture (.png or .svg) of the validation error against the bottleneck size.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PlotPath { get; set; }
+
+    /// <summary>Return a model trained on all rows with the recommended size instead of the candidate table.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if ((ValidationData is null) != (LabelProperty is null))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new PSArgumentException("-ValidationData and -LabelProperty go together: labelled rows, and the column that holds their labels."),
+                "ValidationDataNeedsLabel",
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
+        Native.EnsureLoaded(this);
+    }
+
+    protected override void EndProcessing()
+    {
+        var spec = new ModelSpec();
+        FeatureEncoding encoding;
+        double[] data;
+        int count;
+        LabelledData? labelled = null;
+        int[] candidates;
+        try
+        {
+            SpecParameters.Apply(spec, MyInvocation.BoundParameters);
+            spec.Seed ??= Random.Shared.Next();
+            (encoding, data, count) = EncodeRows(spec);
+            candidates = (LatentSize ?? CrossValidation.DefaultLadder(encoding.Width)).Distinct().Order().ToArray();
+            if (ValidationData is not null)
+            {
+                labelled = Labelled(encoding);
+            }
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(Errors.From(ex, null));
+            return;
+        }
+
+        WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"{Folds}-fold cross-validation of bottleneck sizes {string.Join(", ", candidates)} on {count} rows (seed {spec.Seed})."));
+        var progress = new Progress(this, 1, "Cross-validating bottleneck sizes");
+        int total = candidates.Length * Folds, done = 0;
+        IReadOnlyList<CandidateResult> results;
+        try
+        {
+            results = CrossValidation.Run(
+                spec, encoding, data, count, candidates, Folds, labelled, (s, l) => Roc.Curve(s, l).RocAuc,
+                f =>
+                {
+                    done++;
+                    string status = string.Create(CultureInfo.InvariantCulture, $"Size {f.LatentSize}, fold {f.Fold}/{Folds}: validation error {f.MeanError:G4}");
+                    try
+                    {
+                        progress.Report(status, 100 * done / total, force: true);
+                        WriteVerbose(status);
+                    }
+                    catch (PipelineStoppedException)
+                    {
+                        Cancel.Cancel();
+                    }
+                },
+                Cancel.Token);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(Errors.From(ex, null));
+            return;
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        AELatentSizeCandidate[] rows = results.Select(r => new AELatentSizeCandidate(r)).ToArray();
+        if (PlotPath is not null && results.Count > 0 && !Cancel.IsCancellationRequested)
+        {
+            PlotOutput.Write(this, PlotPath, "Write cross-validation picture", path => LatentSizePlot.Save(path, results));
+        }
+
+        if (Cancel.IsCancellationRequested)
+        {
+            // Ctrl+C: say what finished; the pipeline is stopping, so this goes to the host directly.
+            Host.UI.WriteLine($"Stopped; {rows.Length} of {candidates.Length} sizes finished: {string.Join(", ", rows.Select(r => r.ToString()))}");
+            return;
+        }
+
+        if (!PassThru)
+        {
+            WriteObject(rows, enumerateCollection: true);
+            return;
+        }
+
+        int best = results.Single(r => r.Recommended).LatentSize;
+        foreach (AELatentSizeCandidate r in rows)
+        {
+            WriteInformation(r, new[] { "PSAnomalyAE", "CrossValidation" });
+        }
+
+        WriteVerbose($"Training on all {count} rows with the recommended bottleneck size {best}.");
+        spec.LatentSize = best;
+        var model = new AnomalyModel(spec);
+        var trainProgress = new Progress(this, 2, "Training with the recommended size");
+        try
+        {
+            model.Train(encoding, data, count, e => trainProgress.Report(string.Create(CultureInfo.InvariantCulture, $"Epoch {e.Epoch}/{spec.Epochs}: validation loss {e.ValidationLoss:G4}"), 100 * e.Epoch / spec.Epochs), Cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            model.Dispose();
+            return;
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            model.Dispose();
+            ThrowTerminatingError(Errors.From(ex, null));
+        }
+        finally
+        {
+            trainProgress.Complete();
+        }
+
+        WriteObject(new AEModel(model));
+    }
+
+    private LabelledData Labelled(FeatureEncoding encoding)
+    {
+        var rows = new List<PSRow>();
+        var labels = new List<bool>();
+        for (int i = 0; i < ValidationData!.Length; i++)
+        {
+            if (PSRow.Create(ValidationData[i], i + 1, out ErrorRecord? error) is not { } row)
+            {
+                WriteError(error!);
+                continue;
+            }
+
+            row.TryGetValue(LabelProperty!, out object? raw);
+            if (ValueParser.ParseLabel(raw) is not { } label)
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"Validation row {i + 1}: {LabelProperty} is {ValueParser.Describe(raw)}; expected 1/0, true/false, yes/no or anomaly/normal."),
+                    "InvalidLabel",
+                    ErrorCategory.InvalidData,
+                    ValidationData[i]));
+                continue;
+            }
+
+            rows.Add(row);
+            labels.Add(label);
+        }
+
+        (double[] data, int count, List<int> kept) = RowTable.Encode(this, rows, encoding, MissingValue, "the column means of the validation rows");
+        bool[] isAnomaly = kept.Select(k => labels[k]).ToArray();
+        if (!isAnomaly.Contains(true) || !isAnomaly.Contains(false))
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument,
+                $"-ValidationData needs both normal and anomalous rows to measure ROC-AUC; its {count} usable rows are all {(isAnomaly.Contains(true) ? "anomalous" : "normal")}.");
+        }
+
+        return new LabelledData(data, count, isAnomaly);
+    }
+}

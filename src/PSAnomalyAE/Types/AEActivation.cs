@@ -1,0 +1,12 @@
+namespace PSAnomalyAE;
+
+/// <summary>The activation between hidden layers.</summary>
+public enum AEActivation
+{
+    ReLU,
+    LeakyReLU,
+    Tanh,
+    Sigmoid,
+    ELU,
+    GELU,
+}

@@ -1,0 +1,92 @@
+using Xunit;
+
+namespace PSAnomalyAE.Engine.Tests;
+
+/// <summary>Scoring a stream in batches: window context carried across batches, missing values, bad rows.</summary>
+public class StreamingScorerTests
+{
+    private static double[] Series(int rows, int seed)
+    {
+        var rng = new Random(seed);
+        var data = new double[rows * 2];
+        for (int i = 0; i < rows; i++)
+        {
+            data[2 * i] = 50 + (20 * Math.Sin(2 * Math.PI * i / 24.0)) + rng.NextDouble();
+            data[(2 * i) + 1] = 10 + (5 * Math.Cos(2 * Math.PI * i / 24.0)) + rng.NextDouble();
+        }
+
+        return data;
+    }
+
+    private static TestData.Row Row(double a, double b) => new(("a", a), ("b", b));
+
+    private static List<double> Stream(AnomalyModel model, double[] data, int batch)
+    {
+        var scorer = new StreamingScorer(model, batch, MissingValuePolicy.Error);
+        var errors = new List<double>();
+        for (int i = 0; i < data.Length / 2; i++)
+        {
+            Assert.Equal(RowStatus.Read, scorer.Add(Row(data[2 * i], data[(2 * i) + 1]), i + 1, out _));
+            if (scorer.IsFull)
+            {
+                errors.AddRange(scorer.Flush()!.Errors);
+            }
+        }
+
+        errors.AddRange(scorer.Flush()?.Errors ?? Array.Empty<double>());
+        Assert.Equal(data.Length / 2, scorer.Scored);
+        return errors;
+    }
+
+    [Fact]
+    public void A_windowed_stream_scored_in_small_batches_equals_the_whole_stream_at_once()
+    {
+        using var model = new AnomalyModel(new ModelSpec { Kind = AutoencoderKind.Convolutional, WindowSize = 8, LatentSize = 3, Epochs = 3, Seed = 2 });
+        model.Train(new[] { "a", "b" }, Series(300, 1), 300);
+        double[] probe = Series(100, 5);
+
+        double[] whole = model.Score(probe, 100).Errors;
+        List<double> small = Stream(model, probe, 3);
+        List<double> single = Stream(model, probe, 1);
+
+        Assert.Equal(whole.Length, small.Count);
+        Assert.All(whole.Take(7), e => Assert.True(double.IsNaN(e)));
+        for (int i = 7; i < whole.Length; i++)
+        {
+            Assert.Equal(whole[i], small[i], 6);
+            Assert.Equal(whole[i], single[i], 6);
+        }
+    }
+
+    [Fact]
+    public void Missing_values_are_skipped_or_imputed_with_the_training_means_and_counted()
+    {
+        using var model = new AnomalyModel(new ModelSpec { Epochs = 2, Seed = 2 });
+        model.Train(new[] { "a", "b" }, Series(200, 1), 200);
+
+        var skip = new StreamingScorer(model, 10, MissingValuePolicy.Skip);
+        Assert.Equal(RowStatus.Read, skip.Add(Row(50, 10), 1, out _));
+        Assert.Equal(RowStatus.Skipped, skip.Add(new TestData.Row(("a", 50.0), ("b", "")), 2, out _));
+        Assert.Equal(1, skip.Pending);
+        Assert.Equal("Skipped 1 row(s) with missing values.", skip.Encoder.Summary("the training means"));
+
+        var impute = new StreamingScorer(model, 10, MissingValuePolicy.Impute);
+        Assert.Equal(RowStatus.Read, impute.Add(new TestData.Row(("a", "NA"), ("b", 10.0)), 1, out _));
+        ScoreResult result = impute.Flush()!;
+        Assert.Equal(model.FeatureMeans[0], result.Values[0]);
+        Assert.Equal(1, impute.Encoder.ImputedValues);
+    }
+
+    [Fact]
+    public void A_bad_value_is_an_error_naming_row_and_column_and_takes_no_place_in_the_batch()
+    {
+        using var model = new AnomalyModel(new ModelSpec { Epochs = 1, Seed = 2 });
+        model.Train(new[] { "a", "b" }, Series(100, 1), 100);
+        var scorer = new StreamingScorer(model, 10, MissingValuePolicy.Error);
+        Assert.Equal(RowStatus.Invalid, scorer.Add(new TestData.Row(("a", "12,5"), ("b", 1.0)), 7, out AnomalyDetectionException? error));
+        Assert.Equal(7, error!.RowNumber);
+        Assert.Equal("a", error.Column);
+        Assert.Equal(0, scorer.Pending);
+        Assert.Null(scorer.Flush());
+    }
+}
