@@ -49,6 +49,7 @@ public static class TorchRuntime
             {
                 torch.InitializeDeviceType(DeviceType.CPU);
                 using var probe = torch.zeros(1);
+                DisableOneDnn();
                 s_loaded = true;
             }
             catch (Exception ex)
@@ -60,6 +61,38 @@ public static class TorchRuntime
                 Console.SetOut(console);
             }
         }
+    }
+
+    /// <summary>
+    /// Turns off libtorch's oneDNN (MKL-DNN) kernels, so convolutions and LSTMs use libtorch's own. On some current
+    /// CPUs (AMD Zen 5 with AVX-512 was seen) the oneDNN convolution backward pass intermittently gives NaN gradients
+    /// and the LSTM path fails to learn; the dense layers never used oneDNN. TorchSharp has no switch for it, so this
+    /// calls libtorch's own at::globalContext().setUserEnabledMkldnn(false) (Itanium C++ ABI: Linux and macOS).
+    /// </summary>
+    private static void DisableOneDnn()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        try
+        {
+            NativeContext.SetUserEnabledMkldnn(NativeContext.GlobalContext(), false);
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            // A libtorch without these entry points keeps its defaults.
+        }
+    }
+
+    private static class NativeContext
+    {
+        [DllImport("torch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+        internal static extern IntPtr GlobalContext();
+
+        [DllImport("torch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+        internal static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
     }
 
     private static AnomalyDetectionException LoadFailure(Exception ex)
