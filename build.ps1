@@ -96,10 +96,10 @@ function Invoke-Build {
         $wanted[$dest] = $true
         $null = Copy-IfChanged $file $dest
     }
-    if (Repair-LibTorchSharp -Folder $deps -WorkFolder (Join-Path $Staging 'native')) {
-        Write-Host "  adapted libLibTorchSharp.so to this system's libstdc++ (no GLIBCXX_3.4.32)"
+    # Linux: let libLibTorchSharp.so load with an older libstdc++ (see tools/LibTorchSharpCompat.ps1).
+    if ((Repair-LibTorchSharp -Folder $deps) -eq 'Patched') {
+        Write-Host '  libLibTorchSharp.so: its GLIBCXX_3.4.32 requirement is now weak (it loads with an older libstdc++)'
     }
-    $wanted[(Join-Path $deps 'libtorchsharp_compat.so')] = $true
     foreach ($stale in Get-ChildItem -LiteralPath $deps -File) {
         if (-not $wanted.ContainsKey($stale.FullName)) { Remove-Item -LiteralPath $stale.FullName }
     }
@@ -146,7 +146,7 @@ function Invoke-Test {
     $testProject = Join-Path $Root 'tests/PSAnomalyAE.Engine.Tests/PSAnomalyAE.Engine.Tests.csproj'
     $testOut = Join-Path $Staging "engine-tests-$rid"
     Invoke-Native dotnet @('build', $testProject, '-c', $Configuration, '-r', $rid, '--self-contained', 'false', '-o', $testOut, '-nologo', '-v', 'quiet')
-    $null = Repair-LibTorchSharp -Folder $testOut -WorkFolder (Join-Path $Staging 'native')
+    $null = Repair-LibTorchSharp -Folder $testOut
     $xunitLog = Join-Path $results 'engine.trx'
     & dotnet test (Join-Path $testOut 'PSAnomalyAE.Engine.Tests.dll') --logger "trx;LogFileName=$xunitLog" --logger 'console;verbosity=normal'
     $xunitExit = $LASTEXITCODE
