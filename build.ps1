@@ -68,6 +68,9 @@ $UnusedNatives = @(
     'jitbackend_test.dll', 'torchbind_test.dll', 'aoti_custom_ops.dll', 'shm.dll'
 )
 
+# The PowerShell Gallery's platform tag for each platform's module.
+$PlatformTag = @{ 'linux-x64' = 'Linux'; 'win-x64' = 'Windows'; 'osx-arm64' = 'MacOS' }
+
 function Copy-IfChanged {
     param([IO.FileInfo] $Source, [string] $Destination)
     $target = Get-Item -LiteralPath $Destination -ErrorAction Ignore
@@ -106,9 +109,10 @@ function Invoke-Build {
     if (Test-Path (Join-Path $deps 'cpu')) { Remove-Item -Recurse -Force (Join-Path $deps 'cpu') }
 
     $version = Get-ModuleVersion
-    $manifest = (Get-Content -Raw (Join-Path $Root 'module/PSAnomalyAE.psd1')) -replace '\{\{ModuleVersion\}\}', $version
+    $manifest = (Get-Content -Raw (Join-Path $Root 'module/PSAnomalyAE.psd1')) -replace '\{\{ModuleVersion\}\}', $version -replace '\{\{PlatformTag\}\}', $PlatformTag[$rid]
     Set-Content -LiteralPath (Join-Path $ModuleOut 'PSAnomalyAE.psd1') -Value $manifest -NoNewline
     Get-ChildItem -LiteralPath (Join-Path $Root 'module') -File -Filter '*.ps1xml' | Copy-Item -Destination $ModuleOut -Force
+    Copy-Item -LiteralPath (Join-Path $Root 'LICENSE') -Destination $ModuleOut -Force
     Build-ModuleHelp -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFolder (Join-Path $ModuleOut 'en-US') `
         -ModuleManifest (Join-Path $ModuleOut 'PSAnomalyAE.psd1')
 
