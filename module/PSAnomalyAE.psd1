@@ -28,8 +28,8 @@
             Tags         = @('AnomalyDetection', 'OutlierDetection', 'Autoencoder', 'MachineLearning', 'NeuralNetwork',
                 'DeepLearning', 'TorchSharp', 'libtorch', 'TimeSeries', 'Monitoring', 'Observability', 'Metrics',
                 'DataScience', 'CSV', 'PSEdition_Core', '{{PlatformTag}}')
-            LicenseUri   = ''
-            ProjectUri   = ''
+            # LicenseUri and ProjectUri are left out until the project has public addresses (the licence is the
+            # LICENSE file in the module folder). Empty strings would stop Compress-/Publish-PSResource.
             ReleaseNotes = @'
 0.1.0 - first release.
 - Cmdlets: New-AEModel, Invoke-AETraining, Find-AEHiddenSize, Measure-AEReconstructionError, Find-AEThreshold,
