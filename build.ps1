@@ -4,30 +4,42 @@
     Builds, tests and demonstrates the PSAnomalyAE module.
 .DESCRIPTION
     Tasks (run in the order given):
-      Build  publishes the engine and cmdlets for this platform and assembles an importable module in
-             out/PSAnomalyAE: the manifest, PSAnomalyAE.dll, help and format files at the top, and the engine,
-             TorchSharp and the native libtorch libraries of this platform in dependencies/.
-      Test   builds, runs the engine's xunit tests and the Pester tests against the built module, prints the
-             totals and exits non-zero on any failure.
-      Demo   builds and runs examples/Demo.ps1: generates server metrics with injected incidents, trains on
-             the normal period and prints the rows it flags.
-      Clean  removes out/ and the projects' bin/ and obj/ folders.
+      Build    publishes the engine and cmdlets for this platform and assembles an importable module in
+               out/PSAnomalyAE: the manifest, PSAnomalyAE.dll, help and format files at the top, and the engine,
+               TorchSharp and the native libraries of this platform in dependencies/.
+      Package  builds, then assembles the module once per platform (-Rid; by default linux-x64, win-x64 and
+               osx-arm64), each with only its own platform's native libraries, in out/packages/<rid>/PSAnomalyAE,
+               and packs each into out/packages/<rid>/PSAnomalyAE.<version>.nupkg (Compress-PSResource). The
+               runtime packages of the other platforms are restored from NuGet on first use.
+      Test     builds, runs the engine's xunit tests and the Pester tests against the built module, prints the
+               totals and exits non-zero on any failure. The Pester tests tagged Package (package contents, and
+               publish/install through PSResourceGet) run only when out/packages holds this platform's package,
+               e.g. after './build.ps1 Package, Test'.
+      Demo     builds and runs examples/Demo.ps1: generates server metrics with injected incidents, trains on
+               the normal period and prints the rows it flags.
+      Clean    removes out/ and the projects' bin/ and obj/ folders.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 .EXAMPLE
     ./build.ps1 Build, Demo -Configuration Debug
+.EXAMPLE
+    ./build.ps1 Package, Test -Rid linux-x64
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Pester tags to leave out, e.g. Slow.
-    [string[]] $ExcludeTag = @()
+    [string[]] $ExcludeTag = @(),
+
+    # The platforms the Package task builds.
+    [ValidateSet('linux-x64', 'win-x64', 'osx-arm64')]
+    [string[]] $Rid = @('linux-x64', 'win-x64', 'osx-arm64')
 )
 
 Set-StrictMode -Version Latest
@@ -37,6 +49,7 @@ $ProgressPreference = 'SilentlyContinue'
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'PSAnomalyAE'
+$PackagesOut = Join-Path $Out 'packages'
 $Staging = Join-Path $Out 'staging'
 $PesterVersion = '5.7.1'
 . (Join-Path $Root 'tools/LibTorchSharpCompat.ps1')
@@ -60,13 +73,22 @@ function Get-ModuleVersion {
     $props.Project.PropertyGroup.ModuleVersion | Where-Object { $_ } | Select-Object -First 1
 }
 
-# libtorch ships files that nothing loads (Python bindings, test backends); they are left out of the module.
-$UnusedNatives = @(
-    'libtorch_python.*', 'libnnapi_backend.*', 'libjitbackend_test.*', 'libtorchbind_test.*',
-    'libbackend_with_compiler.*', 'libaoti_custom_ops.*', 'libshm.*', 'libtorch_global_deps.*',
-    'torch_python.dll', 'torch_global_deps.dll', 'uv.dll', 'libiompstubs5md.dll', 'backend_with_compiler.dll',
-    'jitbackend_test.dll', 'torchbind_test.dll', 'aoti_custom_ops.dll', 'shm.dll'
-)
+# The native libraries each platform's module ships, flat in dependencies/ next to TorchSharp.dll. Everything else
+# the runtime packages bring (Python bindings, test backends, libtorch_global_deps, libshm, uv, the OpenMP stubs)
+# is left out: nothing loads it. Each list follows what LibTorchSharp links to (readelf -d, objdump -p,
+# otool -L): LibTorchSharp -> torch, torch_cpu, c10 -> the OpenMP runtime libtorch was built with; plus SkiaSharp
+# and HarfBuzzSharp, which draw the threshold pictures. A listed file missing from the publish output stops the build.
+$NativeLibraries = [ordered]@{
+    'linux-x64' = @('libLibTorchSharp.so', 'libtorch.so', 'libtorch_cpu.so', 'libc10.so', 'libgomp-98b21ff3.so.1',
+        'libSkiaSharp.so', 'libHarfBuzzSharp.so')
+    'win-x64'   = @('LibTorchSharp.dll', 'torch.dll', 'torch_cpu.dll', 'c10.dll', 'libiomp5md.dll',
+        'libSkiaSharp.dll', 'libHarfBuzzSharp.dll')
+    'osx-arm64' = @('libLibTorchSharp.dylib', 'libtorch.dylib', 'libtorch_cpu.dylib', 'libc10.dylib', 'libomp.dylib',
+        'libSkiaSharp.dylib', 'libHarfBuzzSharp.dylib')
+}
+
+# The PowerShell Gallery's platform tag for each platform's module.
+$PlatformTag = @{ 'linux-x64' = 'Linux'; 'win-x64' = 'Windows'; 'osx-arm64' = 'MacOS' }
 
 function Copy-IfChanged {
     param([IO.FileInfo] $Source, [string] $Destination)
@@ -76,44 +98,95 @@ function Copy-IfChanged {
     return $true
 }
 
-function Invoke-Build {
-    $rid = Get-Rid
-    Write-Host "Building PSAnomalyAE ($Configuration, $rid)" -ForegroundColor Cyan
-    $publish = Join-Path $Staging "publish-$rid"
-    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-r', $rid,
+function Test-ManagedAssembly {
+    param([string] $Path)
+    try { $null = [Reflection.AssemblyName]::GetAssemblyName($Path); return $true } catch { return $false }
+}
+
+function Build-Module {
+    <#
+    Publishes the cmdlets and engine for $TargetRid and assembles the importable module in $Destination:
+    PSAnomalyAE.dll, manifest, format file, help and LICENSE at the top; the engine, TorchSharp, their managed
+    dependencies and the platform's native libraries (and nothing else) in dependencies/.
+    Help is built by importing the module, which only works for this machine's platform (a -r osx-arm64 build
+    is an arm64 assembly); other platforms copy it from $HelpFrom, the en-US folder of this platform's module.
+    #>
+    param([Parameter(Mandatory)] [string] $TargetRid, [Parameter(Mandatory)] [string] $Destination, [string] $HelpFrom)
+    if (-not $NativeLibraries.Contains($TargetRid)) {
+        throw "There is no libtorch runtime for $TargetRid; the module is built for $($NativeLibraries.Keys -join ', ')."
+    }
+    $publish = Join-Path $Staging "publish-$TargetRid"
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-r', $TargetRid,
         '--self-contained', 'false', '-o', $publish, '-nologo', '-v', 'quiet', '-p:GenerateRuntimeConfigurationFiles=false')
 
-    $deps = Join-Path $ModuleOut 'dependencies'
-    $null = New-Item -ItemType Directory -Force -Path $ModuleOut, $deps, (Join-Path $ModuleOut 'en-US')
+    $deps = Join-Path $Destination 'dependencies'
+    $null = New-Item -ItemType Directory -Force -Path $Destination, $deps, (Join-Path $Destination 'en-US')
 
     # The cmdlets assembly sits at the top (default load context); everything else goes to dependencies/.
     $top = @('PSAnomalyAE.dll', 'PSAnomalyAE.pdb')
-    $skip = @('PSAnomalyAE.deps.json', 'System.Management.Automation.dll', 'PSAnomalyAE*.xml') + $UnusedNatives
+    $natives = $NativeLibraries[$TargetRid]
     $wanted = @{}
     foreach ($file in Get-ChildItem -LiteralPath $publish -File) {
-        if ($skip | Where-Object { $file.Name -like $_ }) { continue }
-        $dest = if ($file.Name -in $top) { Join-Path $ModuleOut $file.Name } else { Join-Path $deps $file.Name }
+        $ship = if ($file.Name -in $top -or $file.Name -in $natives) { $true }
+            elseif ($file.Name -eq 'System.Management.Automation.dll') { $false }    # PowerShell brings its own
+            elseif ($file.Extension -eq '.pdb') { $true }
+            elseif ($file.Extension -eq '.dll') { Test-ManagedAssembly $file.FullName }
+            else { $false }                                                          # deps.json, XML docs, unused natives
+        if (-not $ship) { continue }
+        $dest = if ($file.Name -in $top) { Join-Path $Destination $file.Name } else { Join-Path $deps $file.Name }
         $wanted[$dest] = $true
         $null = Copy-IfChanged $file $dest
     }
-    if (Repair-LibTorchSharp -Folder $deps -WorkFolder (Join-Path $Staging 'native')) {
-        Write-Host "  adapted libLibTorchSharp.so to this system's libstdc++ (no GLIBCXX_3.4.32)"
+    $missing = @($natives | Where-Object { -not (Test-Path -LiteralPath (Join-Path $deps $_)) })
+    if ($missing) { throw "The $TargetRid publish output lacks $($missing -join ', '): update `$NativeLibraries in build.ps1." }
+
+    # Linux: let libLibTorchSharp.so load with an older libstdc++ (see tools/LibTorchSharpCompat.ps1).
+    if ((Repair-LibTorchSharp -Folder $deps) -eq 'Patched') {
+        Write-Host '  libLibTorchSharp.so: its GLIBCXX_3.4.32 requirement is now weak (it loads with an older libstdc++)'
     }
-    $wanted[(Join-Path $deps 'libtorchsharp_compat.so')] = $true
     foreach ($stale in Get-ChildItem -LiteralPath $deps -File) {
         if (-not $wanted.ContainsKey($stale.FullName)) { Remove-Item -LiteralPath $stale.FullName }
     }
     if (Test-Path (Join-Path $deps 'cpu')) { Remove-Item -Recurse -Force (Join-Path $deps 'cpu') }
 
     $version = Get-ModuleVersion
-    $manifest = (Get-Content -Raw (Join-Path $Root 'module/PSAnomalyAE.psd1')) -replace '\{\{ModuleVersion\}\}', $version
-    Set-Content -LiteralPath (Join-Path $ModuleOut 'PSAnomalyAE.psd1') -Value $manifest -NoNewline
-    Get-ChildItem -LiteralPath (Join-Path $Root 'module') -File -Filter '*.ps1xml' | Copy-Item -Destination $ModuleOut -Force
-    Build-ModuleHelp -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFolder (Join-Path $ModuleOut 'en-US') `
-        -ModuleManifest (Join-Path $ModuleOut 'PSAnomalyAE.psd1')
+    $manifest = (Get-Content -Raw (Join-Path $Root 'module/PSAnomalyAE.psd1')) -replace '\{\{ModuleVersion\}\}', $version -replace '\{\{PlatformTag\}\}', $PlatformTag[$TargetRid]
+    Set-Content -LiteralPath (Join-Path $Destination 'PSAnomalyAE.psd1') -Value $manifest -NoNewline
+    Get-ChildItem -LiteralPath (Join-Path $Root 'module') -File -Filter '*.ps1xml' | Copy-Item -Destination $Destination -Force
+    Copy-Item -LiteralPath (Join-Path $Root 'LICENSE') -Destination $Destination -Force
+    if ($HelpFrom) {
+        Copy-Item -Path (Join-Path $HelpFrom '*') -Destination (Join-Path $Destination 'en-US') -Force
+    } else {
+        Build-ModuleHelp -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFolder (Join-Path $Destination 'en-US') `
+            -ModuleManifest (Join-Path $Destination 'PSAnomalyAE.psd1')
+    }
 
-    $size = (Get-ChildItem -LiteralPath $ModuleOut -Recurse -File | Measure-Object Length -Sum).Sum / 1MB
-    Write-Host ("  module: {0} ({1:N0} MB)" -f $ModuleOut, $size)
+    $size = (Get-ChildItem -LiteralPath $Destination -Recurse -File | Measure-Object Length -Sum).Sum / 1MB
+    Write-Host ("  module: {0} ({1:N0} MB)" -f $Destination, $size)
+}
+
+function Invoke-Build {
+    $hostRid = Get-Rid
+    Write-Host "Building PSAnomalyAE ($Configuration, $hostRid)" -ForegroundColor Cyan
+    Build-Module -TargetRid $hostRid -Destination $ModuleOut
+}
+
+function Invoke-Package {
+    $version = Get-ModuleVersion
+    Import-Module Microsoft.PowerShell.PSResourceGet
+    foreach ($target in $Rid) {
+        $started = Get-Date
+        Write-Host "Packaging PSAnomalyAE $version for $target ($Configuration)" -ForegroundColor Cyan
+        $folder = Join-Path $PackagesOut $target
+        $module = Join-Path $folder 'PSAnomalyAE'
+        Build-Module -TargetRid $target -Destination $module -HelpFrom (Join-Path $ModuleOut 'en-US')
+        # Compress-PSResource (PSResourceGet, part of PowerShell 7.4+) packs the module folder into the .nupkg a
+        # gallery receives, without registering a repository.
+        Get-ChildItem -LiteralPath $folder -Filter '*.nupkg' | Remove-Item
+        Compress-PSResource -Path $module -DestinationPath $folder
+        $nupkg = Get-Item -LiteralPath (Join-Path $folder "PSAnomalyAE.$version.nupkg")
+        Write-Host ("  package: {0} ({1:N0} MB) in {2:N0} s" -f $nupkg.FullName, ($nupkg.Length / 1MB), ((Get-Date) - $started).TotalSeconds)
+    }
 }
 
 function Install-Pester {
@@ -146,7 +219,7 @@ function Invoke-Test {
     $testProject = Join-Path $Root 'tests/PSAnomalyAE.Engine.Tests/PSAnomalyAE.Engine.Tests.csproj'
     $testOut = Join-Path $Staging "engine-tests-$rid"
     Invoke-Native dotnet @('build', $testProject, '-c', $Configuration, '-r', $rid, '--self-contained', 'false', '-o', $testOut, '-nologo', '-v', 'quiet')
-    $null = Repair-LibTorchSharp -Folder $testOut -WorkFolder (Join-Path $Staging 'native')
+    $null = Repair-LibTorchSharp -Folder $testOut
     $xunitLog = Join-Path $results 'engine.trx'
     & dotnet test (Join-Path $testOut 'PSAnomalyAE.Engine.Tests.dll') --logger "trx;LogFileName=$xunitLog" --logger 'console;verbosity=normal'
     $xunitExit = $LASTEXITCODE
@@ -156,6 +229,12 @@ function Invoke-Test {
 
     Write-Host 'Module tests (Pester, against out/PSAnomalyAE)' -ForegroundColor Cyan
     $pester = Install-Pester
+    # The Package tests need this platform's package (./build.ps1 Package); without it they are left out.
+    $excluded = @($ExcludeTag)
+    if (-not (Test-Path -LiteralPath (Join-Path $PackagesOut "$rid/PSAnomalyAE.$(Get-ModuleVersion).nupkg"))) {
+        Write-Host "  leaving out the Package tests: out/packages/$rid has no package (run './build.ps1 Package, Test' for them)"
+        $excluded += 'Package'
+    }
     $summary = Join-Path $results 'pester-summary.json'
     $script = @"
 `$ErrorActionPreference = 'Stop'
@@ -164,7 +243,7 @@ Import-Module '$pester' -Force
 `$c.Run.Path = '$(Join-Path $Root 'tests/Pester')'
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
-`$c.Filter.ExcludeTag = @($((@($ExcludeTag) | ForEach-Object { "'$_'" }) -join ','))
+`$c.Filter.ExcludeTag = @($(($excluded | ForEach-Object { "'$_'" }) -join ','))
 `$c.TestResult.Enabled = `$true
 `$c.TestResult.OutputPath = '$(Join-Path $results 'pester.xml')'
 `$r = Invoke-Pester -Configuration `$c
@@ -201,6 +280,7 @@ try {
         switch ($t) {
             'Clean' { Invoke-Clean; $built = $false }
             'Build' { Invoke-Build; $built = $true }
+            'Package' { if (-not $built) { Invoke-Build; $built = $true }; Invoke-Package }
             'Test' { if (-not $built) { Invoke-Build; $built = $true }; Invoke-Test }
             'Demo' { if (-not $built) { Invoke-Build; $built = $true }; Invoke-Demo }
         }

@@ -5,7 +5,7 @@
     Author               = 'PSAnomalyAE contributors'
     CompanyName          = 'PSAnomalyAE'
     Copyright            = '(c) PSAnomalyAE contributors. MIT License.'
-    Description          = 'Anomaly detection with autoencoders (TorchSharp/libtorch): train on normal rows, score new rows by reconstruction error, flag the rows past a threshold.'
+    Description          = 'Anomaly detection and outlier detection for PowerShell with autoencoders (neural networks run by libtorch through TorchSharp). Train on normal rows straight from Import-Csv or any pipeline, score new rows by reconstruction error, choose a threshold (percentile, MAD, ROC, false-positive rate) and flag anomalies in server metrics, logs and time series, with the features that explain each one. Dense, sparse, variational, denoising, convolutional and LSTM models; CPU only, no Python needed. Each package holds the native runtime for one platform.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('PSAnomalyAE.Format.ps1xml')
@@ -24,9 +24,24 @@
     AliasesToExport      = @('Find-AELatentSize')
     PrivateData          = @{
         PSData = @{
-            Tags         = @('AnomalyDetection', 'Autoencoder', 'MachineLearning', 'TorchSharp', 'Monitoring')
-            LicenseUri   = ''
-            ProjectUri   = ''
+            # '{{PlatformTag}}' becomes Linux, Windows or MacOS: the platform whose natives the package holds.
+            Tags         = @('AnomalyDetection', 'OutlierDetection', 'Autoencoder', 'MachineLearning', 'NeuralNetwork',
+                'DeepLearning', 'TorchSharp', 'libtorch', 'TimeSeries', 'Monitoring', 'Observability', 'Metrics',
+                'DataScience', 'CSV', 'PSEdition_Core', '{{PlatformTag}}')
+            # LicenseUri and ProjectUri are left out until the project has public addresses (the licence is the
+            # LICENSE file in the module folder). Empty strings would stop Compress-/Publish-PSResource.
+            ReleaseNotes = @'
+0.1.0 - first release.
+- Cmdlets: New-AEModel, Invoke-AETraining, Find-AEHiddenSize, Measure-AEReconstructionError, Find-AEThreshold,
+  Test-AEAnomaly, Export-AEModel, Import-AEModel.
+- Architectures: Dense, Sparse, Variational, Denoising, Convolutional (1-D windows, 2-D images), Recurrent (LSTM);
+  time-series windows, PCA for wide data, categorical columns.
+- Thresholds from normal rows (percentile, mean + k sd, median + k MAD, contamination) or labelled rows
+  (F1, Youden, false-positive rate, recall, cost), with ROC / precision-recall / histogram pictures.
+- Model files with a checksum, written atomically.
+- One package per platform (linux-x64, win-x64, osx-arm64), each with libtorch 2.10 (CPU) for that platform only.
+  On Linux it needs glibc 2.34 and the libstdc++ of GCC 12 or later (Debian 12, Ubuntu 22.04 and newer).
+'@
         }
     }
 }

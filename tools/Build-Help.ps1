@@ -79,7 +79,8 @@ Get-Command -Module PSAnomalyAE -CommandType Cmdlet | ForEach-Object {
 "@
     $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     $json = & $pwsh -NoProfile -NonInteractive -Command $script
-    if ($LASTEXITCODE -ne 0) { throw "Could not read the cmdlets of $ModuleManifest : $json" }
+    # An import failure inside -Command can still exit 0, so an empty answer is an error too.
+    if ($LASTEXITCODE -ne 0 -or -not $json) { throw "Could not read the cmdlets of $ModuleManifest : $json" }
     @($json | ConvertFrom-Json)
 }
 

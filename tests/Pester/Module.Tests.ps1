@@ -12,6 +12,25 @@ Describe 'The PSAnomalyAE module' {
         { Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop } | Should -Not -Throw
     }
 
+    It 'is ready to publish: the built folder passes Test-ModuleManifest and carries gallery metadata and its licence' {
+        $folder = Split-Path $ModuleManifest
+        $info = Test-ModuleManifest -Path $ModuleManifest -ErrorAction Stop
+        $info.Name | Should -Be 'PSAnomalyAE'
+        $info.Version | Should -Not -Be ([version]'0.0')
+        $info.Description | Should -BeLike '*anomaly detection*'
+        $info.Author | Should -Be 'PSAnomalyAE contributors'
+        $info.Tags | Should -Contain 'AnomalyDetection'
+        $info.Tags | Should -Contain 'PSEdition_Core'
+        $info.Tags | Should -Contain ($IsWindows ? 'Windows' : $IsMacOS ? 'MacOS' : 'Linux') -Because 'the build stamps the platform tag'
+        $info.Tags | Where-Object { $_ -match '\{\{|\s' } | Should -BeNullOrEmpty -Because 'gallery tags have no spaces and no template tokens'
+        $info.ReleaseNotes | Should -BeLike "*$($info.Version)*"
+        $info.LicenseUri | Should -BeNullOrEmpty -Because 'no project URL exists yet'
+        $info.ProjectUri | Should -BeNullOrEmpty
+        Join-Path $folder 'LICENSE' | Should -FileContentMatch 'MIT License'
+        Join-Path $folder 'LICENSE' | Should -FileContentMatch 'Copyright \(c\) \d{4} PSAnomalyAE contributors'
+        $info.Copyright | Should -BeLike '*PSAnomalyAE contributors*MIT*'
+    }
+
     It 'exports exactly the documented cmdlets and the one alias, nothing else' {
         $expected = 'Export-AEModel', 'Find-AELatentSize', 'Find-AEThreshold', 'Import-AEModel', 'Invoke-AETraining',
             'Measure-AEReconstructionError', 'New-AEModel', 'Test-AEAnomaly'
