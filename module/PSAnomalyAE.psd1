@@ -21,7 +21,7 @@
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @('Find-AELatentSize')
+    AliasesToExport      = @('Find-AEHiddenSize')
     PrivateData          = @{
         PSData = @{
             # '{{PlatformTag}}' becomes Linux, Windows or MacOS: the platform whose natives the package holds.
@@ -32,7 +32,7 @@
             # LICENSE file in the module folder). Empty strings would stop Compress-/Publish-PSResource.
             ReleaseNotes = @'
 0.1.0 - first release.
-- Cmdlets: New-AEModel, Invoke-AETraining, Find-AEHiddenSize, Measure-AEReconstructionError, Find-AEThreshold,
+- Cmdlets: New-AEModel, Invoke-AETraining, Find-AELatentSize (alias Find-AEHiddenSize), Measure-AEReconstructionError, Find-AEThreshold,
   Test-AEAnomaly, Export-AEModel, Import-AEModel.
 - Architectures: Dense, Sparse, Variational, Denoising, Convolutional (1-D windows, 2-D images), Recurrent (LSTM);
   time-series windows, PCA for wide data, categorical columns.

@@ -47,6 +47,13 @@ public static class TorchRuntime
             Console.SetOut(TextWriter.Null);
             try
             {
+                // Load LibTorchSharp from beside TorchSharp.dll first: if TorchSharp's own search fails, it falls back
+                // to copying libtorch out of a NuGet cache into a cpu/ folder next to itself, inside the module.
+                // Loading it here instead gives the loader's own reason when it cannot load, and writes nothing.
+                string folder = Path.GetDirectoryName(typeof(torch).Assembly.Location)!;
+                string library = OperatingSystem.IsWindows() ? "LibTorchSharp.dll"
+                    : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
+                NativeLibrary.Load(Path.Combine(folder, library));
                 torch.InitializeDeviceType(DeviceType.CPU);
                 using var probe = torch.zeros(1);
                 DisableOneDnn();
@@ -109,7 +116,7 @@ public static class TorchRuntime
         string action = OperatingSystem.IsWindows()
             ? "Install the Microsoft Visual C++ 2015-2022 x64 Redistributable, then start a new PowerShell session."
             : OperatingSystem.IsLinux()
-                ? "Rebuild the module on this machine with './build.ps1 Build' (it adapts libLibTorchSharp.so to an older libstdc++; it needs 'apt-get install g++ patchelf'), or use a system whose libstdc++ provides GLIBCXX_3.4.32 (GCC 13 or later), then start a new PowerShell session."
+                ? "Reinstall the module's linux-x64 package, or rebuild it with './build.ps1 Build' (it needs only the .NET SDK). The module needs glibc 2.34 or later and the libstdc++ of GCC 12 or later (GLIBCXX_3.4.30), as on Debian 12, Ubuntu 22.04 or newer; on an older system, use a newer distribution. Then start a new PowerShell session."
                 : "Reinstall the module for this platform, then start a new PowerShell session.";
         return new AnomalyDetectionException(
             AnomalyErrorKind.NativeRuntime,
