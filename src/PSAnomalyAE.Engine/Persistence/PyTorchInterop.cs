@@ -1,0 +1,127 @@
+namespace PSAnomalyAE.Engine.Persistence;
+
+/// <summary>
+/// Moves dense models between PSAnomalyAE and PyTorch: safetensors weights of one plain nn.Sequential plus a
+/// <see cref="PyTorchConfig"/> JSON file. Nothing from either file is executed; both are validated before any
+/// weight reaches a network.
+/// </summary>
+public static class PyTorchInterop
+{
+    /// <summary>
+    /// The Python that rebuilds the network from config.json and model.safetensors (shown in Export-AEModel's help).
+    /// Needs torch and the safetensors package (pip install safetensors).
+    /// </summary>
+    public const string PythonSnippet = """
+        import json, torch
+        from safetensors.torch import load_file
+
+        cfg = json.load(open("config.json"))
+        act = getattr(torch.nn, cfg["activation"])          # ReLU, LeakyReLU, Tanh, Sigmoid, ELU, GELU
+        sizes = cfg["layers"]                                # e.g. [6, 12, 3, 12, 6]
+        last, bottleneck = len(sizes) - 2, len(sizes) // 2 - 1
+        modules = []
+        for i in range(len(sizes) - 1):
+            modules.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+            if i not in (bottleneck, last):                  # no activation after the bottleneck or the output
+                modules.append(act())
+        if cfg["outputActivation"] == "Sigmoid":
+            modules.append(torch.nn.Sigmoid())
+        model = torch.nn.Sequential(*modules)
+        model.load_state_dict(load_file("model.safetensors"))   # strict: every key and shape must match
+        model.eval()
+
+        offset = torch.tensor(cfg["scaler"]["offset"], dtype=torch.float32)
+        scale = torch.tensor(cfg["scaler"]["scale"], dtype=torch.float32)
+        def score(x):                                       # x: [rows, features] in cfg["features"] order
+            z = (torch.as_tensor(x, dtype=torch.float64) - offset.double()) / scale.double()
+            z = z.float()
+            with torch.no_grad():
+                return ((model(z).double() - z.double()) ** 2).mean(dim=1)  # anomalies: > cfg["threshold"]
+        """;
+
+    /// <summary>The config of a trained dense <paramref name="model"/>; throws when the model cannot be expressed as one nn.Sequential.</summary>
+    public static PyTorchConfig ConfigOf(AnomalyModel model, string? name = null)
+    {
+        Architecture a = model.Architecture ?? throw AnomalyModel.NotTrained();
+        string? why = a.KindValue is not (AutoencoderKind.Dense or AutoencoderKind.Denoising)
+            ? $"it is a {a.Kind} autoencoder; only Dense and Denoising models are one plain nn.Sequential"
+            : a.WindowSize != 1 ? "it reads windows of rows (-WindowSize)"
+            : model.Pca is not null ? "it applies PCA before the network (-PcaComponents)"
+            : model.Encoding!.HasCategorical ? "it one-hot encodes categorical columns (-CategoricalProperty)"
+            : null;
+        if (why is not null)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"This model cannot be exported for PyTorch: {why}.")
+            {
+                RecommendedAction = "Export it with Export-AEModel (the PSAnomalyAE format) instead, or train a Dense model for PyTorch.",
+            };
+        }
+
+        Scaler s = model.Scaler!;
+        return new PyTorchConfig
+        {
+            Name = name,
+            Layers = PyTorchConfig.LayersOf(a),
+            Activation = a.Activation.ToString(),
+            OutputActivation = a.SigmoidOutput ? "Sigmoid" : null,
+            Features = model.FeatureNames.ToArray(),
+            Scaler = new PyTorchScaler(s.Method.ToString(), s.Offset.ToArray(), s.Scale.ToArray()),
+            Threshold = model.Threshold?.Value,
+            CreatedBy = "PSAnomalyAE " + typeof(PyTorchInterop).Assembly.GetName().Version?.ToString(3),
+        };
+    }
+
+    /// <summary>Writes <paramref name="model"/>'s weights as safetensors and its config as JSON (each file replaced atomically).</summary>
+    public static PyTorchConfig Export(AnomalyModel model, string weightsPath, string configPath, string? name = null)
+    {
+        PyTorchConfig config = ConfigOf(model, name);
+        IReadOnlyList<WeightTensor> weights = PyTorchLayout.ToSequential(model.ExportWeights(), config.Layers);
+        SafeTensors.Write(weightsPath, weights, new Dictionary<string, string> { ["format"] = "pt" });
+        config.Save(configPath);
+        return config;
+    }
+
+    /// <summary>
+    /// Builds a trained dense model from a plain nn.Sequential's safetensors weights and its config. Every key,
+    /// shape and dtype is checked before any weight is copied; the parameters stay trainable (requires_grad).
+    /// </summary>
+    public static AnomalyModel Import(string weightsPath, string configPath)
+    {
+        PyTorchConfig config = PyTorchConfig.Load(configPath);
+        SafeTensorsContent content = SafeTensors.Read(weightsPath);
+        return Import(content.Tensors.Select(t => t.ToWeight()).ToList(), config, weightsPath);
+    }
+
+    /// <summary>Builds a trained dense model from nn.Sequential weights already read and a validated config.</summary>
+    public static AnomalyModel Import(IReadOnlyList<WeightTensor> sequential, PyTorchConfig config, string source = "the weights file")
+    {
+        config.Validate();
+        IReadOnlyList<WeightTensor> dense = PyTorchLayout.ToDense(sequential, config.Layers, $"'{source}'");
+        Architecture arch = config.ToArchitecture();
+        Scaler scaler = config.ToScaler();
+        var spec = new ModelSpec
+        {
+            Kind = AutoencoderKind.Dense,
+            HiddenSize = arch.HiddenSize.ToArray(),
+            LatentSize = arch.LatentSize,
+            Activation = arch.Activation,
+            Scaling = scaler.Method,
+        };
+
+        ThresholdInfo? threshold = config.Threshold is { } t
+            ? new ThresholdInfo(t, "Imported", null, 0, "PyTorch config" + (config.Name is null ? string.Empty : $" '{config.Name}'"))
+            : null;
+        return AnomalyModel.Restore(
+            spec,
+            FeatureEncoding.Numeric(config.Features.ToArray()),
+            scaler,
+            pca: null,
+            arch,
+            dense,
+            new List<EpochRecord>(),
+            training: null,
+            threshold,
+            Array.Empty<double>(),
+            Array.Empty<double>());
+    }
+}
