@@ -15,33 +15,33 @@ public class FlatAdamTests
 
     public FlatAdamTests(ITestOutputHelper output) => _output = output;
 
-    private static Architecture Arch(AutoencoderKind kind) => kind switch
+    private static (ModelSpec Spec, NetworkShape Shape) Arch(AutoencoderKind kind) => kind switch
     {
-        AutoencoderKind.Recurrent => new Architecture(kind.ToString(), 4, new[] { 8 }, 2, ActivationKind.ReLU, false) { WindowSize = 6 },
-        _ => new Architecture(kind.ToString(), 20, new[] { 16 }, 4, ActivationKind.ReLU, false),
+        AutoencoderKind.Recurrent => (new ModelSpec { Kind = kind, WindowSize = 6 }, new NetworkShape(4, new[] { 8 }, 2, false)),
+        _ => (new ModelSpec { Kind = kind }, new NetworkShape(20, new[] { 16 }, 4, false)),
     };
 
-    private static AutoencoderNet Build(Architecture a)
+    private static AutoencoderNet Build((ModelSpec Spec, NetworkShape Shape) a)
     {
         lock (TorchRuntime.SeedLock)
         {
             random.manual_seed(11);
-            return AutoencoderNet.Create(a, 11);
+            return NetworkFactory.Create(a.Spec, a.Shape, 11);
         }
     }
 
     // Rows driven by three latent factors, so an autoencoder can learn them.
-    private static Tensor Data(Architecture a)
+    private static Tensor Data((ModelSpec Spec, NetworkShape Shape) a)
     {
         using var scope = NewDisposeScope();
         using var g = new Generator(5);
-        return randn(new long[] { 512, 3 }, generator: g).matmul(randn(new long[] { 3, a.SampleSize }, generator: g)).MoveToOuterDisposeScope();
+        return randn(new long[] { 512, 3 }, generator: g).matmul(randn(new long[] { 3, a.Shape.InputSize * a.Spec.WindowSize }, generator: g)).MoveToOuterDisposeScope();
     }
 
     // Minibatches of 64 rows in a fixed order.
     private static Tensor Batch(Tensor x, int step) => x.narrow(0, (step % 8) * 64, 64);
 
-    private static (float[] Losses, float[] Weights) TrainWithTorchAdam(Architecture a)
+    private static (float[] Losses, float[] Weights) TrainWithTorchAdam((ModelSpec Spec, NetworkShape Shape) a)
     {
         using AutoencoderNet net = Build(a);
         using Tensor x = Data(a);
@@ -60,7 +60,7 @@ public class FlatAdamTests
         return (losses, Flatten(net));
     }
 
-    private static (float[] Losses, float[] Weights) TrainWithFlatAdam(Architecture a)
+    private static (float[] Losses, float[] Weights) TrainWithFlatAdam((ModelSpec Spec, NetworkShape Shape) a)
     {
         using AutoencoderNet net = Build(a);
         using Tensor x = Data(a);
@@ -109,7 +109,7 @@ public class FlatAdamTests
     public void FlatAdam_gives_the_losses_of_TorchSharps_Adam(AutoencoderKind kind)
     {
         TorchRuntime.EnsureLoaded();
-        Architecture a = Arch(kind);
+        var a = Arch(kind);
         (float[] refLosses, float[] refWeights) = TrainWithTorchAdam(a);
         (float[] flatLosses, float[] flatWeights) = TrainWithFlatAdam(a);
         int identical = refLosses.Zip(flatLosses).Count(p => p.First == p.Second);
@@ -130,7 +130,7 @@ public class FlatAdamTests
     public void Parameters_and_gradients_stay_views_of_the_flat_buffers()
     {
         TorchRuntime.EnsureLoaded();
-        Architecture a = Arch(AutoencoderKind.Recurrent);
+        var a = Arch(AutoencoderKind.Recurrent);
         using AutoencoderNet net = Build(a);
         using Tensor x = Data(a);
         var before = net.named_parameters().Select(p => (p.name, p.parameter.detach().clone())).ToList();

@@ -130,7 +130,7 @@ public sealed class PyTorchInteropTests : IDisposable
 
         // The same names and shapes as the engine's own network for this architecture.
         TorchRuntime.EnsureLoaded();
-        using var net = AutoencoderNet.Create(config.ToArchitecture(), 0);
+        using var net = NetworkFactory.Create(new ModelSpec { Activation = config.ActivationKind }, config.ToShape(), 0);
         Assert.Equal(
             net.named_parameters().Select(p => p.name + ":" + string.Join(",", p.parameter.shape)).OrderBy(s => s, StringComparer.Ordinal),
             dense.Select(w => w.Name + ":" + string.Join(",", w.Shape)).OrderBy(s => s, StringComparer.Ordinal));
@@ -269,7 +269,7 @@ public sealed class PyTorchInteropTests : IDisposable
         using var trained = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = 7, HiddenSize = new[] { 10 }, LatentSize = 2 });
         string[] names = TestData.Names(6);
         trained.Train(names, TestData.LowRank(300, 6, 2, 0.1, 7), 300);
-        trained.Threshold = new ThresholdInfo(0.5, "Percentile", 99, 60, "test");
+        trained.SetThreshold(new ThresholdChoice(0.5, "Percentile", 99, 60, "test"), Array.Empty<double>());
 
         string weights = Path.Combine(_dir, "model.safetensors");
         string configPath = Path.Combine(_dir, "config.json");

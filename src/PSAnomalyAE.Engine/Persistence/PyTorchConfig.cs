@@ -218,24 +218,18 @@ public sealed record PyTorchConfig
         }
     }
 
-    /// <summary>The engine's dense architecture this config describes.</summary>
-    public Architecture ToArchitecture()
+    /// <summary>The layer sizes of the engine's dense network this config describes.</summary>
+    public NetworkShape ToShape()
     {
         int k = BottleneckIndex;
-        return new Architecture(
-            Architecture.Dense,
-            Layers[0],
-            Layers[1..k],
-            Layers[k],
-            ActivationKind,
-            OutputActivation == "Sigmoid");
+        return new NetworkShape(Layers[0], Layers[1..k], Layers[k], OutputActivation == "Sigmoid");
     }
 
     /// <summary>The engine's scaler this config describes.</summary>
     public Scaler ToScaler() => new(Enum.Parse<ScalingMethod>(Scaler!.Method), Scaler.Offset.ToArray(), Scaler.Scale.ToArray());
 
     /// <summary>The Linear widths of a dense architecture, input to output.</summary>
-    public static int[] LayersOf(Architecture a) =>
+    public static int[] LayersOf(NetworkShape a) =>
         new[] { a.InputSize }.Concat(a.HiddenSize).Append(a.LatentSize).Concat(Enumerable.Reverse(a.HiddenSize)).Append(a.InputSize).ToArray();
 
     internal static AnomalyDetectionException Invalid(string message) => new(AnomalyErrorKind.InvalidModelFile, message)

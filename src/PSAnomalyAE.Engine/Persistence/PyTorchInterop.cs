@@ -42,10 +42,10 @@ public static class PyTorchInterop
     /// <summary>The config of a trained dense <paramref name="model"/>; throws when the model cannot be expressed as one nn.Sequential.</summary>
     public static PyTorchConfig ConfigOf(AnomalyModel model, string? name = null)
     {
-        Architecture a = model.Architecture ?? throw AnomalyModel.NotTrained();
-        string? why = a.KindValue is not (AutoencoderKind.Dense or AutoencoderKind.Denoising)
-            ? $"it is a {a.Kind} autoencoder; only Dense and Denoising models are one plain nn.Sequential"
-            : a.WindowSize != 1 ? "it reads windows of rows (-WindowSize)"
+        NetworkShape a = model.Shape ?? throw AnomalyModel.NotTrained();
+        string? why = model.Spec.Kind is not (AutoencoderKind.Dense or AutoencoderKind.Denoising)
+            ? $"it is a {model.Spec.Kind} autoencoder; only Dense and Denoising models are one plain nn.Sequential"
+            : model.WindowSize != 1 ? "it reads windows of rows (-WindowSize)"
             : model.Pca is not null ? "it applies PCA before the network (-PcaComponents)"
             : model.Encoding!.HasCategorical ? "it one-hot encodes categorical columns (-CategoricalProperty)"
             : null;
@@ -62,7 +62,7 @@ public static class PyTorchInterop
         {
             Name = name,
             Layers = PyTorchConfig.LayersOf(a),
-            Activation = a.Activation.ToString(),
+            Activation = model.Spec.Activation.ToString(),
             OutputActivation = a.SigmoidOutput ? "Sigmoid" : null,
             Features = model.FeatureNames.ToArray(),
             Scaler = new PyTorchScaler(s.Method.ToString(), s.Offset.ToArray(), s.Scale.ToArray()),
@@ -97,19 +97,19 @@ public static class PyTorchInterop
     {
         config.Validate();
         IReadOnlyList<WeightTensor> dense = PyTorchLayout.ToDense(sequential, config.Layers, $"'{source}'");
-        Architecture arch = config.ToArchitecture();
+        NetworkShape arch = config.ToShape();
         Scaler scaler = config.ToScaler();
         var spec = new ModelSpec
         {
             Kind = AutoencoderKind.Dense,
             HiddenSize = arch.HiddenSize.ToArray(),
             LatentSize = arch.LatentSize,
-            Activation = arch.Activation,
+            Activation = config.ActivationKind,
             Scaling = scaler.Method,
         };
 
-        ThresholdInfo? threshold = config.Threshold is { } t
-            ? new ThresholdInfo(t, "Imported", null, 0, "PyTorch config" + (config.Name is null ? string.Empty : $" '{config.Name}'"))
+        ThresholdChoice? threshold = config.Threshold is { } t
+            ? new ThresholdChoice(t, "Imported", null, 0, "PyTorch config" + (config.Name is null ? string.Empty : $" '{config.Name}'"))
             : null;
         return AnomalyModel.Restore(
             spec,
