@@ -1,0 +1,127 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Detection quality of the module's default on every labelled tabular set, side by side with classical peers on the
+    same splits: ROC-AUC per set and the mean, training time and model-file size.
+.DESCRIPTION
+    The protocol (shared with benchmarks/detection_peers.py, which documents it exactly): for each set and seed, the
+    normal rows are shuffled with SplitMix64 + Fisher-Yates; the first 60 % train, the next 20 % are validation rows,
+    and the remaining normal rows plus every anomaly are scored once. The module's default is trained with
+    `Invoke-AETraining -Seed <seed>` on the training rows (the label column left out) and scored with
+    Measure-AEReconstructionError; ROC-AUC comes from Find-AEThreshold -LabelProperty.
+
+    The peers (kNN, LOF, IsolationForest, PCA and a small PyTorch autoencoder) are computed by detection_peers.py on
+    the same splits when Debian's python3-sklearn and python3-torch are installed (/usr/bin/python3); otherwise the
+    script says so and prints the module's figures alone.
+.EXAMPLE
+    dotnet pwsh ./benchmarks/Measure-DetectionSuite.ps1
+.EXAMPLE
+    dotnet pwsh ./benchmarks/Measure-DetectionSuite.ps1 -Dataset cardio, thyroid -Seed 0
+#>
+[CmdletBinding()]
+param(
+    [string[]] $Dataset,
+    [int[]] $Seed = @(0, 1, 2),
+    [string] $DataFolder = (Join-Path $PSScriptRoot '../../shared/data/tabular'),
+    [string] $Python = '/usr/bin/python3',
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1')
+)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $ModulePath
+if (-not $Dataset) { $Dataset = Get-ChildItem (Join-Path $DataFolder '*.csv') | ForEach-Object BaseName | Sort-Object }
+
+Add-Type -TypeDefinition @'
+public static class DetectionSplit
+{
+    // SplitMix64 + Fisher-Yates, exactly as benchmarks/detection_peers.py shuffles the normal rows.
+    public static int[] Shuffle(int n, ulong seed)
+    {
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        ulong state = seed;
+        for (int i = n - 1; i > 0; i--)
+        {
+            unchecked
+            {
+                state += 0x9E3779B97F4A7C15UL;
+                ulong z = state;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                z ^= z >> 31;
+                int j = (int)(z % (ulong)(i + 1));
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+        return order;
+    }
+}
+'@
+
+$work = Join-Path ([IO.Path]::GetTempPath()) "psae-detection-$PID"
+$null = New-Item -ItemType Directory -Force $work
+$module = [ordered]@{}
+try {
+    foreach ($name in $Dataset) {
+        $all = @(Import-Csv (Join-Path $DataFolder "$name.csv"))
+        $normal = @($all | Where-Object label -EQ '0')
+        $anomalies = @($all | Where-Object label -EQ '1')
+        $aucs = foreach ($s in $Seed) {
+            $order = [DetectionSplit]::Shuffle($normal.Count, [uint64]$s)
+            $trainCount = [math]::Floor(0.6 * $normal.Count)
+            $testStart = [math]::Floor(0.8 * $normal.Count)
+            $train = foreach ($i in 0..($trainCount - 1)) { $normal[$order[$i]] }
+            $test = @(foreach ($i in $testStart..($normal.Count - 1)) { $normal[$order[$i]] }) + $anomalies
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $model = $train | Invoke-AETraining -ExcludeProperty label -Seed $s
+            $seconds = $clock.Elapsed.TotalSeconds
+            $file = Join-Path $work "$name-$s.aemodel"
+            Export-AEModel -Model $model -Path $file -Force
+            $auc = ($test | Measure-AEReconstructionError -Model $model | Find-AEThreshold -LabelProperty label).RocAuc
+            $model.Dispose()
+            [pscustomobject]@{ Auc = $auc; Seconds = $seconds; Bytes = (Get-Item $file).Length }
+        }
+        $module[$name] = [pscustomobject]@{
+            Auc     = ($aucs.Auc | Measure-Object -Average).Average
+            Seconds = ($aucs.Seconds | Measure-Object -Average).Average
+            KB      = ($aucs.Bytes | Measure-Object -Average).Average / 1KB
+        }
+        Write-Host ('{0,-18} module {1:N4}  ({2:N1} s, {3:N0} KB)' -f $name, $module[$name].Auc, $module[$name].Seconds, $module[$name].KB)
+    }
+
+    $peers = $null
+    $hasPeers = $false
+    if (Test-Path $Python) {
+        & $Python -c 'import numpy, sklearn, torch' 2>$null
+        $hasPeers = $LASTEXITCODE -eq 0
+    }
+    if ($hasPeers) {
+        $json = Join-Path $work 'peers.json'
+        $env:OMP_NUM_THREADS = '1'
+        & $Python (Join-Path $PSScriptRoot 'detection_peers.py') --data $DataFolder --sets @Dataset --seeds @Seed --json $json | Out-Null
+        $peers = Get-Content -Raw $json | ConvertFrom-Json -AsHashtable
+    }
+    else {
+        Write-Warning "Peers skipped: $Python with numpy, scikit-learn and torch is not available (apt-get install python3-sklearn python3-torch)."
+    }
+
+    $peerNames = if ($peers) { @($peers.sets[$Dataset[0]].Keys) } else { @() }
+    $rows = foreach ($name in $Dataset) {
+        $row = [ordered]@{ Set = $name; Module = [math]::Round($module[$name].Auc, 4) }
+        foreach ($p in $peerNames) { $row[$p] = [math]::Round(($peers.sets[$name][$p].Values | Measure-Object -Average).Average, 4) }
+        $row.TrainSeconds = [math]::Round($module[$name].Seconds, 1)
+        $row.ModelKB = [math]::Round($module[$name].KB)
+        [pscustomobject]$row
+    }
+    $mean = [ordered]@{ Set = 'mean'; Module = [math]::Round(($rows.Module | Measure-Object -Average).Average, 4) }
+    foreach ($p in $peerNames) { $mean[$p] = [math]::Round(($rows.$p | Measure-Object -Average).Average, 4) }
+    $mean.TrainSeconds = [math]::Round(($rows.TrainSeconds | Measure-Object -Sum).Sum, 1)
+    $mean.ModelKB = $null
+    "`nMean ROC-AUC over seeds $($Seed -join ', ') (module: Invoke-AETraining -Seed s, default settings)"
+    $columns = @('Set') + @(@('Module') + $peerNames | ForEach-Object { $n = $_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'TrainSeconds', 'ModelKB'
+    @($rows) + [pscustomobject]$mean | Format-Table -Property $columns -AutoSize | Out-String -Width 200
+}
+finally {
+    Remove-Item -Recurse -Force $work -ErrorAction Ignore
+}
