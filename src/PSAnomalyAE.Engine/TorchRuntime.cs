@@ -71,7 +71,7 @@ public static class TorchRuntime
     }
 
     /// <summary>
-    /// Turns off libtorch's oneDNN (MKL-DNN) kernels, so convolutions and LSTMs use libtorch's own. On some current
+    /// Turns off libtorch's oneDNN (MKL-DNN) and NNPACK kernels, so convolutions and LSTMs use libtorch's own. On some current
     /// CPUs (AMD Zen 5 with AVX-512 was seen) the oneDNN convolution backward pass intermittently gives NaN gradients
     /// and the LSTM path fails to learn; the dense layers never used oneDNN. TorchSharp has no switch for it, so this
     /// calls libtorch's own at::globalContext().setUserEnabledMkldnn(false) (Itanium C++ ABI: Linux and macOS).
@@ -85,7 +85,12 @@ public static class TorchRuntime
 
         try
         {
-            NativeContext.SetUserEnabledMkldnn(NativeContext.GlobalContext(), false);
+            IntPtr context = NativeContext.GlobalContext();
+            NativeContext.SetUserEnabledMkldnn(context, false);
+
+            // Without oneDNN, libtorch tries NNPACK for convolutions next, which prints "Could not initialize
+            // NNPACK! Reason: Unsupported hardware." to the console on CPUs it does not know; its own kernels are used.
+            NativeContext.SetUserEnabledNnpack(context, false);
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -100,6 +105,9 @@ public static class TorchRuntime
 
         [DllImport("torch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
         internal static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+        [DllImport("torch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+        internal static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
     }
 
     private static AnomalyDetectionException LoadFailure(Exception ex)
