@@ -30,11 +30,10 @@ public static class PyTorchInterop
         model.load_state_dict(load_file("model.safetensors"))   # strict: every key and shape must match
         model.eval()
 
-        offset = torch.tensor(cfg["scaler"]["offset"], dtype=torch.float32)
-        scale = torch.tensor(cfg["scaler"]["scale"], dtype=torch.float32)
+        offset = torch.tensor(cfg["scaler"]["offset"], dtype=torch.float64)   # scale in float64, as PSAnomalyAE does
+        scale = torch.tensor(cfg["scaler"]["scale"], dtype=torch.float64)
         def score(x):                                       # x: [rows, features] in cfg["features"] order
-            z = (torch.as_tensor(x, dtype=torch.float64) - offset.double()) / scale.double()
-            z = z.float()
+            z = ((torch.as_tensor(x, dtype=torch.float64) - offset) / scale).float()
             with torch.no_grad():
                 return ((model(z).double() - z.double()) ** 2).mean(dim=1)  # anomalies: > cfg["threshold"]
         """;
