@@ -79,7 +79,7 @@ Describe 'Import-AEModel -PyTorch' {
         $err.Exception.Message | Should -Match $Pattern
     }
 
-    It 'stops on a layout the config cannot describe, a damaged file and a missing file' {
+    It 'stops on a layout the config cannot describe, a damaged file, a torch.save file and a missing file' {
         $config = Get-Content -Raw (Join-Path $fixtures 'config.json') | ConvertFrom-Json
         $config.layers = 6, 12, 3, 8, 6
         $odd = Join-Path $TestDrive 'odd.json'
@@ -91,6 +91,10 @@ Describe 'Import-AEModel -PyTorch' {
         $bytes = [IO.File]::ReadAllBytes((Join-Path $fixtures 'model.safetensors'))
         [IO.File]::WriteAllBytes($cut, $bytes[0..($bytes.Length - 9)])
         { Import-AEModel -PyTorch $cut -Config (Join-Path $fixtures 'config.json') } | Should -Throw -ErrorId 'InvalidModelFile,*'
+
+        $err = { Import-AEModel -PyTorch (Join-Path $fixtures 'model.pt') -Config (Join-Path $fixtures 'config.json') } | Should -Throw -ErrorId 'InvalidModelFile,*' -PassThru
+        $err.Exception.Message | Should -Match 'is a torch.save file'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'save_file\(torch.load\('
 
         $missing = Join-Path $TestDrive 'missing.safetensors'
         $err = { Import-AEModel -PyTorch $missing } | Should -Throw -ErrorId 'ModelFileNotFound,*' -PassThru
