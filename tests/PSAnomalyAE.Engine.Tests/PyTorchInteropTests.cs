@@ -263,6 +263,15 @@ public sealed class PyTorchInteropTests : IDisposable
         Assert.All(net.parameters(), p => Assert.True(p.requires_grad));
     }
 
+    [Fact]
+    public void A_torch_save_file_is_refused_with_the_conversion_to_safetensors()
+    {
+        var ex = Assert.Throws<AnomalyDetectionException>(() => PyTorchInterop.Import(Fixture("model.pt"), Fixture("config.json")));
+        Assert.Equal(AnomalyErrorKind.InvalidModelFile, ex.Kind);
+        Assert.Contains("is a torch.save file", ex.Message);
+        Assert.Contains("save_file(torch.load(", ex.RecommendedAction);
+    }
+
     [SkippableFact]
     public void A_model_exported_for_PyTorch_imports_back_and_PyTorch_scores_it_the_same()
     {

@@ -30,11 +30,10 @@ public static class PyTorchInterop
         model.load_state_dict(load_file("model.safetensors"))   # strict: every key and shape must match
         model.eval()
 
-        offset = torch.tensor(cfg["scaler"]["offset"], dtype=torch.float32)
-        scale = torch.tensor(cfg["scaler"]["scale"], dtype=torch.float32)
+        offset = torch.tensor(cfg["scaler"]["offset"], dtype=torch.float64)   # scale in float64, as PSAnomalyAE does
+        scale = torch.tensor(cfg["scaler"]["scale"], dtype=torch.float64)
         def score(x):                                       # x: [rows, features] in cfg["features"] order
-            z = (torch.as_tensor(x, dtype=torch.float64) - offset.double()) / scale.double()
-            z = z.float()
+            z = ((torch.as_tensor(x, dtype=torch.float64) - offset) / scale).float()
             with torch.no_grad():
                 return ((model(z).double() - z.double()) ** 2).mean(dim=1)  # anomalies: > cfg["threshold"]
         """;
@@ -88,8 +87,31 @@ public static class PyTorchInterop
     public static AnomalyModel Import(string weightsPath, string configPath)
     {
         PyTorchConfig config = PyTorchConfig.Load(configPath);
-        SafeTensorsContent content = SafeTensors.Read(weightsPath);
+        SafeTensorsContent content;
+        try
+        {
+            content = SafeTensors.Read(weightsPath);
+        }
+        catch (AnomalyDetectionException ex) when (ex.Kind == AnomalyErrorKind.InvalidModelFile && IsTorchSave(weightsPath))
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidModelFile,
+                $"'{weightsPath}' is a torch.save file (a zip archive holding a Python pickle), not safetensors. PSAnomalyAE reads weights from safetensors only: loading a pickle can run code.",
+                ex)
+            {
+                RecommendedAction = "Convert it in Python: from safetensors.torch import save_file; save_file(torch.load(\"model.pt\", weights_only=True), \"model.safetensors\")",
+            };
+        }
+
         return Import(content.Tensors.Select(t => t.ToWeight()).ToList(), config, weightsPath);
+    }
+
+    /// <summary>True when <paramref name="path"/> starts like the zip archives torch.save writes (PyTorch 1.6 and later).</summary>
+    private static bool IsTorchSave(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using FileStream f = File.OpenRead(path);
+        return f.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("PK\u0003\u0004"u8);
     }
 
     /// <summary>Builds a trained dense model from nn.Sequential weights already read and a validated config.</summary>

@@ -37,9 +37,43 @@ public sealed class ExportAEModelCommand : PSCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>PSAnomalyAE (one model file, the default) or PyTorch (safetensors weights and a JSON config).</summary>
+    [Parameter]
+    public AEModelFormat Format { get; set; } = AEModelFormat.PSAnomalyAE;
+
+    /// <summary>-Format PyTorch: the JSON config file to write; by default the weights file's name with .json.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary>-Format PyTorch: a name recorded in the config.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
     protected override void ProcessRecord()
     {
         string target = FileSystemPaths.ForWrite(this, ParameterSetName == PathSet ? Path : LiteralPath);
+        if (Format == AEModelFormat.PyTorch)
+        {
+            IReadOnlyList<string> written = PyTorchModelFiles.Export(this, Model, target, ConfigPath, Name, Force);
+            if (PassThru && written.Count > 0)
+            {
+                WriteObject(InvokeProvider.Item.Get(written.ToArray(), force: true, literalPath: true), enumerateCollection: true);
+            }
+
+            return;
+        }
+
+        if (ConfigPath is not null || Name is not null)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new PSArgumentException("-ConfigPath and -Name apply only to -Format PyTorch."),
+                "PyTorchParameterWithoutFormat",
+                ErrorCategory.InvalidArgument,
+                ConfigPath ?? Name));
+        }
+
         if (!Model.IsTrained)
         {
             ThrowTerminatingError(Errors.From(AnomalyModel.NotTrained(), Model));

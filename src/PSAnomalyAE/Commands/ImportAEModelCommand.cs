@@ -9,6 +9,7 @@ public sealed class ImportAEModelCommand : PSCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
+    private const string PyTorchSet = "PyTorch";
 
     /// <summary>Model files to load; wildcards are allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
@@ -22,10 +23,26 @@ public sealed class ImportAEModelCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = null!;
 
+    /// <summary>A safetensors file of one plain torch.nn.Sequential's state_dict, taken exactly as typed.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PyTorchSet)]
+    [ValidateNotNullOrEmpty]
+    public string PyTorch { get; set; } = null!;
+
+    /// <summary>The JSON config that describes the -PyTorch weights; by default their file name with .json.</summary>
+    [Parameter(ParameterSetName = PyTorchSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Config { get; set; }
+
     protected override void BeginProcessing() => Native.EnsureLoaded(this);
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == PyTorchSet)
+        {
+            WriteObject(PyTorchModelFiles.Import(this, PyTorch, Config));
+            return;
+        }
+
         bool literal = ParameterSetName == LiteralPathSet;
         foreach (string given in literal ? LiteralPath : Path)
         {
