@@ -23,6 +23,15 @@ Describe 'Test-AEAnomaly output' {
         $text | Should -Not -Match ([regex]::Escape($scored[2].AnomalyScore.ToString()))
     }
 
+    It 'leads with the columns of the rows given, and falls back to the results alone' {
+        $other = $rows | Select-Object host, cpu_pct, requests_per_s, memory_pct, latency_ms | Test-AEAnomaly -Model $model
+        ($other | Out-String -Width 200) | Should -Match '(?m)^host\s+AnomalyScore\s+Severity\s+Reason\s*$'
+        $plain = [pscustomobject]@{ AnomalyScore = 1.23456; Severity = 'Low'; Reason = 'Anomaly (score 1.23)' }
+        $plain.PSObject.TypeNames.Insert(0, 'PSAnomalyAE.AnomalyResult')
+        ($plain | Out-String) | Should -Match '(?m)^AnomalyScore\s+Severity\s+Reason\s*$'
+        ($plain | Out-String) | Should -Match '1\.23 Low'
+    }
+
     It 'keeps every original property, at full precision, for Export-Csv' {
         $csv = @($scored | ConvertTo-Csv) | ConvertFrom-Csv
         $names = $csv[0].PSObject.Properties.Name
@@ -31,7 +40,7 @@ Describe 'Test-AEAnomaly output' {
         $names | Should -Contain 'AnomalyScore'
         [double]::Parse($csv[2].AnomalyScore, [cultureinfo]::InvariantCulture) | Should -Be $scored[2].AnomalyScore
         $csv[2].cpu_pct | Should -Be '97'
-        $scored[0].PSObject.TypeNames[0] | Should -BeLike 'PSAnomalyAE.AnomalyResult#*'
+        $scored[0].PSObject.TypeNames[0] | Should -Be 'PSAnomalyAE.AnomalyResult#timestamp/host'
     }
 
     It 'writes TopFeatures as readable text in CSV, objects in JSON and one line per feature at the console' {

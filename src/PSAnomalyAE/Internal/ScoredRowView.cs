@@ -11,11 +11,12 @@ namespace PSAnomalyAE.Internal;
 /// stay as they are, so Export-Csv and ConvertTo-Json still see every column at full precision.
 /// </summary>
 /// <remarks>
-/// Every row gets a stable type name (<see cref="AnomalyTypeName"/> or <see cref="ErrorTypeName"/>; the format file
-/// has a table of the results alone for it) and, before it, one naming its leading columns, such as
-/// "PSAnomalyAE.AnomalyResult#timestamp/host". The table view for that name is generated and registered in the
-/// session once, on the first row that needs it; the leading columns are chosen from the first row of a command, as
-/// Format-Table and Export-Csv take their columns from the first object. Per row the cost is two type-name inserts.
+/// Every row gets one type name that names its leading columns, such as "PSAnomalyAE.AnomalyResult#timestamp/host".
+/// The table view for that name is generated and registered in the session once, on the first row that needs it; the
+/// leading columns are chosen from the first row of a command, as Format-Table and Export-Csv take their columns from
+/// the first object. Should the registration fail, rows get the plain name (<see cref="AnomalyTypeName"/> or
+/// <see cref="ErrorTypeName"/>), whose view in the format file is a table of the results alone. Per row the cost is
+/// one type-name insert (about 330 bytes; a second name would double it).
 /// </remarks>
 internal sealed class ScoredRowView
 {
@@ -33,8 +34,7 @@ internal sealed class ScoredRowView
     private readonly HashSet<string> _features;
     private readonly HashSet<string> _added;
     private readonly Func<string[], TableControl> _table;
-    private string? _specificName;
-    private bool _decided;
+    private string? _name;
 
     private ScoredRowView(PSCmdlet cmdlet, string typeName, IEnumerable<string> features, IEnumerable<string> added, Func<string[], TableControl> table)
     {
@@ -101,20 +101,15 @@ internal sealed class ScoredRowView
         return output;
     }
 
-    /// <summary>Gives an output row the view's type names; the first call chooses the leading columns.</summary>
+    /// <summary>Gives an output row the view's type name; the first call chooses the leading columns.</summary>
     internal void Apply(PSObject output)
     {
-        if (!_decided)
+        if (_name is null)
         {
-            _decided = true;
-            _specificName = Register(LeadingColumns(output));
+            _name = Register(LeadingColumns(output)) ?? _typeName;
         }
 
-        output.TypeNames.Insert(0, _typeName);
-        if (_specificName is not null)
-        {
-            output.TypeNames.Insert(0, _specificName);
-        }
+        output.TypeNames.Insert(0, _name);
     }
 
     /// <summary>
