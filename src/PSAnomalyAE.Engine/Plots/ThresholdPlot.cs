@@ -85,6 +85,7 @@ public static class ThresholdPlot
         double lo = Math.Min(errors.Min(Log), Log(threshold)), hi = Math.Max(errors.Max(Log), Log(threshold));
         double width = Math.Max(hi - lo, 1e-6) / Bins;
         double[] centers = Enumerable.Range(0, Bins).Select(i => lo + ((i + 0.5) * width)).ToArray();
+        double tallest = 0;
 
         void Bars(IEnumerable<double> values, string label, Color color)
         {
@@ -101,8 +102,10 @@ public static class ThresholdPlot
                 return;
             }
 
-            var bars = plot.Add.Bars(centers, counts.Select(c => c / n).ToArray());
-            bars.LegendText = F($"{label} ({n} rows)");
+            double[] shares = counts.Select(c => c / n).ToArray();
+            tallest = Math.Max(tallest, shares.Max());
+            var bars = plot.Add.Bars(centers, shares);
+            bars.LegendText = F($"{label} ({n} {(n == 1 ? "row" : "rows")})");
             foreach (Bar bar in bars.Bars)
             {
                 bar.Size = width;
@@ -128,7 +131,10 @@ public static class ThresholdPlot
         plot.Title("Reconstruction errors");
         plot.XLabel("log10(reconstruction error)");
         plot.YLabel("Share of rows");
-        plot.ShowLegend(Alignment.UpperRight);
+
+        // Every bar whole, from zero, and the legend below the axes, where it cannot cover the tallest bars.
+        plot.Axes.SetLimits(lo - width, hi + width, 0, Math.Max(tallest, 1e-9) * 1.08);
+        plot.ShowLegend(Edge.Bottom);
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -4,7 +4,7 @@ using System.Management.Automation;
 namespace PSAnomalyAE.Commands;
 
 /// <summary>Invoke-AETraining: trains an autoencoder on the normal rows piped in and returns the trained model.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "AETraining")]
+[Cmdlet(VerbsLifecycle.Invoke, "AETraining", SupportsShouldProcess = true)]
 [OutputType(typeof(AEModel))]
 public sealed class InvokeAETrainingCommand : TrainingCommand
 {
@@ -18,7 +18,28 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
     [ValidateNotNull]
     public AEModel? Model { get; set; }
 
-    protected override void BeginProcessing() => Native.EnsureLoaded(this);
+    /// <summary>Write a picture (.png or .svg) of the training and validation loss per epoch.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PlotPath { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (PlotPath is not null)
+        {
+            // A wrong file name is reported before training, not after it.
+            try
+            {
+                TrainingHistoryPlot.CheckPath(FileSystemPaths.ForWrite(this, PlotPath));
+            }
+            catch (AnomalyDetectionException ex)
+            {
+                ThrowTerminatingError(Errors.From(ex, PlotPath));
+            }
+        }
+
+        Native.EnsureLoaded(this);
+    }
 
     protected override void EndProcessing()
     {
@@ -69,6 +90,11 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
         if (engine.Threshold is { } th)
         {
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: 99th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
+        }
+
+        if (PlotPath is not null && !Cancel.IsCancellationRequested)
+        {
+            PlotOutput.Write(this, PlotPath, "Write training-history picture", path => TrainingHistoryPlot.Save(path, engine.History, t.BestEpoch));
         }
 
         WriteObject(result);

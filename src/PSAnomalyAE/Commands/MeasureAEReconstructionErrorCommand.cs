@@ -10,27 +10,53 @@ namespace PSAnomalyAE.Commands;
 [OutputType(typeof(PSObject))]
 public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
 {
+    private ScoredRowView _view = null!;
+    private string[] _flatNames = Array.Empty<string>();
+
+    /// <summary>Add one column per feature (Error_ + its name) instead of the FeatureErrors object, for Export-Csv.</summary>
+    [Parameter]
+    public SwitchParameter FlattenFeatureErrors { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        _flatNames = FlattenFeatureErrors ? Features.Select(f => OutputProperty.FeatureErrorPrefix + f).ToArray() : Array.Empty<string>();
+        string[] added = _flatNames.Append(OutputProperty.ReconstructionError).Append(OutputProperty.FeatureErrors).ToArray();
+        _view = ScoredRowView.ForErrors(this, Features, added, featureErrorsColumn: !FlattenFeatureErrors);
+    }
+
     private protected override void Emit(PSObject row, ScoreResult result, int index)
     {
-        PSObject output = CopyOf(row);
-        if (double.IsNaN(result.Errors[index]))
+        PSObject output = ScoredRowView.OutputFor(row, CopyOf);
+        double error = result.Errors[index];
+        bool scored = !double.IsNaN(error);
+
+        // Without a score (a model that reads windows, before its first full window) the columns are there, empty.
+        SetProperty(output, OutputProperty.ReconstructionError, scored ? error : null);
+        double[]? columns = scored ? result.ColumnErrors(index) : null;
+        if (FlattenFeatureErrors)
         {
-            // The model reads windows and this row has too few rows before it: no score yet.
-            SetProperty(output, OutputProperty.ReconstructionError, null);
+            for (int c = 0; c < _flatNames.Length; c++)
+            {
+                SetProperty(output, _flatNames[c], columns?[c]);
+            }
+        }
+        else if (columns is null)
+        {
             SetProperty(output, OutputProperty.FeatureErrors, null);
-            WriteObject(output);
-            return;
         }
-
-        SetProperty(output, OutputProperty.ReconstructionError, result.Errors[index]);
-        var perFeature = new PSObject();
-        double[] columns = result.ColumnErrors(index);
-        for (int c = 0; c < columns.Length; c++)
+        else
         {
-            perFeature.Properties.Add(new PSNoteProperty(Features[c], columns[c]));
+            var perFeature = new PSObject(new AEFeatureErrors(Features, columns));
+            for (int c = 0; c < columns.Length; c++)
+            {
+                perFeature.Properties.Add(new PSNoteProperty(Features[c], columns[c]));
+            }
+
+            SetProperty(output, OutputProperty.FeatureErrors, perFeature);
         }
 
-        SetProperty(output, OutputProperty.FeatureErrors, perFeature);
+        _view.Apply(output);
         WriteObject(output);
     }
 }

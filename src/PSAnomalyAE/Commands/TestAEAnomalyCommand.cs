@@ -19,6 +19,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     };
 
     private Detector _detector = null!;
+    private ScoredRowView _view = null!;
 
     /// <summary>The reconstruction error above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
@@ -45,12 +46,13 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
+        _view = ScoredRowView.ForAnomalies(this, Features, s_resultProperties.Append(OutputProperty.Reason));
     }
 
     private protected override void Emit(PSObject row, ScoreResult result, int index)
     {
         double error = result.Errors[index];
-        PSObject output = CopyOf(row);
+        PSObject output = ScoredRowView.OutputFor(row, CopyOf);
         if (double.IsNaN(error))
         {
             // The model reads windows and this row has too few rows before it: no score yet, rather than an invented one.
@@ -60,6 +62,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
             }
 
             SetProperty(output, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
+            _view.Apply(output);
             WriteObject(output);
             return;
         }
@@ -74,6 +77,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         SetProperty(output, OutputProperty.ErrorPercentile, verdict.Percentile);
         SetProperty(output, OutputProperty.TopFeatures, top);
         SetProperty(output, OutputProperty.Reason, Reason(verdict, top));
+        _view.Apply(output);
         WriteObject(output);
     }
 

@@ -12,8 +12,8 @@ public sealed class AEModel : IDisposable
 
     internal AnomalyModel Engine { get; private set; }
 
-    /// <summary>The network kind.</summary>
-    public AEArchitecture Architecture => EnumMap.Convert<AEArchitecture>(Engine.Spec.Kind);
+    /// <summary>The network kind, by name (an AEArchitecture value), so ConvertTo-Json writes "Dense", not 0.</summary>
+    public string Architecture => EnumMap.Convert<AEArchitecture>(Engine.Spec.Kind).ToString();
 
     /// <summary>Sparse: the L1 penalty's weight on the bottleneck activations.</summary>
     public double SparsityWeight => Engine.Spec.SparsityWeight;
@@ -63,9 +63,11 @@ public sealed class AEModel : IDisposable
     /// <summary>Bottleneck size; the configured one, or the one chosen at training.</summary>
     public int? LatentSize => Engine.Shape?.LatentSize ?? Engine.Spec.LatentSize;
 
-    public AEActivation Activation => EnumMap.Convert<AEActivation>(Engine.Spec.Activation);
+    /// <summary>The activation, by name (an AEActivation value).</summary>
+    public string Activation => EnumMap.Convert<AEActivation>(Engine.Spec.Activation).ToString();
 
-    public AEScaling Scaling => EnumMap.Convert<AEScaling>(Engine.Spec.Scaling);
+    /// <summary>The scaling, by name (an AEScaling value).</summary>
+    public string Scaling => EnumMap.Convert<AEScaling>(Engine.Spec.Scaling).ToString();
 
     public int Epochs => Engine.Spec.Epochs;
 

@@ -1,0 +1,141 @@
+# What users see: the default views of models, thresholds, histories and scored rows, and how the scored rows
+# survive Export-Csv and ConvertTo-Json.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $train = New-MetricRows -Count 300 -Seed 1
+    $model = $train | Invoke-AETraining -Seed 1 -Epochs 15
+    $rows = @(New-MetricRows -Count 5 -Seed 2 -Start 300)
+    $rows[2].cpu_pct = '97'
+    $scored = @($rows | Test-AEAnomaly -Model $model)
+    $measured = @($rows | Measure-AEReconstructionError -Model $model)
+    $threshold = $train | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Percentile 99
+    $original = 'timestamp', 'host', 'cpu_pct', 'requests_per_s', 'memory_pct', 'latency_ms'
+}
+
+Describe 'Test-AEAnomaly output' {
+    It 'shows as a table: the row''s own leading columns, then the score rounded, severity and reason' {
+        $text = $scored | Out-String -Width 200
+        $lines = @($text -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match '^timestamp\s+host\s+AnomalyScore\s+Severity\s+Reason\s*$'
+        $lines | Should -HaveCount ($scored.Count + 2)    # header, rule, one line per row
+        $score = '{0:N2}' -f $scored[2].AnomalyScore
+        $lines[4] | Should -Match ([regex]::Escape($rows[2].timestamp) + '\s+web\d\s+' + [regex]::Escape($score) + '\s')
+        $text | Should -Not -Match ([regex]::Escape($scored[2].AnomalyScore.ToString()))
+    }
+
+    It 'leads with the columns of the rows given, and falls back to the results alone' {
+        $other = $rows | Select-Object host, cpu_pct, requests_per_s, memory_pct, latency_ms | Test-AEAnomaly -Model $model
+        ($other | Out-String -Width 200) | Should -Match '(?m)^host\s+AnomalyScore\s+Severity\s+Reason\s*$'
+        $plain = [pscustomobject]@{ AnomalyScore = 1.23456; Severity = 'Low'; Reason = 'Anomaly (score 1.23)' }
+        $plain.PSObject.TypeNames.Insert(0, 'PSAnomalyAE.AnomalyResult')
+        ($plain | Out-String) | Should -Match '(?m)^AnomalyScore\s+Severity\s+Reason\s*$'
+        ($plain | Out-String) | Should -Match '1\.23 Low'
+    }
+
+    It 'keeps every original property, at full precision, for Export-Csv' {
+        $csv = @($scored | ConvertTo-Csv) | ConvertFrom-Csv
+        $names = $csv[0].PSObject.Properties.Name
+        $names[0..5] | Should -Be $original
+        $names | Should -Contain 'ReconstructionError'
+        $names | Should -Contain 'AnomalyScore'
+        [double]::Parse($csv[2].AnomalyScore, [cultureinfo]::InvariantCulture) | Should -Be $scored[2].AnomalyScore
+        $csv[2].cpu_pct | Should -Be '97'
+        $scored[0].PSObject.TypeNames[0] | Should -Be 'PSAnomalyAE.AnomalyResult#timestamp/host'
+    }
+
+    It 'writes TopFeatures as readable text in CSV, objects in JSON and one line per feature at the console' {
+        $csv = @($scored | ConvertTo-Csv) | ConvertFrom-Csv
+        $csv[2].TopFeatures | Should -Match '^cpu_pct 97\.0, expected [\d.]+ \(High, \d+%\); '
+        $json = $scored[2] | ConvertTo-Json | ConvertFrom-Json
+        $json.TopFeatures[0].Feature | Should -Be 'cpu_pct'
+        $json.TopFeatures[0].Direction | Should -Be 'High'
+        $json.TopFeatures[0].Expected | Should -BeOfType [double]
+        $console = $scored[2].TopFeatures | Out-String
+        $console | Should -Match 'Feature\s+Value\s+Expected\s+Direction\s+Share'
+    }
+
+    It 'turns hashtables into objects with the keys as properties, so the scores show and export' {
+        $h = [ordered]@{}
+        foreach ($p in $rows[2].PSObject.Properties) { $h[$p.Name] = $p.Value }
+        $out = $h | Test-AEAnomaly -Model $model
+        $out.PSObject.BaseObject | Should -BeOfType [System.Management.Automation.PSCustomObject]
+        $out.PSObject.Properties.Name[0..5] | Should -Be $original
+        [math]::Round($out.AnomalyScore, 4) | Should -Be ([math]::Round($scored[2].AnomalyScore, 4))   # one row, not a batch of five: float rounding may differ
+        $out | Out-String | Should -Match 'timestamp\s+host\s+AnomalyScore'
+    }
+}
+
+Describe 'Measure-AEReconstructionError output' {
+    It 'shows as a table with the error and the feature errors rounded' {
+        $text = $measured | Out-String -Width 250
+        $text | Should -Match 'timestamp\s+host\s+ReconstructionError\s+FeatureErrors'
+        $text | Should -Match ([regex]::Escape(('{0:G4}' -f $measured[2].ReconstructionError)))
+        $text | Should -Match ('cpu_pct=' + [regex]::Escape(('{0:G3}' -f $measured[2].FeatureErrors.cpu_pct)) + ';')
+    }
+
+    It 'writes FeatureErrors as feature=error text in CSV, and as an object in JSON' {
+        $csv = @($measured | ConvertTo-Csv) | ConvertFrom-Csv
+        $csv[2].FeatureErrors | Should -Not -BeLike '@{*'
+        $pairs = $csv[2].FeatureErrors -split '; '
+        $pairs | Should -HaveCount 4
+        $pairs[0] | Should -Be ('cpu_pct=' + $measured[2].FeatureErrors.cpu_pct.ToString('R', [cultureinfo]::InvariantCulture))
+        ($measured[2] | ConvertTo-Json | ConvertFrom-Json).FeatureErrors.cpu_pct | Should -Be $measured[2].FeatureErrors.cpu_pct
+    }
+
+    It 'adds one column per feature error with -FlattenFeatureErrors' {
+        $flat = @($rows | Measure-AEReconstructionError -Model $model -FlattenFeatureErrors)
+        $csv = @($flat | ConvertTo-Csv) | ConvertFrom-Csv
+        $names = $csv[0].PSObject.Properties.Name
+        $names | Should -Be ($original + 'ReconstructionError' + ($model.FeatureNames | ForEach-Object { "Error_$_" }))
+        foreach ($f in $model.FeatureNames) {
+            [double]::Parse($csv[2]."Error_$f", [cultureinfo]::InvariantCulture) | Should -Be $measured[2].FeatureErrors.$f
+        }
+        $flat | Out-String | Should -Match 'timestamp\s+host\s+ReconstructionError'
+    }
+}
+
+Describe 'Models, thresholds and histories' {
+    It 'writes the model''s enums by name in JSON' {
+        $json = $model | ConvertTo-Json -WarningAction SilentlyContinue | ConvertFrom-Json
+        $json.Architecture | Should -Be 'Dense'
+        $json.Activation | Should -Be 'ReLU'
+        $json.Scaling | Should -Be 'ZScore'
+    }
+
+    It 'shows the history as a table after a model' {
+        $text = & { $model; $model.History | Select-Object -Last 2 } | Out-String -Width 120
+        $text | Should -Match 'Architecture\s+: Dense'
+        $text | Should -Match 'Epoch\s+TrainLoss\s+ValidationLoss\s+Seconds\s+IsBest'
+        $text | Should -Not -Match 'TrainReconstruction'
+    }
+
+    It 'shows a threshold in its own view after a model, and a model after a history' {
+        $text = & { $model; $threshold } | Out-String -Width 120
+        $text | Should -Match 'Flagged\s+: \d+ \('
+        $text | Should -Not -Match 'FlaggedPercent'
+        $text = & { $model.History | Select-Object -Last 1; $model } | Out-String -Width 120
+        $text | Should -Match 'Epoch\s+TrainLoss'
+        $text | Should -Match 'Architecture\s+: Dense'
+        $text | Should -Not -Match 'SparsityWeight'
+    }
+}
+
+Describe 'Invoke-AETraining -PlotPath' {
+    It 'writes the training history picture' {
+        $png = Join-Path $TestDrive 'history.png'
+        $m = $train | Invoke-AETraining -Seed 1 -Epochs 3 -PlotPath $png
+        $m.IsTrained | Should -BeTrue
+        $bytes = [IO.File]::ReadAllBytes($png)
+        $bytes[1..3] | Should -Be ([byte[]][char[]]'PNG')
+        $bytes.Length | Should -BeGreaterThan 10000
+    }
+
+    It 'rejects a file name that is not .png or .svg before training, and writes nothing under -WhatIf' {
+        { $train | Invoke-AETraining -Epochs 1 -PlotPath (Join-Path $TestDrive 'h.jpg') -ErrorAction Stop } |
+            Should -Throw '*must end in .png or .svg*'
+        $svg = Join-Path $TestDrive 'h.svg'
+        $m = $train | Invoke-AETraining -Seed 1 -Epochs 2 -PlotPath $svg -WhatIf
+        $m.IsTrained | Should -BeTrue
+        Test-Path -LiteralPath $svg | Should -BeFalse
+    }
+}
