@@ -6,7 +6,8 @@
 // Build and run (Linux; the native library needs the same adaptation as the tests on Debian 12):
 //   dotnet build benchmarks/PSAnomalyAE.Bench -c Release -r linux-x64 --self-contained false -o out/bench
 //   pwsh -c '. ./tools/LibTorchSharpCompat.ps1; Repair-LibTorchSharp -Folder out/bench -WorkFolder out/staging/native'
-//   dotnet out/bench/PSAnomalyAE.Bench.dll [--rounds 3] [--threads 1,2] [--batch 256,1024] [--no-busy] [--no-python]
+//   dotnet out/bench/PSAnomalyAE.Bench.dll [--rounds 3] [--threads 1,2] [--batch 256,1024] [--variants a,c2,m] [--no-busy] [--no-python]
+// (--variants: the variants to run, by the code before their name; default all.)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -24,7 +25,7 @@ internal static class Program
 
     private sealed record Variant(string Name, bool Flat, bool DeviceLoss, bool IndexOnDevice, bool Gc);
 
-    private static readonly Variant[] Variants =
+    private static Variant[] Variants =
     {
         new("a  torch.optim.Adam, host index + item() per step, GC/100", false, false, false, true),
         new("a2 torch.optim.Adam, randperm index, item()/epoch, GC/100", false, true, true, true),
@@ -39,6 +40,10 @@ internal static class Program
         int rounds = IntArg(args, "--rounds", 3);
         int[] threads = ListArg(args, "--threads", new[] { 1, 2 });
         int[] batches = ListArg(args, "--batch", new[] { 256, 1024 });
+        int vi = Array.IndexOf(args, "--variants");
+        string[] chosen = vi >= 0 && vi + 1 < args.Length ? args[vi + 1].Split(',') : Variants.Select(v => Code(v.Name)).Append("m").ToArray();
+        Variants = Variants.Where(v => chosen.Contains(Code(v.Name))).ToArray();
+        bool runModule = chosen.Contains("m");
         TorchRuntime.EnsureLoaded();
         Console.WriteLine($"libtorch {torch.__version__}, {Environment.ProcessorCount} logical CPUs, {Rows} rows x {Width}, {rounds} interleaved rounds, 1 epoch per measurement; medians (rows/s)");
 
@@ -60,9 +65,12 @@ internal static class Program
                         Console.Error.WriteLine($"round {r + 1} batch {b} threads {t} {v.Name}: {rate:F0}");
                     }
 
-                    double module = ModuleEpoch(rows, b, t);
-                    Add(results, (ModuleName, t, b), module);
-                    Console.Error.WriteLine($"round {r + 1} batch {b} threads {t} {ModuleName}: {module:F0}");
+                    if (runModule)
+                    {
+                        double module = ModuleEpoch(rows, b, t);
+                        Add(results, (ModuleName, t, b), module);
+                        Console.Error.WriteLine($"round {r + 1} batch {b} threads {t} {ModuleName}: {module:F0}");
+                    }
                 }
             }
         }
@@ -75,8 +83,8 @@ internal static class Program
         {
             foreach (int t in threads)
             {
-                double baseline = Median(results[(Variants[0].Name, t, b)]);
-                foreach (string name in Variants.Select(v => v.Name).Append(ModuleName))
+                double baseline = Variants.Length > 0 ? Median(results[(Variants[0].Name, t, b)]) : double.NaN;
+                foreach (string name in Variants.Select(v => v.Name).Concat(runModule ? new[] { ModuleName } : Array.Empty<string>()))
                 {
                     double m = Median(results[(name, t, b)]);
                     string vsPy = py.TryGetValue((t, b), out double p) ? $"{m / p:F2}" : "n/a";
@@ -92,11 +100,13 @@ internal static class Program
 
         if (!args.Contains("--no-busy"))
         {
-            Busy(x, rows, rounds, batches);
+            Busy(x, rows, rounds, batches, runModule);
         }
 
         return 0;
     }
+
+    private static string Code(string name) => name.Split(' ')[0];
 
     private const string ModuleName = "m  module: AnomalyModel.Train (Trainer), 2nd epoch";
 
@@ -208,7 +218,7 @@ internal static class Program
     }
 
     // 1 against 2 intra-op threads while two CPU burners (bounded to 900 s, ended when done) keep both cores busy.
-    private static void Busy(Tensor x, double[] rows, int rounds, int[] batches)
+    private static void Busy(Tensor x, double[] rows, int rounds, int[] batches, bool runModule)
     {
         string? py = FindPython(needTorch: false);
         if (py is null)
@@ -221,7 +231,7 @@ internal static class Program
         try
         {
             Thread.Sleep(500);
-            Variant[] vs = { Variants[0], Variants[5] };
+            Variant[] vs = Variants.Where(v => Code(v.Name) is "a" or "c3").ToArray();
             var res = new Dictionary<(string, int, int), List<double>>();
             for (int r = 0; r < rounds; r++)
             {
@@ -235,7 +245,10 @@ internal static class Program
                             Add(res, (v.Name, t, b), Epoch(x, v, b));
                         }
 
-                        Add(res, (ModuleName, t, b), ModuleEpoch(rows, b, t));
+                        if (runModule)
+                        {
+                            Add(res, (ModuleName, t, b), ModuleEpoch(rows, b, t));
+                        }
                     }
                 }
             }
@@ -245,7 +258,7 @@ internal static class Program
             Console.WriteLine("|---|---|---|---|---|");
             foreach (int b in batches)
             {
-                foreach (string name in vs.Select(v => v.Name).Append(ModuleName))
+                foreach (string name in vs.Select(v => v.Name).Concat(runModule ? new[] { ModuleName } : Array.Empty<string>()))
                 {
                     double one = Median(res[(name, 1, b)]), two = Median(res[(name, 2, b)]);
                     Console.WriteLine($"| {name} | {b} | {one:F0} | {two:F0} | {two / one:F2} |");

@@ -65,7 +65,8 @@ internal sealed class Trainer
         using var optimizer = new FlatAdam(_net, _spec.LearningRate);
 
         // The epoch's loss sums stay on the device (float64) and are read once per epoch: reading a loss every step
-        // waits for the step to finish and costs a native scalar each time.
+        // waits for the step to finish and costs a native scalar each time. The parts are summed only for the kinds
+        // with a penalty (without one, the reconstruction loss is the loss).
         using Tensor sums = torch.zeros(3, dtype: ScalarType.Float64);
         using Tensor sum = sums[0], sumRecon = sums[1], sumPenalty = sums[2];
 
@@ -122,18 +123,18 @@ internal sealed class Trainer
                         if (len == batch)
                         {
                             sum.add_(loss.Total, one);
-                            sumRecon.add_(loss.Reconstruction, one);
                             if (loss.Penalty is not null)
                             {
+                                sumRecon.add_(loss.Reconstruction, one);
                                 sumPenalty.add_(loss.Penalty, one);
                             }
                         }
                         else
                         {
                             sum.add_(loss.Total, lastWeight);
-                            sumRecon.add_(loss.Reconstruction, lastWeight);
                             if (loss.Penalty is not null)
                             {
+                                sumRecon.add_(loss.Reconstruction, lastWeight);
                                 sumPenalty.add_(loss.Penalty, lastWeight);
                             }
                         }
