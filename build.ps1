@@ -17,6 +17,11 @@
                e.g. after './build.ps1 Package, Test'.
       Demo     builds and runs examples/Demo.ps1: generates server metrics with injected incidents, trains on
                the normal period and prints the rows it flags.
+      Bench    builds, then prints speed figures (nothing asserts a time): the training benchmark
+               (benchmarks/PSAnomalyAE.Bench: FlatAdam and the module's training loop against TorchSharp's Adam
+               and PyTorch eager, at 1 and 2 threads, quiet and with the cores busy; -BenchArgument passes options
+               such as '--rounds', '1'), then every benchmarks/*.ps1 that needs no parameters, against the built
+               module. See BENCHMARKS.md.
       Clean    removes out/ and the projects' bin/ and obj/ folders.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -28,7 +33,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -39,7 +44,10 @@ param(
 
     # The platforms the Package task builds.
     [ValidateSet('linux-x64', 'win-x64', 'osx-arm64')]
-    [string[]] $Rid = @('linux-x64', 'win-x64', 'osx-arm64')
+    [string[]] $Rid = @('linux-x64', 'win-x64', 'osx-arm64'),
+
+    # Options for the training benchmark (Bench task), e.g. '--rounds', '1', '--batch', '64,256'.
+    [string[]] $BenchArgument = @()
 )
 
 Set-StrictMode -Version Latest
@@ -268,6 +276,30 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw "The demo failed." }
 }
 
+function Invoke-Bench {
+    $benchOut = Join-Path $Out 'bench'
+    Invoke-Native dotnet @('build', (Join-Path $Root 'benchmarks/PSAnomalyAE.Bench'), '-c', $Configuration, '-r', (Get-Rid), '--self-contained', 'false', '-o', $benchOut, '--nologo', '-v', 'quiet')
+    $null = Repair-LibTorchSharp -Folder $benchOut
+    Write-Host 'Training benchmark (benchmarks/PSAnomalyAE.Bench)'
+    & dotnet (Join-Path $benchOut 'PSAnomalyAE.Bench.dll') @BenchArgument
+    if ($LASTEXITCODE -ne 0) { throw 'The training benchmark failed.' }
+
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    foreach ($script in Get-ChildItem -Path (Join-Path $Root 'benchmarks') -Filter *.ps1 | Sort-Object Name) {
+        $mandatory = (Get-Command -Name $script.FullName).Parameters.Values | Where-Object {
+            $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and $_.Mandatory }
+        }
+        if ($mandatory) {
+            Write-Host "Skipping benchmarks/$($script.Name): it needs -$($mandatory[0].Name)."
+            continue
+        }
+
+        Write-Host "benchmarks/$($script.Name)"
+        & $pwsh -NoProfile -NonInteractive -File $script.FullName
+        if ($LASTEXITCODE -ne 0) { throw "benchmarks/$($script.Name) failed." }
+    }
+}
+
 function Invoke-Clean {
     foreach ($path in @($Out) + (Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj).FullName) {
         if ($path -and (Test-Path -LiteralPath $path)) { Remove-Item -LiteralPath $path -Recurse -Force }
@@ -283,6 +315,7 @@ try {
             'Package' { if (-not $built) { Invoke-Build; $built = $true }; Invoke-Package }
             'Test' { if (-not $built) { Invoke-Build; $built = $true }; Invoke-Test }
             'Demo' { if (-not $built) { Invoke-Build; $built = $true }; Invoke-Demo }
+            'Bench' { if (-not $built) { Invoke-Build; $built = $true }; Invoke-Bench }
         }
     }
 }

@@ -178,7 +178,7 @@ public sealed class AnomalyModel : IDisposable
 
             var summary = new TrainingSummary(
                 rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
-                torch.get_num_threads(), clock.Elapsed.TotalSeconds, DateTime.UtcNow);
+                fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
 
             _sync.EnterWriteLock();
             try
@@ -210,7 +210,7 @@ public sealed class AnomalyModel : IDisposable
                 net.Dispose();
             }
 
-            GC.Collect();
+            TorchRuntime.Collect();
         }
     }
 

@@ -56,4 +56,31 @@ public class CrossValidationTests
         int chosen = results.Single(r => r.Recommended).LatentSize;
         Assert.InRange(chosen, 3, 4);
     }
+
+    [Fact]
+    public void Folds_trained_in_parallel_give_the_results_of_one_at_a_time_in_order()
+    {
+        const int rows = 300, width = 6;
+        double[] data = TestData.LowRank(rows, width, 2, 0.05, seed: 4);
+        FeatureEncoding encoding = FeatureEncoding.Numeric(TestData.Names(width));
+        int[] sizes = { 1, 2, 3 };
+        (IReadOnlyList<CandidateResult> Results, List<(int, int)> Order) Run(int threads)
+        {
+            var order = new List<(int, int)>();
+            var spec = new ModelSpec { Seed = 8, Epochs = 4, HiddenSize = new[] { 8 }, ThreadCount = threads };
+            int caller = Environment.CurrentManagedThreadId;
+            var results = CrossValidation.Run(spec, encoding, data, rows, sizes, folds: 3, onFold: f =>
+            {
+                Assert.Equal(caller, Environment.CurrentManagedThreadId);
+                order.Add((f.LatentSize, f.Fold));
+            });
+            return (results, order);
+        }
+
+        var serial = Run(1);
+        var parallel = Run(2);
+        Assert.Equal(sizes.SelectMany(s => new[] { (s, 1), (s, 2), (s, 3) }), parallel.Order);
+        Assert.Equal(serial.Order, parallel.Order);
+        Assert.Equal(serial.Results.Select(r => (r.LatentSize, r.MeanError, r.StdDev, r.Recommended)), parallel.Results.Select(r => (r.LatentSize, r.MeanError, r.StdDev, r.Recommended)));
+    }
 }

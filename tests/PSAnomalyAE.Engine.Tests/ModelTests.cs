@@ -86,6 +86,26 @@ public class ModelTests
     }
 
     [Fact]
+    public void Training_uses_the_chosen_thread_count_and_is_reproducible_at_it()
+    {
+        const int rows = 600, width = 5;
+        double[] data = TestData.LowRank(rows, width, 2, 0.05, seed: 3);
+        AnomalyModel Train(int? threads)
+        {
+            var model = new AnomalyModel(new ModelSpec { LatentSize = 2, Epochs = 4, Seed = 5, ThreadCount = threads });
+            model.Train(TestData.Names(width), data, rows);
+            return model;
+        }
+
+        int before = TorchSharp.torch.get_num_threads();
+        using AnomalyModel one = Train(null), two = Train(2), twoAgain = Train(2);
+        Assert.Equal(ModelDefaults.ThreadCount, one.Training!.Threads);
+        Assert.Equal(2, two.Training!.Threads);
+        Assert.Equal(two.History.Select(h => h.TrainLoss), twoAgain.History.Select(h => h.TrainLoss));
+        Assert.Equal(before, TorchSharp.torch.get_num_threads());
+    }
+
+    [Fact]
     public void Early_stopping_keeps_the_best_epoch()
     {
         var model = new AnomalyModel(new ModelSpec { Epochs = 300, Patience = 3, Seed = 1, LearningRate = 0.05 });

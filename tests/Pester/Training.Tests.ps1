@@ -60,6 +60,14 @@ Describe 'Invoke-AETraining' {
             Should -Be ($probe | Measure-AEReconstructionError -Model $b).ReconstructionError
     }
 
+    It 'trains with -ThreadCount threads (default 1), reproducibly' {
+        ($rows | Invoke-AETraining -Seed 4 -Epochs 2 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Trained on*' }).Message | Should -BeLike '*, 1 threads.'
+        $a = $rows | Invoke-AETraining -Seed 4 -Epochs 3 -ThreadCount 2 -Verbose 4>&1
+        ($a | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Trained on*' }).Message | Should -BeLike '*, 2 threads.'
+        $b = $rows | Invoke-AETraining -Seed 4 -Epochs 3 -ThreadCount 2
+        ($a | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).History.TrainLoss | Should -Be $b.History.TrainLoss
+    }
+
     It 'records the seed it chose, and that seed repeats the run' {
         $a = $rows | Invoke-AETraining -Epochs 5
         $a.Seed | Should -BeOfType [int]

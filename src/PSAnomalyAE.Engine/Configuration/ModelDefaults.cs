@@ -18,6 +18,13 @@ public static class ModelDefaults
     public const int WindowSize = 1;
     public const int Stride = 1;
 
+    /// <summary>
+    /// Intra-op CPU threads that train one network. One: the small matrices of an autoencoder gain little from a
+    /// second thread on an idle machine, and libtorch's threads wait for each other at every operation, so on a busy
+    /// server two threads ran at 4-12 % of one thread's speed (BENCHMARKS.md, Training).
+    /// </summary>
+    public const int ThreadCount = 1;
+
     /// <summary>Rows per network call when scoring a stream.</summary>
     public const int ScoringBatchSize = 2048;
 

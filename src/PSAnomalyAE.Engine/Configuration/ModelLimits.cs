@@ -20,4 +20,5 @@ public static class ModelLimits
     public const int MaxImageSide = 4096;
     public const double MinPcaComponents = 1e-6;
     public const double MaxPcaComponents = 100_000;
+    public const int MaxThreadCount = 1024;
 }

@@ -52,6 +52,13 @@ public sealed class ModelSpec
     /// <summary>Epochs without a better validation loss before training stops; 0 turns early stopping off.</summary>
     public int Patience { get; set; } = ModelDefaults.Patience;
 
+    /// <summary>
+    /// CPU threads for training: libtorch intra-op threads of one network, or for cross-validation the networks
+    /// trained at once (one thread each). Null: <see cref="ModelDefaults.ThreadCount"/> for one network, every
+    /// logical CPU for cross-validation. Not part of the model: results are reproducible for a seed and thread count.
+    /// </summary>
+    public int? ThreadCount { get; set; }
+
     /// <summary>Seed for weight initialisation, the validation split and shuffling. Null: a random seed, recorded after training.</summary>
     public int? Seed { get; set; }
 
@@ -103,6 +110,7 @@ public sealed class ModelSpec
         Require(ImageShape is null || (ImageShape.Length == 2 && ImageShape.All(d => d >= 1 && d <= ModelLimits.MaxImageSide)), "ImageShape is a height and a width, such as 28, 28.");
         Require(ImageShape is null || (Kind == AutoencoderKind.Convolutional && WindowSize == 1 && PcaComponents is null), "ImageShape goes with -Architecture Convolutional, without -WindowSize or -PcaComponents.");
         Require(Within(NoiseLevel, 0, ModelLimits.MaxNoiseLevel), $"NoiseLevel must be between 0 and {ModelLimits.MaxNoiseLevel}.");
+        Require(ThreadCount is null || (ThreadCount >= 1 && ThreadCount <= ModelLimits.MaxThreadCount), $"ThreadCount must be between 1 and {ModelLimits.MaxThreadCount}.");
         Require(PcaComponents is null || Within(PcaComponents.Value, ModelLimits.MinPcaComponents, ModelLimits.MaxPcaComponents), "PcaComponents must be a count of 1 or more, or a share of variance between 0 and 1.");
     }
 

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using TorchSharp;
 
 namespace PSAnomalyAE.Engine.Thresholds;
 
@@ -34,8 +37,10 @@ public static class CrossValidation
     }
 
     /// <summary>
-    /// Runs the cross-validation. <paramref name="onFold"/> is told about every finished fit; when
-    /// <paramref name="cancel"/> fires, the candidates whose folds all finished are returned.
+    /// Runs the cross-validation, <see cref="ModelSpec.ThreadCount"/> fits at once (default: one per logical CPU), each
+    /// at one intra-op thread; the results are the same whatever that count. <paramref name="onFold"/> is told about
+    /// every finished fit, in order, on the calling thread; when <paramref name="cancel"/> fires, the candidates whose
+    /// folds all finished are returned. A candidate's Seconds add up its fits' times.
     /// </summary>
     public static IReadOnlyList<CandidateResult> Run(
         ModelSpec spec,
@@ -72,54 +77,149 @@ public static class CrossValidation
 
         int seed = spec.Seed ?? Random.Shared.Next();
         int[] assignment = AssignFolds(rows, folds, seed);
-        var finished = new List<CandidateResult>();
-        foreach (int size in candidates)
+        var fits = candidates.SelectMany(size => Enumerable.Range(0, folds).Select(f => (Size: size, Fold: f))).ToArray();
+        int workers = Math.Clamp(spec.ThreadCount ?? Environment.ProcessorCount, 1, fits.Length);
+        var outcomes = new FitOutcome?[fits.Length];
+        using var finishedFits = new BlockingCollection<int>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        int next = -1;
+        ExceptionDispatchInfo? workerFailure = null;
+
+        // One network per worker thread, each at one intra-op thread: independent fits scale with the cores without
+        // libtorch's threads waiting for each other, and every fit computes exactly what it would alone, so the results
+        // do not depend on how many run at once. The seeds are fixed per fold (seed + fold) before any fit starts.
+        void Work()
         {
-            var errors = new List<double>();
-            var aucs = new List<double>();
-            var clock = Stopwatch.StartNew();
-            for (int f = 0; f < folds && !cancel.IsCancellationRequested; f++)
+            try
             {
-                (double[] train, int nTrain) = Rows(data, width, assignment, f, holdOut: false);
-                (double[] held, int nHeld) = Rows(data, width, assignment, f, holdOut: true);
-                var foldSpec = spec.Clone();
-                foldSpec.LatentSize = size;
-                foldSpec.Seed = seed + f;
-                var fit = Stopwatch.StartNew();
-                using var model = new AnomalyModel(foldSpec);
-                try
+                torch.set_num_threads(1);
+                int j;
+                while (!stop.IsCancellationRequested && (j = Interlocked.Increment(ref next)) < fits.Length)
                 {
-                    model.Train(encoding, train, nTrain, cancel: cancel);
+                    outcomes[j] = Fit(spec, encoding, data, width, assignment, fits[j].Size, fits[j].Fold, seed, labelled is not null && rocAuc is not null ? labelled : null, stop.Token);
+                    finishedFits.Add(j);
                 }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-
-                double mean = model.Score(held, nHeld).Errors.Average();
-                double? auc = null;
-                if (labelled is not null && rocAuc is not null)
-                {
-                    auc = rocAuc(model.Score(labelled.Data, labelled.Rows).Errors, labelled.IsAnomaly);
-                    aucs.Add(auc.Value);
-                }
-
-                errors.Add(mean);
-                onFold?.Invoke(new FoldResult(size, f + 1, mean, fit.Elapsed.TotalSeconds, auc));
             }
-
-            if (errors.Count < folds)
+            catch (Exception ex)
             {
-                break; // cancelled part-way through this candidate
+                workerFailure ??= ExceptionDispatchInfo.Capture(ex);
+                stop.Cancel();
             }
-
-            double avg = errors.Average();
-            double sd = Math.Sqrt(errors.Sum(e => (e - avg) * (e - avg)) / (errors.Count - 1));
-            finished.Add(new CandidateResult(size, folds, avg, sd, sd / Math.Sqrt(folds), clock.Elapsed.TotalSeconds, aucs.Count > 0 ? aucs.Average() : null, false));
+            finally
+            {
+                finishedFits.Add(-1);
+            }
         }
+
+        TorchRuntime.EnsureLoaded();
+        int callerThreads = torch.get_num_threads();
+        var threads = Enumerable.Range(0, workers).Select(w => new Thread(Work) { IsBackground = true, Name = $"PSAnomalyAE fold {w + 1}" }).ToList();
+        threads.ForEach(t => t.Start());
+
+        // Results are taken in the order of the fits (candidate by candidate, fold by fold) on the calling thread, so
+        // onFold and rocAuc run there, in the same order as one fit at a time would give.
+        var finished = new List<CandidateResult>();
+        var errors = new List<double>();
+        var aucs = new List<double>();
+        double seconds = 0;
+        int taken = 0, running = workers;
+        bool ended = false;
+        try
+        {
+            while (running > 0)
+            {
+                if (finishedFits.Take() < 0)
+                {
+                    running--;
+                }
+
+                for (; !ended && taken < fits.Length && outcomes[taken] is FitOutcome o; taken++)
+                {
+                    if (o.Failure is not null)
+                    {
+                        stop.Cancel();
+                        threads.ForEach(t => t.Join());
+                        o.Failure.Throw();
+                    }
+
+                    if (o.Cancelled)
+                    {
+                        ended = true; // a candidate whose folds did not all finish is left out
+                        break;
+                    }
+
+                    (int size, int fold) = fits[taken];
+                    double? auc = o.LabelledErrors is not null ? rocAuc!(o.LabelledErrors, labelled!.IsAnomaly) : null;
+                    if (auc is not null)
+                    {
+                        aucs.Add(auc.Value);
+                    }
+
+                    errors.Add(o.MeanError);
+                    seconds += o.Seconds;
+                    onFold?.Invoke(new FoldResult(size, fold + 1, o.MeanError, o.Seconds, auc));
+                    if (fold == folds - 1)
+                    {
+                        double avg = errors.Average();
+                        double sd = Math.Sqrt(errors.Sum(e => (e - avg) * (e - avg)) / (errors.Count - 1));
+                        finished.Add(new CandidateResult(size, folds, avg, sd, sd / Math.Sqrt(folds), seconds, aucs.Count > 0 ? aucs.Average() : null, false));
+                        errors.Clear();
+                        aucs.Clear();
+                        seconds = 0;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            threads.ForEach(t => t.Join());
+            torch.set_num_threads(callerThreads);
+        }
+
+        workerFailure?.Throw();
 
         return Recommend(finished);
     }
+
+    /// <summary>One fold's fit: trained on the other folds and scored on this one (and on the labelled rows, if any).</summary>
+    private static FitOutcome Fit(ModelSpec spec, FeatureEncoding encoding, double[] data, int width, int[] assignment, int size, int fold, int seed, LabelledData? labelled, CancellationToken cancel)
+    {
+        try
+        {
+            (double[] train, int nTrain) = Rows(data, width, assignment, fold, holdOut: false);
+            (double[] held, int nHeld) = Rows(data, width, assignment, fold, holdOut: true);
+            var foldSpec = spec.Clone();
+            foldSpec.LatentSize = size;
+            foldSpec.Seed = seed + fold;
+            foldSpec.ThreadCount = 1;
+            var clock = Stopwatch.StartNew();
+            using var model = new AnomalyModel(foldSpec);
+            try
+            {
+                model.Train(encoding, train, nTrain, cancel: cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                return new FitOutcome(0, null, 0, true, null);
+            }
+
+            if (model.Training?.Cancelled == true)
+            {
+                return new FitOutcome(0, null, 0, true, null);
+            }
+
+            double mean = model.Score(held, nHeld).Errors.Average();
+            double[]? labelledErrors = labelled is not null ? model.Score(labelled.Data, labelled.Rows).Errors.ToArray() : null;
+            return new FitOutcome(mean, labelledErrors, clock.Elapsed.TotalSeconds, false, null);
+        }
+        catch (Exception ex)
+        {
+            return new FitOutcome(0, null, 0, false, ExceptionDispatchInfo.Capture(ex));
+        }
+    }
+
+    private sealed record FitOutcome(double MeanError, double[]? LabelledErrors, double Seconds, bool Cancelled, ExceptionDispatchInfo? Failure);
 
     /// <summary>Marks the smallest size whose mean error is within one standard error of the best mean.</summary>
     public static IReadOnlyList<CandidateResult> Recommend(IReadOnlyList<CandidateResult> results)

@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 
 namespace PSAnomalyAE.Engine.Training;
 
-/// <summary>What <see cref="Trainer.Fit"/> did: the epochs, and which one's weights the network now holds.</summary>
-internal sealed record TrainerResult(List<EpochRecord> History, int EpochsRun, int BestEpoch, double BestLoss, bool StoppedEarly, bool Cancelled);
+/// <summary>What <see cref="Trainer.Fit"/> did: the epochs, which one's weights the network now holds, and the intra-op threads it used.</summary>
+internal sealed record TrainerResult(List<EpochRecord> History, int EpochsRun, int BestEpoch, double BestLoss, bool StoppedEarly, bool Cancelled, int Threads);
 
 /// <summary>
 /// The training loop: shuffled mini-batches, Adam on the network's loss, the validation loss after every epoch,
@@ -34,9 +34,41 @@ internal sealed class Trainer
     /// </summary>
     public TrainerResult Fit(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
+        // The intra-op thread count is per calling thread in libtorch (OpenMP); set it for this run, put it back after.
+        int threads = _spec.ThreadCount ?? ModelDefaults.ThreadCount;
+        int previousThreads = torch.get_num_threads();
+        if (previousThreads != threads)
+        {
+            torch.set_num_threads(threads);
+        }
+
+        try
+        {
+            return Run(train, trainCount, validation, validationCount, sampleSize, onEpoch, cancel) with { Threads = threads };
+        }
+        finally
+        {
+            if (previousThreads != threads)
+            {
+                torch.set_num_threads(previousThreads);
+            }
+        }
+    }
+
+    private TrainerResult Run(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    {
         using Tensor xTrain = torch.tensor(train, new long[] { trainCount, sampleSize });
         using Tensor xVal = torch.tensor(validation, new long[] { validationCount, sampleSize });
-        using var optimizer = torch.optim.Adam(_net.parameters(), _spec.LearningRate);
+
+        // Every parameter in one flat buffer and every gradient in another: a step is nine native calls however many
+        // layers the network has, with the same results as torch.optim.Adam.
+        using var optimizer = new FlatAdam(_net, _spec.LearningRate);
+
+        // The epoch's loss sums stay on the device (float64) and are read once per epoch: reading a loss every step
+        // waits for the step to finish and costs a native scalar each time. The parts are summed only for the kinds
+        // with a penalty (without one, the reconstruction loss is the loss).
+        using Tensor sums = torch.zeros(3, dtype: ScalarType.Float64);
+        using Tensor sum = sums[0], sumRecon = sums[1], sumPenalty = sums[2];
 
         var history = new List<EpochRecord>();
         List<WeightTensor>? best = null;
@@ -47,6 +79,14 @@ internal sealed class Trainer
         int batch = Math.Min(_spec.BatchSize, trainCount);
         long[] perm = new long[trainCount];
 
+        // Sums of full batches are scaled by the batch size once per epoch; a shorter last batch is weighed on its own.
+        int fullBatches = trainCount / batch;
+        int lastLength = trainCount - (fullBatches * batch);
+        using Scalar lastWeight = (lastLength / (double)batch).ToScalar();
+
+        // Held for the whole run: TorchSharp's add_(tensor) passes a temporary scalar 1 that a collection could free mid-call.
+        using Scalar one = 1.0.ToScalar();
+
         for (int epoch = 1; epoch <= _spec.Epochs && !cancelled; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
@@ -56,8 +96,10 @@ internal sealed class Trainer
                 perm[i] = i;
             }
 
+            // The same shuffle as ever (the model's Random), copied to the device once per epoch; batches are views of it.
             _rng.Shuffle(perm);
-            double sum = 0, sumRecon = 0, sumPenalty = 0;
+            using Tensor order = torch.tensor(perm);
+            sums.zero_();
             for (int start = 0; start < perm.Length; start += batch)
             {
                 if (cancel.IsCancellationRequested)
@@ -67,23 +109,46 @@ internal sealed class Trainer
                 }
 
                 int len = Math.Min(batch, perm.Length - start);
-                using (NewDisposeScope())
+                TorchRuntime.StepGate.EnterReadLock();
+                try
                 {
-                    Tensor idx = torch.tensor(perm.AsSpan(start, len).ToArray());
-                    Tensor xb = xTrain.index_select(0, idx);
-                    optimizer.zero_grad();
+                    using var scope = NewDisposeScope();
+                    Tensor xb = xTrain.index_select(0, order.narrow(0, start, len));
+                    optimizer.ZeroGrad();
                     LossParts loss = _net.Loss(xb);
                     loss.Total.backward();
-                    optimizer.step();
-                    sum += loss.Total.item<float>() * (double)len;
-                    sumRecon += loss.Reconstruction.item<float>() * (double)len;
-                    sumPenalty += (loss.Penalty?.item<float>() ?? 0) * (double)len;
+                    optimizer.Step();
+                    using (torch.no_grad())
+                    {
+                        if (len == batch)
+                        {
+                            sum.add_(loss.Total, one);
+                            if (loss.Penalty is not null)
+                            {
+                                sumRecon.add_(loss.Reconstruction, one);
+                                sumPenalty.add_(loss.Penalty, one);
+                            }
+                        }
+                        else
+                        {
+                            sum.add_(loss.Total, lastWeight);
+                            if (loss.Penalty is not null)
+                            {
+                                sumRecon.add_(loss.Reconstruction, lastWeight);
+                                sumPenalty.add_(loss.Penalty, lastWeight);
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    TorchRuntime.StepGate.ExitReadLock();
                 }
 
                 if (++steps % 100 == 0)
                 {
-                    // TorchSharp allocates native scalars that only finalizers free; collect them regularly.
-                    GC.Collect();
+                    // Some layers and losses allocate native scalars that only finalizers free; collect them regularly.
+                    TorchRuntime.Collect();
                 }
             }
 
@@ -92,7 +157,8 @@ internal sealed class Trainer
                 break;
             }
 
-            double trainLoss = sum / perm.Length;
+            double[] totals = sums.data<double>().ToArray();
+            double trainLoss = totals[0] * batch / perm.Length;
             if (!double.IsFinite(trainLoss))
             {
                 throw new AnomalyDetectionException(
@@ -103,7 +169,20 @@ internal sealed class Trainer
                 };
             }
 
-            double? valLoss = validationCount > 0 ? MeanLoss(xVal) : null;
+            double? valLoss = null;
+            if (validationCount > 0)
+            {
+                TorchRuntime.StepGate.EnterReadLock();
+                try
+                {
+                    valLoss = MeanLoss(xVal);
+                }
+                finally
+                {
+                    TorchRuntime.StepGate.ExitReadLock();
+                }
+            }
+
             double monitored = valLoss ?? trainLoss;
             bool improved = monitored < bestLoss;
             epochsRun = epoch;
@@ -121,8 +200,8 @@ internal sealed class Trainer
 
             var record = new EpochRecord(
                 epoch, trainLoss, valLoss, epochClock.Elapsed.TotalSeconds, improved,
-                _net.HasPenalty ? sumRecon / perm.Length : null,
-                _net.HasPenalty ? sumPenalty / perm.Length : null);
+                _net.HasPenalty ? totals[1] * batch / perm.Length : null,
+                _net.HasPenalty ? totals[2] * batch / perm.Length : null);
             history.Add(record);
             onEpoch?.Invoke(record);
             if (_spec.Patience > 0 && sinceBest >= _spec.Patience && epoch < _spec.Epochs)
@@ -139,7 +218,7 @@ internal sealed class Trainer
 
         NetworkState.Set(_net, best);
         _net.eval();
-        return new TrainerResult(history, epochsRun, bestEpoch, bestLoss, stoppedEarly, cancelled);
+        return new TrainerResult(history, epochsRun, bestEpoch, bestLoss, stoppedEarly, cancelled, 0);
     }
 
     /// <summary>The mean squared reconstruction error over every value of <paramref name="x"/>, without gradients.</summary>

@@ -79,6 +79,10 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public int Seed { get; set; }
 
     [Parameter]
+    [ValidateRange(1, ModelLimits.MaxThreadCount)]
+    public int ThreadCount { get; set; }
+
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Property { get; set; }
 

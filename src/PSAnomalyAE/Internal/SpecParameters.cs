@@ -20,6 +20,7 @@ internal static class SpecParameters
                 case "ValidationFraction": spec.ValidationFraction = (double)p.Value; break;
                 case "Patience": spec.Patience = (int)p.Value; break;
                 case "Seed": spec.Seed = (int)p.Value; break;
+                case "ThreadCount": spec.ThreadCount = (int)p.Value; break;
                 case "Property": spec.Property = (string[])p.Value; break;
                 case "ExcludeProperty": spec.ExcludeProperty = (string[])p.Value; break;
                 case "CategoricalProperty": spec.CategoricalProperty = (string[])p.Value; break;
