@@ -80,13 +80,16 @@ public abstract class ModelSettingsCommand : PSCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? Property { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? ExcludeProperty { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[]? CategoricalProperty { get; set; }
 }
