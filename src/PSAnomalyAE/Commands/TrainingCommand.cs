@@ -106,6 +106,34 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         return (encoding, data, count);
     }
 
+    /// <summary>
+    /// Encodes the collected rows with a trained model's <paramref name="encoding"/> (continued training): rows
+    /// missing one of its columns stop the command with one error listing them. The buffered objects are released.
+    /// </summary>
+    private protected (double[] Data, int Count) EncodeRows(FeatureEncoding encoding)
+    {
+        if (_gate.NothingPassed)
+        {
+            ThrowNotRows();
+        }
+
+        if (_rows.Count == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No rows were given to train on.")
+            {
+                RecommendedAction = "Pipe rows of normal data in, for example: Import-Csv new-normal.csv | Invoke-AETraining -Model $model -Continue",
+            };
+        }
+
+        if (TimestampProperty is not null)
+        {
+            SortByTimestamp();
+        }
+
+        FeatureSchema.RequireColumns(_rows[0], encoding.Columns);
+        return EncodeWith(encoding);
+    }
+
     private (double[] Data, int Count) EncodeWith(FeatureEncoding encoding)
     {
         RequireSomeReadableRow(encoding);
