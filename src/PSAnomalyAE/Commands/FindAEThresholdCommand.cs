@@ -53,6 +53,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     /// <summary>The column that says whether a row is an anomaly: 1/0, true/false, yes/no, anomaly/normal.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LabelledSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ColumnNameCompleter))]
     public string LabelProperty { get; set; } = null!;
 
     /// <summary>How to choose from labelled rows: F1 (default), Youden, MaxFalsePositiveRate, MinRecall or Cost.</summary>

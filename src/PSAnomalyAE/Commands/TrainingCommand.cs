@@ -25,6 +25,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     /// <summary>Sort the rows by this column (dates or numbers) before training, for models that read windows of consecutive rows.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ColumnNameCompleter))]
     public string? TimestampProperty { get; set; }
 
     private protected CancellationTokenSource Cancel { get; } = new();
