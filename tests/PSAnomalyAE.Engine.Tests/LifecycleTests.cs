@@ -147,4 +147,20 @@ public class LifecycleTests
         Assert.Equal(AnomalyErrorKind.MissingFeature, ex.Kind);
         Assert.StartsWith("-Property 'disk*' matches no column", ex.Message);
     }
+
+    [Fact]
+    public void Time_order_names_the_first_row_that_goes_back()
+    {
+        var order = new TimeOrder();
+        Assert.Null(order.Add("2026-01-01T00:00:00", 1, "ts"));
+        Assert.Null(order.Add(new DateTime(2026, 1, 1, 0, 5, 0, DateTimeKind.Utc), 2, "ts"));
+        Assert.Null(order.Add("not a time", 3, "ts"));
+        string? message = order.Add("2026-01-01T00:01:00", 4, "ts");
+        Assert.NotNull(message);
+        Assert.StartsWith("Row 4: ts '2026-01-01T00:01:00' is earlier than row 2's", message);
+        Assert.Null(order.Add("2026-01-01T00:00:30", 5, "ts"));
+        Assert.Equal(2, order.Backwards);
+        Assert.Equal(5.0, TimeOrder.Key("5"));
+        Assert.Null(TimeOrder.Key("soon"));
+    }
 }

@@ -104,3 +104,32 @@ Describe 'Find-AEThreshold -WhatIf' {
         $m.Threshold | Should -Be $before
     }
 }
+
+Describe 'Rows out of time order for a windowed model' {
+    BeforeAll {
+        $series = @(New-MetricRows -Count 120 -Seed 3)
+        $windowed = $series | Invoke-AETraining -WindowSize 4 -TimestampProperty timestamp -ExcludeProperty incident -Epochs 1 -Seed 1
+    }
+
+    It 'warns once, naming the first row that goes back in time' {
+        $rows = @($series[0..9]) + @($series[5]) + @($series[20..29]) + @($series[3])
+        $out = $rows | Test-AEAnomaly -Model $windowed -Threshold 1 -WarningVariable w -WarningAction SilentlyContinue
+        $out | Should -HaveCount 22
+        $w | Should -HaveCount 1
+        "$w" | Should -BeLike "Row 11: timestamp '$($series[5].timestamp)' is earlier than row 10's '$($series[9].timestamp)'*Sort-Object*"
+    }
+
+    It 'says nothing for rows in time order, or for a model without windows' {
+        $null = $series[0..29] | Measure-AEReconstructionError -Model $windowed -WarningVariable w
+        $w | Should -BeNullOrEmpty
+        $null = $series[29..0] | Measure-AEReconstructionError -Model $model -WarningVariable w
+        $w | Should -BeNullOrEmpty
+    }
+
+    It 'remembers the timestamp column in the model file' {
+        $path = Join-Path $TestDrive 'windowed.aemodel'
+        Export-AEModel -Model $windowed -Path $path
+        $null = $series[9..0] | Measure-AEReconstructionError -Model (Import-AEModel $path) -WarningVariable w -WarningAction SilentlyContinue
+        $w | Should -HaveCount 1
+    }
+}

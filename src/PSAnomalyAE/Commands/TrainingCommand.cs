@@ -93,6 +93,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         if (TimestampProperty is not null)
         {
             SortByTimestamp();
+            spec.TimestampProperty = TimestampProperty;
             spec.ExcludeProperty = (spec.ExcludeProperty ?? Array.Empty<string>()).Append(TimestampProperty).ToArray();
         }
 
@@ -179,14 +180,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         foreach (PSRow row in _rows)
         {
             row.TryGetValue(TimestampProperty!, out object? value);
-            double? key = value switch
-            {
-                DateTime d => d.ToUniversalTime().Ticks,
-                DateTimeOffset o => o.UtcTicks,
-                _ when ValueParser.Parse(value, out double n) == ValueKind.Number => n,
-                _ when DateTimeOffset.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset t) => t.UtcTicks,
-                _ => null,
-            };
+            double? key = TimeOrder.Key(value);
             if (key is null)
             {
                 WriteError(Errors.From(

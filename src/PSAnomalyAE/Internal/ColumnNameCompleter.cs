@@ -27,6 +27,11 @@ public sealed class ColumnNameCompleter : IArgumentCompleter
             names.Add((f, "feature of the model"));
         }
 
+        if (model.Engine.Spec.TimestampProperty is { } time)
+        {
+            names.Add((time, "the model's timestamp column"));
+        }
+
         foreach (string e in model.ExcludeProperty ?? Array.Empty<string>())
         {
             if (!FeatureSchema.HasWildcard(e))
