@@ -18,6 +18,8 @@
         'Test-AEAnomaly'
         'Export-AEModel'
         'Import-AEModel'
+        'Get-AEModelInfo'
+        'Set-AEThreshold'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

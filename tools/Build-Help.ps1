@@ -12,6 +12,12 @@
 #   ## INPUTS / ## OUTPUTS, then ### TypeName and its paragraphs
 #   ## RELATED LINKS, then - Command-Name lines
 #   @include file.md                                 the lines of a shared file, e.g. parameters several cmdlets take
+#   Default value: text                              (in a parameter's section) the default Get-Help shows, when the
+#                                                    cmdlet's own initial value does not say it (e.g. "the model's")
+#
+# Defaults come from a new instance of the cmdlet class: its initial property values (0 for a number means none).
+# -WhatIf and -Confirm are written for cmdlets that support them, with standard words unless a page documents them.
+# No online URI is written: Get-Help -Online has nowhere to go until the project has public pages.
 
 Set-StrictMode -Version Latest
 
@@ -60,14 +66,27 @@ function Get-CommandFacts {
     param([string] $ModuleManifest)
     $script = @"
 Import-Module '$ModuleManifest' -ErrorAction Stop
-`$common = [Management.Automation.PSCmdlet]::CommonParameters + [Management.Automation.PSCmdlet]::OptionalCommonParameters
+`$common = [Management.Automation.PSCmdlet]::CommonParameters + 'UseTransaction'
+`$inv = [Globalization.CultureInfo]::InvariantCulture
 Get-Command -Module PSAnomalyAE -CommandType Cmdlet | ForEach-Object {
     `$cmd = `$_
+    `$instance = [Activator]::CreateInstance(`$cmd.ImplementingType)
+    `$default = {
+        param(`$name, `$type)
+        if (`$name -in 'WhatIf', 'Confirm') { return 'False' }
+        `$v = `$instance.`$name
+        if (`$v -is [Management.Automation.SwitchParameter]) { return [string]`$v.IsPresent }
+        if (`$null -eq `$v) { return 'None' }
+        if (`$v -is [Enum] -or `$v -is [bool] -or `$v -is [string]) { return [string]`$v }
+        if (`$v -is [Array]) { return (@(`$v | ForEach-Object { [Convert]::ToString(`$_, `$inv) }) -join ', ') }
+        if (`$v -is [ValueType] -and `$v -eq 0) { return 'None' }
+        [Convert]::ToString(`$v, `$inv)
+    }
     [pscustomobject]@{
         Name = `$cmd.Name; Verb = `$cmd.Verb; Noun = `$cmd.Noun
         Sets = @(`$cmd.ParameterSets | ForEach-Object {
             [pscustomobject]@{ Name = `$_.Name; Parameters = @(`$_.Parameters | Where-Object Name -NotIn `$common | ForEach-Object {
-                [pscustomobject]@{ Name = `$_.Name; Type = `$_.ParameterType.Name; FullType = `$_.ParameterType.FullName
+                [pscustomobject]@{ Name = `$_.Name; Type = `$_.ParameterType.Name; FullType = `$_.ParameterType.FullName; Default = & `$default `$_.Name `$_.ParameterType
                     Switch = `$_.ParameterType -eq [switch]; Mandatory = `$_.IsMandatory
                     Position = `$(if (`$_.Position -ge 0) { [string](`$_.Position) } else { 'named' })
                     ByValue = `$_.ValueFromPipeline; ByName = `$_.ValueFromPipelineByPropertyName; Aliases = @(`$_.Aliases)
@@ -112,6 +131,23 @@ function Build-ModuleHelp {
             foreach ($set in $cmd.Sets) { foreach ($p in $set.Parameters) { $params[$p.Name] = $p } }
             $docs = @{}
             if (& $section 'PARAMETERS') { foreach ($item in (& $section 'PARAMETERS').Items) { $docs[$item.Title.TrimStart('-')] = $item } }
+            # A "Default value: ..." line of a parameter's section overrides the default read from the cmdlet.
+            $defaults = @{}
+            foreach ($name in @($docs.Keys)) {
+                $item = $docs[$name]
+                $override = @($item.Text | Where-Object { $_ -match '^\s*Default value:\s*(.+?)\s*$' })
+                if ($override) {
+                    $null = $override[0] -match '^\s*Default value:\s*(.+?)\s*$'; $defaults[$name] = $Matches[1]
+                    $item.Text = [Collections.Generic.List[string]]@($item.Text | Where-Object { $_ -notmatch '^\s*Default value:' })
+                }
+            }
+            $standard = @{
+                WhatIf  = 'Shows what would happen if the cmdlet runs. The cmdlet is not run.'
+                Confirm = 'Prompts you for confirmation before running the cmdlet.'
+            }
+            foreach ($name in $standard.Keys) {
+                if ($params.ContainsKey($name) -and -not $docs.ContainsKey($name)) { $docs[$name] = @{ Text = @($standard[$name]) } }
+            }
             foreach ($name in $params.Keys) { if (-not $docs.ContainsKey($name)) { $problems.Add("$($cmd.Name): -$name is not documented") } }
             foreach ($name in $docs.Keys) { if (-not $params.ContainsKey($name)) { $problems.Add("$($cmd.Name): documents -$name, which it does not have") } }
             $examples = if (& $section 'EXAMPLES') { @((& $section 'EXAMPLES').Items) } else { @() }
@@ -150,6 +186,7 @@ function Build-ModuleHelp {
                     $w.WriteStartElement('parameterValue', $command); $w.WriteAttributeString('required', 'true'); $w.WriteAttributeString('variableLength', 'false'); $w.WriteString($p.Type); $w.WriteEndElement()
                 }
                 $w.WriteStartElement('type', $dev); $w.WriteElementString('name', $maml, $p.FullType); $w.WriteEndElement()
+                if ($full) { $w.WriteElementString('defaultValue', $dev, $(if ($defaults.ContainsKey($p.Name)) { $defaults[$p.Name] } else { $p.Default })) }
                 $w.WriteEndElement()
             }
 

@@ -215,6 +215,161 @@ public sealed class AnomalyModel : IDisposable
     }
 
     /// <summary>
+    /// Continues training <paramref name="trained"/>'s network on more rows (a warm start): this model takes its
+    /// features, scaler, PCA basis and weights, trains for this model's <see cref="ModelSpec.Epochs"/> more epochs and
+    /// appends them to its history. <paramref name="data"/> holds <paramref name="rows"/> rows already encoded by
+    /// <paramref name="trained"/>'s <see cref="Encoding"/>. This model's settings may change how it trains (epochs,
+    /// batch size, learning rate, patience, validation share, seed), not what the network is; a change of
+    /// architecture, layers, window, scaling or PCA is an error. <paramref name="trained"/> is left unchanged.
+    /// Returns true when a threshold chosen on the earlier network (by Find-AEThreshold or set by hand) was kept: it
+    /// should be chosen again. A provisional threshold from training is replaced by one from this run's validation rows.
+    /// </summary>
+    public bool ContinueTraining(AnomalyModel trained, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
+    {
+        FeatureEncoding encoding;
+        Scaler scaler;
+        Pca? pca;
+        NetworkShape trainedShape;
+        IReadOnlyList<WeightTensor> weights;
+        List<EpochRecord> earlier;
+        ThresholdChoice? earlierThreshold;
+        double[] earlierMeans;
+        trained._sync.EnterReadLock();
+        try
+        {
+            if (trained._network is null || trained.Scaler is null)
+            {
+                throw NotTrained();
+            }
+
+            (encoding, scaler, pca, trainedShape) = (trained.Encoding!, trained.Scaler, trained.Pca, trained.Shape!);
+            weights = NetworkState.Get(trained._network);
+            earlier = trained._history.ToList();
+            earlierThreshold = trained._threshold;
+            earlierMeans = trained.FeatureMeans;
+        }
+        finally
+        {
+            trained._sync.ExitReadLock();
+        }
+
+        RequireSameNetwork(trained.Spec);
+        int width = encoding.Width;
+        if (rows < 1)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no valid rows to continue training on.");
+        }
+
+        if (data.Length != (long)rows * width)
+        {
+            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
+        }
+
+        TorchRuntime.EnsureLoaded();
+        var clock = Stopwatch.StartNew();
+        int seed = Spec.Seed ?? Random.Shared.Next();
+        var rng = new Random(seed);
+        TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng, scaler, pca);
+        AutoencoderNet net;
+        lock (TorchRuntime.SeedLock)
+        {
+            torch.random.manual_seed(seed);
+            net = NetworkFactory.Create(Spec, trainedShape, seed);
+        }
+
+        bool keep = false;
+        try
+        {
+            NetworkState.Set(net, weights);
+            TrainerResult fit = new Trainer(Spec, net, rng).Fit(
+                set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
+            double[] valErrors = set.ValidationEnds.Length > 0
+                ? BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, width, set.ValidationEnds).Errors
+                : Array.Empty<double>();
+            Array.Sort(valErrors);
+
+            int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
+            var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
+            var summary = new TrainingSummary(
+                rows, set.TrainRows, set.ValidationRows, offset + fit.EpochsRun, offset + fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
+                torch.get_num_threads(), clock.Elapsed.TotalSeconds, DateTime.UtcNow);
+            bool provisional = earlierThreshold is null || earlierThreshold.Source == ProvisionalSource;
+
+            _sync.EnterWriteLock();
+            try
+            {
+                _network?.Dispose();
+                _network = net;
+                keep = true;
+                Encoding = encoding;
+                FeatureMeans = earlierMeans;
+                Scaler = scaler;
+                Shape = trainedShape;
+                Pca = pca;
+                _history = history;
+                Training = summary;
+                _validationErrors = valErrors.Length > 0 ? valErrors : trained.ValidationErrors;
+                _threshold = !provisional ? earlierThreshold
+                    : valErrors.Length > 0 ? new ThresholdChoice(ThresholdRules.Percentile(valErrors, ModelDefaults.TrainingThresholdPercentile), "Percentile", ModelDefaults.TrainingThresholdPercentile, valErrors.Length, ProvisionalSource)
+                    : earlierThreshold;
+            }
+            finally
+            {
+                _sync.ExitWriteLock();
+            }
+
+            return !provisional;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                net.Dispose();
+            }
+
+            GC.Collect();
+        }
+    }
+
+    /// <summary>Where a threshold set by training comes from (the held-out validation rows).</summary>
+    internal const string ProvisionalSource = "training validation split";
+
+    private void RequireSameNetwork(ModelSpec trained)
+    {
+        var changed = new List<string>();
+        void Check(bool same, string name)
+        {
+            if (!same)
+            {
+                changed.Add(name);
+            }
+        }
+
+        static bool SameArray(int[]? a, int[]? b) => a is null || b is null ? a is null && b is null : a.SequenceEqual(b);
+        Check(Spec.Kind == trained.Kind, "Architecture");
+        Check(Spec.Activation == trained.Activation, "Activation");
+        Check(Spec.Scaling == trained.Scaling, "Scaling");
+        Check(Spec.WindowSize == trained.WindowSize, "WindowSize");
+        Check(SameArray(Spec.ImageShape, trained.ImageShape), "ImageShape");
+        Check(Spec.PcaComponents == trained.PcaComponents, "PcaComponents");
+        Check(SameArray(Spec.HiddenSize, trained.HiddenSize), "HiddenSize");
+        Check(Spec.LatentSize == trained.LatentSize, "LatentSize");
+        static bool SameNames(string[]? a, string[]? b) => (a ?? Array.Empty<string>()).SequenceEqual(b ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+        Check(SameNames(Spec.Property, trained.Property), "Property");
+        Check(SameNames(Spec.ExcludeProperty, trained.ExcludeProperty), "ExcludeProperty");
+        Check(SameNames(Spec.CategoricalProperty, trained.CategoricalProperty), "CategoricalProperty");
+        if (changed.Count > 0)
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument,
+                $"Continued training keeps the trained network, so it cannot change {string.Join(", ", changed)}.")
+            {
+                RecommendedAction = "Leave those settings out to continue training, or train a new model without -Continue.",
+            };
+        }
+    }
+
+    /// <summary>
     /// Scores rows of raw feature values (row-major) in large batches. With windows, the first
     /// <paramref name="context"/> rows only give context (rows carried over from the previous batch) and are not
     /// scored; a row's score is that of the window ending at it, and rows with fewer than WindowSize - 1 rows

@@ -71,6 +71,9 @@ public sealed class ModelSpec
     /// <summary>Columns whose values are categories (host names, states), one-hot encoded.</summary>
     public string[]? CategoricalProperty { get; set; }
 
+    /// <summary>The column the training rows were sorted by; scoring warns when a windowed model's rows go back in time.</summary>
+    public string? TimestampProperty { get; set; }
+
     public ModelSpec Clone()
     {
         var copy = (ModelSpec)MemberwiseClone();

@@ -49,16 +49,185 @@ public static class FeatureSchema
     /// The columns of a training set and how they are encoded: the numeric columns chosen as by
     /// <see cref="Select"/>, plus the <paramref name="categorical"/> columns, whose categories are learned from the rows.
     /// </summary>
-    public static FeatureEncoding Plan(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note = null)
+    /// <remarks>
+    /// Names may hold wildcards (*, ? and [abc], any case), expanded against the columns of the rows: a pattern of
+    /// -Property or -CategoricalProperty that matches nothing is an error; a name or pattern of -ExcludeProperty that
+    /// matches nothing, and a feature column with the same value in every row, get a warning through
+    /// <paramref name="warn"/>.
+    /// </remarks>
+    public static FeatureEncoding Plan(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note = null, Action<string>? warn = null)
+    {
+        if (rows.Count == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
+        }
+
+        List<string> present = ColumnOrder(rows);
+        include = Expand(include, present, "-Property", warn);
+        exclude = Expand(exclude, present, "-ExcludeProperty", warn);
+        categorical = Expand(categorical, present, "-CategoricalProperty", warn);
+        FeatureEncoding encoding = PlanExpanded(rows, include, exclude, categorical, note);
+        if (warn is not null)
+        {
+            WarnConstantColumns(rows, encoding, warn);
+        }
+
+        return encoding;
+    }
+
+    /// <summary>True when <paramref name="name"/> holds a wildcard character (*, ? or [).</summary>
+    public static bool HasWildcard(string name) => name.IndexOfAny(s_wildcards) >= 0;
+
+    /// <summary>
+    /// Expands the wildcard patterns among <paramref name="names"/> against <paramref name="columns"/> (in column
+    /// order, any case); plain names are kept as given. A pattern of <paramref name="parameter"/> that matches no
+    /// column is an error, except for -ExcludeProperty, where it, and a plain name that names no column, get a warning.
+    /// </summary>
+    public static string[]? Expand(IReadOnlyList<string>? names, IReadOnlyList<string> columns, string parameter, Action<string>? warn = null)
+    {
+        if (names is not { Count: > 0 })
+        {
+            return names?.ToArray();
+        }
+
+        bool exclude = parameter == "-ExcludeProperty";
+        var result = new List<string>();
+        foreach (string name in names)
+        {
+            if (!HasWildcard(name))
+            {
+                if (exclude && !columns.Contains(name, StringComparer.OrdinalIgnoreCase))
+                {
+                    warn?.Invoke($"-ExcludeProperty '{name}' names no column of the input, so it excluded nothing. Columns present: {List(columns)}.");
+                }
+
+                result.Add(name);
+                continue;
+            }
+
+            var pattern = new System.Text.RegularExpressions.Regex(
+                "^" + GlobToRegex(name) + "$",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            var matches = columns.Where(c => pattern.IsMatch(c)).ToList();
+            if (matches.Count == 0)
+            {
+                if (exclude)
+                {
+                    warn?.Invoke($"-ExcludeProperty '{name}' matches no column of the input, so it excluded nothing. Columns present: {List(columns)}.");
+                    continue;
+                }
+
+                throw new AnomalyDetectionException(AnomalyErrorKind.MissingFeature, $"{parameter} '{name}' matches no column of the input. Columns present: {List(columns)}.")
+                {
+                    Column = name,
+                    RecommendedAction = $"Correct the pattern given to {parameter}.",
+                };
+            }
+
+            result.AddRange(matches);
+        }
+
+        return result.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    private static readonly char[] s_wildcards = { '*', '?', '[' };
+
+    private static string GlobToRegex(string glob)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < glob.Length; i++)
+        {
+            char c = glob[i];
+            switch (c)
+            {
+                case '*': sb.Append(".*"); break;
+                case '?': sb.Append('.'); break;
+                case '`' when i + 1 < glob.Length: sb.Append(System.Text.RegularExpressions.Regex.Escape(glob[++i].ToString())); break;
+                case '[':
+                    int end = glob.IndexOf(']', i + 1);
+                    if (end < 0)
+                    {
+                        sb.Append(@"\[");
+                        break;
+                    }
+
+                    string set = glob[(i + 1)..end].Replace(@"\", @"\\", StringComparison.Ordinal);
+                    sb.Append('[').Append(set).Append(']');
+                    i = end;
+                    break;
+                default: sb.Append(System.Text.RegularExpressions.Regex.Escape(c.ToString())); break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string List(IEnumerable<string> names)
+    {
+        string list = string.Join(", ", names.Take(30).Select(n => "'" + n + "'"));
+        return list.Length == 0 ? "none" : list;
+    }
+
+    /// <summary>Warns about each feature column whose value is the same in every row that has one.</summary>
+    private static void WarnConstantColumns(IReadOnlyList<IRow> rows, FeatureEncoding encoding, Action<string> warn)
+    {
+        if (rows.Count < 2)
+        {
+            return;
+        }
+
+        for (int c = 0; c < encoding.Columns.Length; c++)
+        {
+            string name = encoding.Columns[c];
+            bool categorical = encoding.Categories[c] is not null;
+            string? first = null;
+            object? firstRaw = null;
+            bool constant = true;
+            foreach (IRow row in rows)
+            {
+                if (!row.TryGetValue(name, out object? v))
+                {
+                    continue;
+                }
+
+                string? key;
+                if (categorical)
+                {
+                    key = FeatureEncoding.Category(v);
+                }
+                else
+                {
+                    key = ValueParser.Parse(v, out double x) == ValueKind.Number ? x.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null;
+                }
+
+                if (key is null)
+                {
+                    continue;
+                }
+
+                if (first is null)
+                {
+                    (first, firstRaw) = (key, v);
+                }
+                else if (!string.Equals(first, key, StringComparison.Ordinal))
+                {
+                    constant = false;
+                    break;
+                }
+            }
+
+            if (constant && first is not null)
+            {
+                warn($"Column '{name}' is {ValueParser.Describe(firstRaw)} in every training row: it teaches the model nothing, and any other value in it will make a row look anomalous. If it is a label or an identifier, leave it out with -ExcludeProperty {name}.");
+            }
+        }
+    }
+
+    private static FeatureEncoding PlanExpanded(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note)
     {
         if (categorical is not { Count: > 0 })
         {
             return FeatureEncoding.Numeric(Select(rows, include, exclude, note));
-        }
-
-        if (rows.Count == 0)
-        {
-            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
         }
 
         var missing = categorical.Where(n => !rows.Any(r => r.TryGetValue(n, out _))).ToList();

@@ -132,6 +132,7 @@ internal static class ModelFileMapper
         Property = s.Property,
         ExcludeProperty = s.ExcludeProperty,
         CategoricalProperty = s.CategoricalProperty,
+        TimestampProperty = s.TimestampProperty,
     };
 
     private static ModelSpec FromRecord(SpecRecord r) => new()
@@ -158,5 +159,6 @@ internal static class ModelFileMapper
         Property = r.Property,
         ExcludeProperty = r.ExcludeProperty,
         CategoricalProperty = r.CategoricalProperty,
+        TimestampProperty = r.TimestampProperty,
     };
 }

@@ -52,6 +52,7 @@ internal sealed class SpecRecord
     [JsonPropertyName("Property")] public string[]? Property { get; set; }
     [JsonPropertyName("ExcludeProperty")] public string[]? ExcludeProperty { get; set; }
     [JsonPropertyName("CategoricalProperty")] public string[]? CategoricalProperty { get; set; }
+    [JsonPropertyName("TimestampProperty")] public string? TimestampProperty { get; set; }
 }
 
 /// <summary>

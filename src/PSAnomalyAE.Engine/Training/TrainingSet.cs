@@ -46,7 +46,11 @@ internal sealed class TrainingSet
     /// validation rows are a random share; with windows, consecutive rows form the samples, so the split keeps time
     /// order and the last rows validate.
     /// </summary>
-    public static TrainingSet Prepare(ModelSpec spec, FeatureEncoding encoding, double[] data, int rows, Random rng)
+    /// <remarks>
+    /// Continued training passes the trained model's <paramref name="fixedScaler"/> and <paramref name="fixedPca"/>,
+    /// so the network keeps seeing its inputs on the scale it learned them.
+    /// </remarks>
+    public static TrainingSet Prepare(ModelSpec spec, FeatureEncoding encoding, double[] data, int rows, Random rng, Scaler? fixedScaler = null, Pca? fixedPca = null)
     {
         int width = encoding.Width;
         int window = spec.WindowSize;
@@ -83,14 +87,20 @@ internal sealed class TrainingSet
         }
 
         bool[] indicators = encoding.ColumnOf.Select(c => encoding.Categories[c] is not null).ToArray();
-        Scaler scaler = Scaler.Fit(spec.Scaling, Gather(data, trainIdx, width), trainIdx.Length, width, indicators);
+        Scaler scaler = fixedScaler ?? Scaler.Fit(spec.Scaling, Gather(data, trainIdx, width), trainIdx.Length, width, indicators);
         var scaled = new float[data.Length];
         scaler.Transform(data, scaled);
 
         Pca? pca = null;
         int netWidth = width;
         float[] netRows = scaled;
-        if (spec.PcaComponents is { } components)
+        if (fixedPca is not null)
+        {
+            pca = fixedPca;
+            netRows = pca.Project(scaled, rows);
+            netWidth = pca.Count;
+        }
+        else if (spec.PcaComponents is { } components)
         {
             pca = Pca.Fit(Gather(scaled, trainIdx, width), trainIdx.Length, width, components);
             netRows = pca.Project(scaled, rows);

@@ -20,6 +20,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     private const string ErrorProperty = OutputProperty.ReconstructionError;
     private readonly List<double> _errors = new();
     private readonly List<bool> _labels = new();
+    private readonly RowProblemGate<(ErrorRecord Record, string Systematic)> _gate = new();
     private long _rowNumber;
     private RocCurve? _curve;
     private int _unscored;
@@ -52,6 +53,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     /// <summary>The column that says whether a row is an anomaly: 1/0, true/false, yes/no, anomaly/normal.</summary>
     [Parameter(Mandatory = true, ParameterSetName = LabelledSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ColumnNameCompleter))]
     public string LabelProperty { get; set; } = null!;
 
     /// <summary>How to choose from labelled rows: F1 (default), Youden, MaxFalsePositiveRate, MinRecall or Cost.</summary>
@@ -88,7 +90,9 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         bool plainValue = value is string or ValueType;
         if (plainValue && Labelled)
         {
-            WriteError(RowError($"Row {_rowNumber} is a number, but -LabelProperty needs rows with {ErrorProperty} and {LabelProperty} properties.", "MissingLabel"));
+            Report(
+                RowError($"Row {_rowNumber} is a number, but -LabelProperty needs rows with {ErrorProperty} and {LabelProperty} properties.", "MissingLabel"),
+                $"-LabelProperty needs rows with {ErrorProperty} and '{LabelProperty}' properties, but it was given plain values such as {ValueParser.Describe(value)}. Pipe the rows of Measure-AEReconstructionError, whose input rows carry the label column.");
             return;
         }
 
@@ -105,14 +109,18 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
             if (value is null)
             {
-                WriteError(RowError($"Row {_rowNumber} has no {ErrorProperty} property. Pipe the output of Measure-AEReconstructionError, or numbers.", "MissingReconstructionError"));
+                Report(
+                    RowError($"Row {_rowNumber} has no {ErrorProperty} property. Pipe the output of Measure-AEReconstructionError, or numbers.", "MissingReconstructionError"),
+                    $"The rows piped in have no {ErrorProperty} property; they look like data rows (properties: {PropertyList(InputObject)}). Score them first: ... | Measure-AEReconstructionError -Model $model | Find-AEThreshold, or pipe the errors as numbers.");
                 return;
             }
         }
 
         if (ValueParser.Parse(value, out double error) != ValueKind.Number || error < 0)
         {
-            WriteError(RowError($"Row {_rowNumber}: {ErrorProperty} is {ValueParser.Describe(value)}; expected a non-negative finite number.", "InvalidReconstructionError"));
+            Report(
+                RowError($"Row {_rowNumber}: {ErrorProperty} is {ValueParser.Describe(value)}; expected a non-negative finite number.", "InvalidReconstructionError"),
+                $"The {ErrorProperty} values piped in are not non-negative numbers (the first is {ValueParser.Describe(value)}). Pipe the output of Measure-AEReconstructionError, or numbers.");
             return;
         }
 
@@ -122,9 +130,14 @@ public sealed class FindAEThresholdCommand : PSCmdlet
             raw = raw is PSObject po ? po.BaseObject : raw;
             if (ValueParser.ParseLabel(raw) is not { } label)
             {
-                WriteError(RowError(
-                    $"Row {_rowNumber}: {LabelProperty} is {ValueParser.Describe(raw)}; expected 1/0, true/false, yes/no or anomaly/normal.",
-                    InputObject.Properties[LabelProperty] is null ? "MissingLabel" : "InvalidLabel"));
+                bool absent = InputObject.Properties[LabelProperty] is null;
+                Report(
+                    RowError(
+                        $"Row {_rowNumber}: {LabelProperty} is {ValueParser.Describe(raw)}; expected 1/0, true/false, yes/no or anomaly/normal.",
+                        absent ? "MissingLabel" : "InvalidLabel"),
+                    absent
+                        ? $"-LabelProperty '{LabelProperty}' names no property of the rows piped in. Their properties: {PropertyList(InputObject)}."
+                        : $"The -LabelProperty column '{LabelProperty}' holds values such as {ValueParser.Describe(raw)}; expected 1/0, true/false, yes/no or anomaly/normal.");
                 return;
             }
 
@@ -132,10 +145,54 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         }
 
         _errors.Add(error);
+        foreach ((ErrorRecord record, _) in _gate.Pass())
+        {
+            WriteError(record);
+        }
+    }
+
+    /// <summary>
+    /// Reports a bad row: at once when good rows came before it; otherwise it is held back, and when the first rows
+    /// all fail, one terminating error says what was expected and what was given instead of an error per row.
+    /// </summary>
+    private void Report(ErrorRecord record, string systematic)
+    {
+        if (!_gate.Hold((record, systematic)))
+        {
+            WriteError(record);
+        }
+        else if (_gate.IsSystematic)
+        {
+            ThrowSystematic();
+        }
+    }
+
+    private void ThrowSystematic()
+    {
+        (ErrorRecord first, string why) = _gate.Held[0];
+        string count = _gate.Held.Count == 1 ? "The only row" : $"The first {_gate.Held.Count} rows";
+        var ex = new ArgumentException($"{count} given could not be used, so nothing else was read. {why}", first.Exception);
+        ThrowTerminatingError(new ErrorRecord(ex, first.FullyQualifiedErrorId, ErrorCategory.InvalidArgument, first.TargetObject));
+    }
+
+    private static string PropertyList(PSObject? row)
+    {
+        if (row?.BaseObject is System.Collections.IDictionary d)
+        {
+            return string.Join(", ", d.Keys.Cast<object>().Take(30));
+        }
+
+        string list = row is null ? string.Empty : string.Join(", ", row.Properties.Select(p => p.Name).Take(30));
+        return list.Length == 0 ? "none" : list;
     }
 
     protected override void EndProcessing()
     {
+        if (_gate.NothingPassed)
+        {
+            ThrowSystematic();
+        }
+
         if (_unscored > 0)
         {
             WriteVerbose($"{_unscored} row(s) had no score yet (the first rows of a windowed model) and were left out.");
@@ -161,7 +218,9 @@ public sealed class FindAEThresholdCommand : PSCmdlet
             });
         }
 
-        if (Model is not null)
+        if (Model is not null && ShouldProcess(
+            "Model " + Model,
+            string.Create(CultureInfo.InvariantCulture, $"Set the threshold to {result.Threshold:G6} ({Describe(result)})")))
         {
             IEnumerable<double> normal = Labelled ? _errors.Where((_, i) => !_labels[i]) : _errors;
             Model.Engine.SetThreshold(new ThresholdChoice(result.Threshold, result.Method, result.Parameter, result.RowCount, "Find-AEThreshold"), normal);

@@ -18,6 +18,10 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
     [ValidateNotNull]
     public AEModel? Model { get; set; }
 
+    /// <summary>Continue training the trained -Model on the rows piped in (a warm start), keeping its features, scaler and weights.</summary>
+    [Parameter]
+    public SwitchParameter Continue { get; set; }
+
     /// <summary>Write a picture (.png or .svg) of the training and validation loss per epoch.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -51,7 +55,24 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
         try
         {
             SpecParameters.Apply(spec, MyInvocation.BoundParameters);
-            (encoding, data, count) = EncodeRows(spec);
+            if (Continue)
+            {
+                if (Model is not { IsTrained: true })
+                {
+                    throw new AnomalyDetectionException(AnomalyErrorKind.NotTrained, "-Continue needs a trained model in -Model to continue training.")
+                    {
+                        RecommendedAction = "Train it first (without -Continue), or import one: Import-AEModel model.aemodel",
+                    };
+                }
+
+                encoding = Model.Engine.Encoding!;
+                (data, count) = EncodeRows(encoding);
+            }
+            else
+            {
+                (encoding, data, count) = EncodeRows(spec);
+            }
+
             engine = new AnomalyModel(spec);
         }
         catch (AnomalyDetectionException ex)
@@ -61,9 +82,17 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
         }
 
         var progress = new Progress(this, 1, "Training autoencoder");
+        bool keptThreshold = false;
         try
         {
-            engine.Train(encoding, data, count, e => ReportEpoch(progress, spec, e), Cancel.Token);
+            if (Continue)
+            {
+                keptThreshold = engine.ContinueTraining(Model!.Engine, data, count, e => ReportEpoch(progress, spec, e), Cancel.Token);
+            }
+            else
+            {
+                engine.Train(encoding, data, count, e => ReportEpoch(progress, spec, e), Cancel.Token);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -87,7 +116,11 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
         WriteVerbose(string.Create(
             CultureInfo.InvariantCulture,
             $"Trained on {t.TrainRows} rows ({t.ValidationRows} held out for validation) in {t.Seconds:0.0} s: {t.EpochsRun} epochs, best epoch {t.BestEpoch} (loss {t.BestLoss:G4}), seed {t.Seed}, {t.Threads} threads."));
-        if (engine.Threshold is { } th)
+        if (keptThreshold)
+        {
+            WriteWarning(string.Create(CultureInfo.InvariantCulture, $"The model keeps its threshold {engine.Threshold!.Value:G6}, chosen for the network before this training; choose it again: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model"));
+        }
+        else if (engine.Threshold is { } th)
         {
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: 99th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
         }

@@ -84,13 +84,19 @@ public abstract class ModelSettingsCommand : PSCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ColumnNameCompleter))]
     public string[]? Property { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ColumnNameCompleter))]
     public string[]? ExcludeProperty { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ColumnNameCompleter))]
     public string[]? CategoricalProperty { get; set; }
 }

@@ -15,6 +15,7 @@ public abstract class ScoringCommand : PSCmdlet
     private Progress? _progress;
     private long _rowNumber;
     private bool _schemaChecked;
+    private TimeOrder? _timeOrder;
 
     /// <summary>A row to score: an object whose properties include the model's feature columns.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -48,6 +49,7 @@ public abstract class ScoringCommand : PSCmdlet
         Features = Model.FeatureNames;
         _scorer = new StreamingScorer(Model.Engine, BatchSize, EnumMap.Convert<MissingValuePolicy>(MissingValue));
         _progress = new Progress(this, 1, MyInvocation.MyCommand.Name);
+        _timeOrder = Model.WindowSize > 1 && Model.Engine.Spec.TimestampProperty is not null ? new TimeOrder() : null;
     }
 
     protected override void ProcessRecord()
@@ -71,6 +73,12 @@ public abstract class ScoringCommand : PSCmdlet
             }
 
             _schemaChecked = true;
+        }
+
+        if (_timeOrder is not null && row.TryGetValue(Model.Engine.Spec.TimestampProperty!, out object? time)
+            && _timeOrder.Add(time, _rowNumber, Model.Engine.Spec.TimestampProperty!) is { } outOfOrder)
+        {
+            WriteWarning(outOfOrder);
         }
 
         switch (_scorer.Add(row, _rowNumber, out AnomalyDetectionException? problem))

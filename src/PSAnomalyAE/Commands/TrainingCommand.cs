@@ -10,6 +10,7 @@ namespace PSAnomalyAE.Commands;
 public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
 {
     private readonly List<PSRow> _rows = new();
+    private readonly RowProblemGate<ErrorRecord> _gate = new();
     private long _rowNumber;
 
     /// <summary>A row of normal data: an object whose properties are the columns.</summary>
@@ -24,6 +25,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     /// <summary>Sort the rows by this column (dates or numbers) before training, for models that read windows of consecutive rows.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ColumnNameCompleter))]
     public string? TimestampProperty { get; set; }
 
     private protected CancellationTokenSource Cancel { get; } = new();
@@ -34,11 +36,31 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is { } row)
         {
             _rows.Add(row);
+            foreach (ErrorRecord held in _gate.Pass())
+            {
+                WriteError(held);
+            }
         }
-        else
+        else if (!_gate.Hold(error!))
         {
             WriteError(error!);
         }
+        else if (_gate.IsSystematic)
+        {
+            ThrowNotRows();
+        }
+    }
+
+    /// <summary>The first rows were all plain values or $null: one error says what is expected, not one per row.</summary>
+    private void ThrowNotRows()
+    {
+        ErrorRecord first = _gate.Held[0];
+        object? value = first.TargetObject is PSObject p ? p.BaseObject : first.TargetObject;
+        string what = value is null ? "$null" : $"{value.GetType().Name} values such as {ValueParser.Describe(value)}";
+        string hint = value is string ? " Lines of text need parsing first: Import-Csv file.csv, or Get-Content file.csv | ConvertFrom-Csv." : string.Empty;
+        var ex = new ArgumentException(
+            $"{MyInvocation.MyCommand.Name} was given {what}, not rows ({(_gate.Held.Count == 1 ? "the only input" : $"the first {_gate.Held.Count} inputs")}). Expected objects with one property per column, such as the rows of Import-Csv, a [pscustomobject] or a hashtable.{hint}");
+        ThrowTerminatingError(new ErrorRecord(ex, "InputNotARow", ErrorCategory.InvalidType, first.TargetObject));
     }
 
     protected override void StopProcessing() => Cancel.Cancel();
@@ -55,6 +77,11 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     /// </summary>
     private protected (FeatureEncoding Encoding, double[] Data, int Count) EncodeRows(ModelSpec spec)
     {
+        if (_gate.NothingPassed)
+        {
+            ThrowNotRows();
+        }
+
         if (_rows.Count == 0)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No rows were given to train on.")
@@ -66,19 +93,85 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         if (TimestampProperty is not null)
         {
             SortByTimestamp();
+            spec.TimestampProperty = TimestampProperty;
             spec.ExcludeProperty = (spec.ExcludeProperty ?? Array.Empty<string>()).Append(TimestampProperty).ToArray();
         }
 
-        FeatureEncoding encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose);
+        FeatureEncoding encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning);
         WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
         if (encoding.HasCategorical)
         {
             WriteVerbose($"Network inputs ({encoding.Width}): {string.Join(", ", encoding.Names)}");
         }
 
+        (double[] data, int count) = EncodeWith(encoding);
+        return (encoding, data, count);
+    }
+
+    /// <summary>
+    /// Encodes the collected rows with a trained model's <paramref name="encoding"/> (continued training): rows
+    /// missing one of its columns stop the command with one error listing them. The buffered objects are released.
+    /// </summary>
+    private protected (double[] Data, int Count) EncodeRows(FeatureEncoding encoding)
+    {
+        if (_gate.NothingPassed)
+        {
+            ThrowNotRows();
+        }
+
+        if (_rows.Count == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No rows were given to train on.")
+            {
+                RecommendedAction = "Pipe rows of normal data in, for example: Import-Csv new-normal.csv | Invoke-AETraining -Model $model -Continue",
+            };
+        }
+
+        if (TimestampProperty is not null)
+        {
+            SortByTimestamp();
+        }
+
+        FeatureSchema.RequireColumns(_rows[0], encoding.Columns);
+        return EncodeWith(encoding);
+    }
+
+    private (double[] Data, int Count) EncodeWith(FeatureEncoding encoding)
+    {
+        RequireSomeReadableRow(encoding);
         (double[] data, int count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, "the column means of the training rows");
         _rows.Clear();
-        return (encoding, data, count);
+        return (data, count);
+    }
+
+    /// <summary>
+    /// When the first rows all fail to read (a text column named by -Property, say), stops with one error that
+    /// quotes the first problem instead of one error per row.
+    /// </summary>
+    private void RequireSomeReadableRow(FeatureEncoding encoding)
+    {
+        var probe = new RowEncoder(encoding, EnumMap.Convert<MissingValuePolicy>(MissingValue), means: null);
+        var buffer = new double[encoding.Width];
+        var gate = new RowProblemGate<AnomalyDetectionException>();
+        for (int i = 0; i < _rows.Count && !gate.IsSystematic; i++)
+        {
+            if (probe.Read(_rows[i], _rows[i].Number, buffer, out AnomalyDetectionException? problem) != RowStatus.Invalid)
+            {
+                return;
+            }
+
+            gate.Hold(problem!);
+        }
+
+        AnomalyDetectionException first = gate.Held[0];
+        throw new AnomalyDetectionException(
+            first.Kind,
+            $"{(gate.Held.Count == 1 ? "The only row" : $"The first {gate.Held.Count} rows")} could not be read, so nothing was trained. {first.Message}")
+        {
+            RowNumber = first.RowNumber,
+            Column = first.Column,
+            RecommendedAction = "Check the feature columns (-Property, -ExcludeProperty, -CategoricalProperty) and the values in them.",
+        };
     }
 
     private void SortByTimestamp()
@@ -87,14 +180,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         foreach (PSRow row in _rows)
         {
             row.TryGetValue(TimestampProperty!, out object? value);
-            double? key = value switch
-            {
-                DateTime d => d.ToUniversalTime().Ticks,
-                DateTimeOffset o => o.UtcTicks,
-                _ when ValueParser.Parse(value, out double n) == ValueKind.Number => n,
-                _ when DateTimeOffset.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset t) => t.UtcTicks,
-                _ => null,
-            };
+            double? key = TimeOrder.Key(value);
             if (key is null)
             {
                 WriteError(Errors.From(

@@ -93,7 +93,7 @@ public sealed class AEModel : IDisposable
 
     /// <summary>How the threshold was chosen, e.g. "Percentile 99 of 200 rows (Find-AEThreshold)".</summary>
     public string? ThresholdMethod => Engine.Threshold is { } t
-        ? string.Create(CultureInfo.InvariantCulture, $"{t.Method} {t.Parameter} of {t.SampleCount} rows ({t.Source})")
+        ? (t.SampleCount == 0 ? $"{t.Method} ({t.Source})" : string.Create(CultureInfo.InvariantCulture, $"{t.Method} {t.Parameter} of {t.SampleCount} rows ({t.Source})"))
         : null;
 
     /// <summary>Train and validation loss per epoch.</summary>
