@@ -18,6 +18,16 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
     [ValidateNotNull]
     public AEModel? Model { get; set; }
 
+    /// <summary>Names the trained model (for example after the host it watches); replaces the name -Model had.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Describes the trained model; replaces the description -Model had.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Description { get; set; }
+
     protected override void BeginProcessing() => Native.EnsureLoaded(this);
 
     protected override void EndProcessing()
@@ -31,7 +41,7 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
         {
             SpecParameters.Apply(spec, MyInvocation.BoundParameters);
             (encoding, data, count) = EncodeRows(spec);
-            engine = new AnomalyModel(spec);
+            engine = new AnomalyModel(spec) { Name = Name ?? Model?.Name, Description = Description ?? Model?.Description };
         }
         catch (AnomalyDetectionException ex)
         {

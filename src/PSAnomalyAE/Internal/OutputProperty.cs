@@ -12,4 +12,5 @@ internal static class OutputProperty
     internal const string ErrorPercentile = "ErrorPercentile";
     internal const string TopFeatures = "TopFeatures";
     internal const string Reason = "Reason";
+    internal const string ModelName = "ModelName";
 }
