@@ -28,6 +28,15 @@ public sealed class AnomalyModel : IDisposable
     /// <summary>The settings the model was created with (training may record a seed that was chosen for it).</summary>
     public ModelSpec Spec { get; }
 
+    /// <summary>A name that tells this model apart from others, such as the host it watches; saved in the model file.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Free text about the model (what it watches, what it was trained on); saved in the model file.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>The full path of the file the model was loaded from; null for a model made in this process. Not saved.</summary>
+    public string? SourcePath { get; internal set; }
+
     /// <summary>How input columns become network inputs; null until trained.</summary>
     public FeatureEncoding? Encoding { get; private set; }
 
@@ -446,7 +455,8 @@ public sealed class AnomalyModel : IDisposable
     /// <summary>Rebuilds a trained model from stored parts; every weight's name and shape is checked first.</summary>
     internal static AnomalyModel Restore(
         ModelSpec spec, FeatureEncoding encoding, Scaler scaler, Pca? pca, NetworkShape shape, IReadOnlyList<WeightTensor> weights,
-        List<EpochRecord> history, TrainingSummary? training, ThresholdChoice? threshold, double[] validationErrors, double[] featureMeans)
+        List<EpochRecord> history, TrainingSummary? training, ThresholdChoice? threshold, double[] validationErrors, double[] featureMeans,
+        string? name = null, string? description = null)
     {
         TorchRuntime.EnsureLoaded();
         if (shape.InputSize != (pca?.Count ?? encoding.Width) || (pca is not null && pca.Width != encoding.Width))
@@ -454,7 +464,7 @@ public sealed class AnomalyModel : IDisposable
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, "The model file's network, PCA basis and features disagree on their sizes.");
         }
 
-        var model = new AnomalyModel(spec);
+        var model = new AnomalyModel(spec) { Name = name, Description = description };
         AutoencoderNet net = NetworkFactory.Create(spec, shape, training?.Seed ?? spec.Seed ?? 0);
         try
         {

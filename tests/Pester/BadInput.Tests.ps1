@@ -185,10 +185,9 @@ Describe 'Model files that are not what they should be' {
         $cut = if ($_ -lt 0) { $bytes.Length + $_ } else { $_ }
         $path = Join-Path $TestDrive "cut$cut.aemodel"
         [IO.File]::WriteAllBytes($path, [byte[]]($cut -gt 0 ? $bytes[0..($cut - 1)] : @()))
-        $null = Import-AEModel -LiteralPath $path -ErrorVariable e -ErrorAction SilentlyContinue
-        $e[0].FullyQualifiedErrorId | Should -Be 'InvalidModelFile,PSAnomalyAE.Commands.ImportAEModelCommand'
-        $e[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $e[0].Exception.Message | Should -BeLike "*not a PSAnomalyAE model file, or it is damaged*"
+        $e = { Import-AEModel -LiteralPath $path } | Should -Throw -ErrorId 'InvalidModelFile,PSAnomalyAE.Commands.ImportAEModelCommand' -PassThru
+        $e.CategoryInfo.Category | Should -Be 'InvalidData'
+        $e.Exception.Message | Should -BeLike "*not a PSAnomalyAE model file, or it is damaged*"
     }
 
     It 'catches a flipped byte at <_>' -ForEach 12, 40, 0.5, -40, -5 {
@@ -197,17 +196,15 @@ Describe 'Model files that are not what they should be' {
         $copy[$at] = $copy[$at] -bxor 0x01
         $path = Join-Path $TestDrive "flip$at.aemodel"
         [IO.File]::WriteAllBytes($path, $copy)
-        $null = Import-AEModel -LiteralPath $path -ErrorVariable e -ErrorAction SilentlyContinue
-        $e[0].FullyQualifiedErrorId | Should -Be 'InvalidModelFile,PSAnomalyAE.Commands.ImportAEModelCommand'
+        { Import-AEModel -LiteralPath $path } | Should -Throw -ErrorId 'InvalidModelFile,PSAnomalyAE.Commands.ImportAEModelCommand'
     }
 
     It 'says when a file is from a newer format version' {
         $copy = [byte[]]$bytes.Clone(); $copy[8] = 9
         $path = Join-Path $TestDrive 'newer.aemodel'
         [IO.File]::WriteAllBytes($path, $copy)
-        $null = Import-AEModel -LiteralPath $path -ErrorVariable e -ErrorAction SilentlyContinue
-        $e[0].FullyQualifiedErrorId | Should -Be 'NewerModelFormat,PSAnomalyAE.Commands.ImportAEModelCommand'
-        $e[0].Exception.Message | Should -BeLike '*format version 9*'
+        $e = { Import-AEModel -LiteralPath $path } | Should -Throw -ErrorId 'NewerModelFormat,PSAnomalyAE.Commands.ImportAEModelCommand' -PassThru
+        $e.Exception.Message | Should -BeLike '*format version 9*'
     }
 
     It 'refuses a folder that does not exist, a folder as the file, and a non-file-system path' {

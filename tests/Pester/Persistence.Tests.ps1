@@ -65,7 +65,7 @@ Import-Csv '$probeCsv' | Test-AEAnomaly -Model `$m | Select-Object Reconstructio
         } finally { Remove-Item -Path $home_ -ErrorAction Ignore }
     }
 
-    It 'reports a damaged or foreign file without crashing' {
+    It 'stops at a damaged or foreign file, after the models before it' {
         $good = Join-Path $TestDrive 'good.aemodel'
         Export-AEModel -Model $model -Path $good
         $bytes = [IO.File]::ReadAllBytes($good)
@@ -74,15 +74,17 @@ Import-Csv '$probeCsv' | Test-AEAnomaly -Model `$m | Select-Object Reconstructio
         $foreign = Join-Path $TestDrive 'foreign.aemodel'
         Set-Content -LiteralPath $foreign -Value 'not a model'
 
-        $out = Import-AEModel -LiteralPath $bad, $foreign, $good -ErrorVariable e -ErrorAction SilentlyContinue
+        $out = [Collections.Generic.List[object]]::new()
+        $e = { Import-AEModel -LiteralPath $good, $bad, $good -ErrorAction SilentlyContinue | ForEach-Object { $out.Add($_) } } |
+            Should -Throw -ErrorId 'InvalidModelFile,PSAnomalyAE.Commands.ImportAEModelCommand' -PassThru
         $out | Should -HaveCount 1
-        $e | Should -HaveCount 2
-        $e.FullyQualifiedErrorId | Should -Be 'InvalidModelFile,PSAnomalyAE.Commands.ImportAEModelCommand', 'InvalidModelFile,PSAnomalyAE.Commands.ImportAEModelCommand'
-        $e[0].Exception.Message | Should -BeLike '*not a PSAnomalyAE model file, or it is damaged*'
+        $e.TargetObject | Should -Be $bad
+        $e.Exception.Message | Should -BeLike '*not a PSAnomalyAE model file, or it is damaged*'
+        { Import-AEModel -LiteralPath $foreign } | Should -Throw -ErrorId 'InvalidModelFile,PSAnomalyAE.Commands.ImportAEModelCommand'
     }
 
     It 'says when a file does not exist' {
-        { Import-AEModel -Path (Join-Path $TestDrive 'none.aemodel') -ErrorAction Stop } |
+        { Import-AEModel -Path (Join-Path $TestDrive 'none.aemodel') } |
             Should -Throw -ErrorId 'ModelFileNotFound,PSAnomalyAE.Commands.ImportAEModelCommand'
     }
 

@@ -99,7 +99,6 @@ Describe 'Find-AEThreshold on labelled rows' -Skip:(-not $haveData) {
     }
 
     It 'stores the threshold on the model and Test-AEAnomaly reports severity' {
-        $m = Import-AEModel -LiteralPath (Join-Path $TestDrive 'm.aemodel') -ErrorAction Ignore
         $null = $validation | Find-AEThreshold -LabelProperty label -Objective Youden -Model $model
         $model.ThresholdMethod | Should -BeLike 'Youden *(Find-AEThreshold)'
         $scored = $anomalous[$half..($anomalous.Count - 1)] | Test-AEAnomaly -Model $model

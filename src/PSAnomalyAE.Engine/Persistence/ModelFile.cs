@@ -120,12 +120,21 @@ public static class ModelFile
         }
     }
 
-    /// <summary>Reads a model file.</summary>
+    /// <summary>
+    /// Reads a model file. The model remembers the file's full path (<see cref="AnomalyModel.SourcePath"/>), and a
+    /// model saved without a name is named after the file (<see cref="DefaultName"/>).
+    /// </summary>
     public static AnomalyModel Load(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        return Load(bytes, path);
+        AnomalyModel model = Load(bytes, path);
+        model.SourcePath = Path.GetFullPath(path);
+        model.Name ??= DefaultName(path);
+        return model;
     }
+
+    /// <summary>The name a model file gives a model saved without one: the file name without its extension ("web01.aemodel": "web01").</summary>
+    public static string DefaultName(string path) => Path.GetFileNameWithoutExtension(path);
 
     /// <summary>Reads a model from the bytes of a model file; <paramref name="source"/> names it in errors.</summary>
     public static AnomalyModel Load(byte[] bytes, string source)

@@ -44,6 +44,8 @@ internal static class ModelFileMapper
             ValidationErrors = model.ValidationErrors,
             FeatureMeans = model.FeatureMeans,
             Tensors = tensors.ToList(),
+            Name = model.Name,
+            Description = model.Description,
         };
     }
 
@@ -105,7 +107,9 @@ internal static class ModelFileMapper
             training,
             header.Threshold is { } th ? new ThresholdChoice(th.Value, th.Method, th.Parameter, th.SampleCount, th.Source) : null,
             header.ValidationErrors ?? Array.Empty<double>(),
-            header.FeatureMeans ?? Array.Empty<double>());
+            header.FeatureMeans ?? Array.Empty<double>(),
+            header.Name,
+            header.Description);
     }
 
     private static SpecRecord ToRecord(ModelSpec s) => new()

@@ -25,6 +25,10 @@ internal sealed class ModelRecord
     [JsonPropertyName("ValidationErrors")] public double[]? ValidationErrors { get; set; }
     [JsonPropertyName("FeatureMeans")] public double[]? FeatureMeans { get; set; }
     [JsonPropertyName("Tensors")] public List<TensorEntry>? Tensors { get; set; }
+
+    // Optional, added within format 1: omitted when null, so files without them load, and older readers skip them.
+    [JsonPropertyName("Name")] public string? Name { get; set; }
+    [JsonPropertyName("Description")] public string? Description { get; set; }
 }
 
 /// <summary>The model's settings (ModelSpec).</summary>

@@ -2,7 +2,10 @@ using System.Management.Automation;
 
 namespace PSAnomalyAE.Commands;
 
-/// <summary>Import-AEModel: loads models saved by Export-AEModel.</summary>
+/// <summary>
+/// Import-AEModel: loads models saved by Export-AEModel. As with Import-Clixml and Import-Csv, a path that names no
+/// file, or a file that cannot be read or is damaged, is a terminating error: a job never goes on without its model.
+/// </summary>
 [Cmdlet(VerbsData.Import, "AEModel", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AEModel))]
 public sealed class ImportAEModelCommand : PSCmdlet
@@ -46,15 +49,22 @@ public sealed class ImportAEModelCommand : PSCmdlet
         bool literal = ParameterSetName == LiteralPathSet;
         foreach (string given in literal ? LiteralPath : Path)
         {
-            IReadOnlyList<string> files;
+            IReadOnlyList<string> files = Array.Empty<string>();
             try
             {
                 files = FileSystemPaths.ForRead(this, given, literal);
             }
-            catch (ItemNotFoundException ex)
+            catch (ItemNotFoundException)
             {
-                WriteError(new ErrorRecord(ex, "ModelFileNotFound", ErrorCategory.ObjectNotFound, given));
-                continue;
+                // A plain path to a missing file: reported below with the file's full path.
+            }
+
+            if (files.Count == 0)
+            {
+                bool pattern = !literal && WildcardPattern.ContainsWildcardCharacters(given);
+                ThrowTerminatingError(NotFound(
+                    pattern ? $"No model file matches '{given}'." : $"The model file '{given}' does not exist.",
+                    given));
             }
 
             foreach (string file in files)
@@ -66,23 +76,40 @@ public sealed class ImportAEModelCommand : PSCmdlet
 
     private void Load(string file)
     {
-        if (!File.Exists(file))
+        if (Directory.Exists(file))
         {
-            WriteError(new ErrorRecord(new FileNotFoundException($"The model file '{file}' does not exist.", file), "ModelFileNotFound", ErrorCategory.ObjectNotFound, file));
-            return;
+            ThrowTerminatingError(Errors.Io(
+                new IOException($"'{file}' is a folder, not a model file. To load every model in it: Import-AEModel -Path '{System.IO.Path.Combine(file, "*.aemodel")}'"),
+                "PathIsDirectory",
+                ErrorCategory.InvalidArgument,
+                file));
         }
 
+        if (!File.Exists(file))
+        {
+            ThrowTerminatingError(NotFound($"The model file '{file}' does not exist.", file));
+        }
+
+        AnomalyModel engine;
         try
         {
-            WriteObject(new AEModel(ModelFile.Load(file)));
+            engine = ModelFile.Load(file);
         }
         catch (AnomalyDetectionException ex)
         {
-            WriteError(Errors.From(ex, file));
+            ThrowTerminatingError(Errors.From(ex, file));
+            return;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            WriteError(Errors.Io(ex, "ModelReadFailed", ErrorCategory.ReadError, file));
+            ThrowTerminatingError(Errors.Io(ex, "ModelReadFailed", ErrorCategory.ReadError, file));
+            return;
         }
+
+        WriteVerbose($"Loaded model '{engine.Name}' from '{file}'.");
+        WriteObject(new AEModel(engine));
     }
+
+    private static ErrorRecord NotFound(string message, string path) =>
+        new(new FileNotFoundException(message, path), "ModelFileNotFound", ErrorCategory.ObjectNotFound, path);
 }

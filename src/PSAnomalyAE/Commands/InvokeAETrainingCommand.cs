@@ -27,6 +27,16 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
     [ValidateNotNullOrEmpty]
     public string? PlotPath { get; set; }
 
+    /// <summary>Names the trained model (for example after the host it watches); replaces the name -Model had.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Describes the trained model; replaces the description -Model had.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Description { get; set; }
+
     protected override void BeginProcessing()
     {
         if (PlotPath is not null)
@@ -73,7 +83,7 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
                 (encoding, data, count) = EncodeRows(spec);
             }
 
-            engine = new AnomalyModel(spec);
+            engine = new AnomalyModel(spec) { Name = Name ?? Model?.Name, Description = Description ?? Model?.Description };
         }
         catch (AnomalyDetectionException ex)
         {

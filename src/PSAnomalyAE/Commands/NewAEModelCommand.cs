@@ -12,6 +12,16 @@ public sealed class NewAEModelCommand : ModelSettingsCommand
     [ValidateRange(1, 65536)]
     public int LatentSize { get; set; }
 
+    /// <summary>A name that tells the model apart from others (for example the host it watches); saved in the model file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Free text about the model; saved in the model file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Description { get; set; }
+
     protected override void EndProcessing()
     {
         var spec = new ModelSpec();
@@ -24,6 +34,6 @@ public sealed class NewAEModelCommand : ModelSettingsCommand
             ThrowTerminatingError(Errors.From(ex, null));
         }
 
-        WriteObject(new AEModel(new AnomalyModel(spec)));
+        WriteObject(new AEModel(new AnomalyModel(spec) { Name = Name, Description = Description }));
     }
 }

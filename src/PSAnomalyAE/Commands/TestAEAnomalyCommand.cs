@@ -36,6 +36,10 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     [ValidateRange(0, 1000)]
     public int Top { get; set; } = 3;
 
+    /// <summary>Add a ModelName property (the model's Name) to each row, so results of several models can be merged.</summary>
+    [Parameter]
+    public SwitchParameter IncludeModelName { get; set; }
+
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
@@ -62,6 +66,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
             }
 
             SetProperty(output, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
+            AddModelName(output);
             _view.Apply(output);
             WriteObject(output);
             return;
@@ -77,8 +82,17 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         SetProperty(output, OutputProperty.ErrorPercentile, verdict.Percentile);
         SetProperty(output, OutputProperty.TopFeatures, top);
         SetProperty(output, OutputProperty.Reason, Reason(verdict, top));
+        AddModelName(output);
         _view.Apply(output);
         WriteObject(output);
+    }
+
+    private void AddModelName(PSObject output)
+    {
+        if (IncludeModelName)
+        {
+            SetProperty(output, OutputProperty.ModelName, Model.Name);
+        }
     }
 
     private static string Reason(Detection verdict, AEFeatureContributionList top)

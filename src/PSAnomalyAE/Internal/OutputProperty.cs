@@ -12,6 +12,7 @@ internal static class OutputProperty
     internal const string ErrorPercentile = "ErrorPercentile";
     internal const string TopFeatures = "TopFeatures";
     internal const string Reason = "Reason";
+    internal const string ModelName = "ModelName";
 
     /// <summary>Measure-AEReconstructionError -FlattenFeatureErrors: one column per feature, "Error_" + the feature's name.</summary>
     internal const string FeatureErrorPrefix = "Error_";

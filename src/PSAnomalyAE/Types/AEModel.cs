@@ -12,6 +12,26 @@ public sealed class AEModel : IDisposable
 
     internal AnomalyModel Engine { get; private set; }
 
+    /// <summary>
+    /// The name that tells this model apart from others, such as the host it watches. Saved in the model file;
+    /// a file saved without one names the model after itself (web01.aemodel: web01). Set it with -Name or later.
+    /// </summary>
+    public string? Name
+    {
+        get => Engine.Name;
+        set => Engine.Name = string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    /// <summary>Free text about the model; saved in the model file.</summary>
+    public string? Description
+    {
+        get => Engine.Description;
+        set => Engine.Description = string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    /// <summary>The full path of the file the model was loaded from; null for a model made or retrained in this session.</summary>
+    public string? SourcePath => Engine.SourcePath;
+
     /// <summary>The network kind, by name (an AEArchitecture value), so ConvertTo-Json writes "Dense", not 0.</summary>
     public string Architecture => EnumMap.Convert<AEArchitecture>(Engine.Spec.Kind).ToString();
 
@@ -134,12 +154,13 @@ public sealed class AEModel : IDisposable
     {
         if (!IsTrained)
         {
-            return "AEModel (untrained)";
+            return Name is null ? "AEModel (untrained)" : $"AEModel '{Name}' (untrained)";
         }
 
         string layers = string.Join("-", new[] { FeatureCount }.Concat(HiddenSize ?? Array.Empty<int>()).Append(LatentSize ?? 0)
             .Concat(Enumerable.Reverse(HiddenSize ?? Array.Empty<int>())).Append(FeatureCount));
         string threshold = Threshold is { } t ? t.ToString("G4", CultureInfo.InvariantCulture) : "none";
-        return $"AEModel {Architecture} {layers}, threshold {threshold}";
+        string name = Name is null ? string.Empty : $" '{Name}'";
+        return $"AEModel{name} {Architecture} {layers}, threshold {threshold}";
     }
 }
