@@ -1,4 +1,5 @@
 #Requires -Version 7.4
+
 <#
 .SYNOPSIS
     Scores many servers' metrics at once and returns one merged list of anomalies, each row saying which host
@@ -19,7 +20,8 @@
     Every row keeps its columns and gets ReconstructionError, Threshold, Anomaly, AnomalyScore, Severity, Reason
     and ModelName (Test-AEAnomaly -IncludeModelName), so the merged list says which model and threshold flagged it.
 .PARAMETER ComputerName
-    The hosts to score on, through PowerShell remoting (WinRM, or SSH with -HostName-style sessions via -Session).
+    The hosts to score on, through PowerShell remoting over WinRM. For SSH, open the sessions with
+    New-PSSession -HostName and pass them to -Session.
 .PARAMETER Session
     Open remoting sessions to score in (New-PSSession, also over SSH).
 .PARAMETER Credential

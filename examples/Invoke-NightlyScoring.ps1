@@ -1,4 +1,5 @@
 #Requires -Version 7.4
+
 <#
 .SYNOPSIS
     The nightly job: scores the day's CSV file with a saved model and writes the anomalies to an alerts file.

@@ -1,4 +1,5 @@
 #Requires -Version 7.4
+
 <#
 .SYNOPSIS
     Trains the model the nightly job scores with, once (or whenever normal has changed), and saves it.
