@@ -16,6 +16,7 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
     /// <summary>The model to train; a default model is created when omitted.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNull]
+    [AEModelTransformation]
     public AEModel? Model { get; set; }
 
     protected override void BeginProcessing() => Native.EnsureLoaded(this);

@@ -45,6 +45,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
+        StreamDetector = _detector;
     }
 
     private protected override void Emit(PSObject row, ScoreResult result, int index)
