@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('PSAnomalyAE.Format.ps1xml')
+    TypesToProcess       = @('PSAnomalyAE.Types.ps1xml')
     CmdletsToExport      = @(
         'New-AEModel'
         'Invoke-AETraining'

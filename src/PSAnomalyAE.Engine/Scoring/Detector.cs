@@ -35,6 +35,23 @@ public sealed class Detector
 
     public int MinConsecutive { get; }
 
+    /// <summary>
+    /// Consecutive rows past the threshold so far, ending at the last row seen. Save it and pass it to
+    /// <see cref="ContinueRun"/> to go on with the same stream in a later run.
+    /// </summary>
+    public int Run => _run;
+
+    /// <summary>Continues a run of rows past the threshold that a previous detector of the same stream ended with.</summary>
+    public void ContinueRun(int run)
+    {
+        if (run < 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "A run of rows past the threshold cannot be negative.");
+        }
+
+        _run = run;
+    }
+
     /// <summary>The verdict on the next row's <paramref name="error"/>.</summary>
     public Detection Next(double error)
     {

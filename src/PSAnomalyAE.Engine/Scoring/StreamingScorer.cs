@@ -87,4 +87,55 @@ public sealed class StreamingScorer
         Pending = 0;
         return result;
     }
+
+    /// <summary>
+    /// The window context a later stream needs to go on where this one stopped: the last WindowSize - 1 rows read
+    /// (fewer when fewer were read), as the encoded values the network reads, row after row. Empty when the model
+    /// reads rows alone. Call it between batches (nothing pending).
+    /// </summary>
+    public double[][] ExportContext()
+    {
+        if (Pending != 0)
+        {
+            throw new InvalidOperationException("Rows are pending; flush them first.");
+        }
+
+        var rows = new double[_context][];
+        for (int r = 0; r < _context; r++)
+        {
+            rows[r] = _buffer.AsSpan(r * _width, _width).ToArray();
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Restores window context saved by <see cref="ExportContext"/> (of this model), so the next rows are scored as
+    /// if they followed those rows in the same stream. Only the last WindowSize - 1 rows are kept.
+    /// </summary>
+    public void ImportContext(IReadOnlyList<double[]> rows)
+    {
+        if (Pending != 0 || Scored != 0)
+        {
+            throw new InvalidOperationException("Context can only be imported before the first row.");
+        }
+
+        foreach (double[] row in rows)
+        {
+            if (row is null || row.Length != _width)
+            {
+                throw new AnomalyDetectionException(
+                    AnomalyErrorKind.InvalidArgument,
+                    $"The saved window context has rows of {row?.Length ?? 0} values; the model reads {_width}.");
+            }
+        }
+
+        int keep = Math.Min(_window - 1, rows.Count);
+        for (int r = 0; r < keep; r++)
+        {
+            rows[rows.Count - keep + r].CopyTo(_buffer, r * _width);
+        }
+
+        _context = keep;
+    }
 }

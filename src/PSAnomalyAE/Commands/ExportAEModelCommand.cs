@@ -16,6 +16,7 @@ public sealed class ExportAEModelCommand : PSCmdlet
     /// <summary>The trained model to save.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [AEModelTransformation]
     public AEModel Model { get; set; } = null!;
 
     /// <summary>The file to write.</summary>

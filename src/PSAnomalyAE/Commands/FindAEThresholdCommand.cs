@@ -74,6 +74,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     /// <summary>A model to store the threshold on.</summary>
     [Parameter]
     [ValidateNotNull]
+    [AEModelTransformation]
     public AEModel? Model { get; set; }
 
     /// <summary>Write a picture (.png or .svg): ROC and precision-recall curves (with labels) and the error histogram with the threshold.</summary>

@@ -16,6 +16,7 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
     /// <summary>The model to train; a default model is created when omitted.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNull]
+    [AEModelTransformation]
     public AEModel? Model { get; set; }
 
     /// <summary>Continue training the trained -Model on the rows piped in (a warm start), keeping its features, scaler and weights.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 
@@ -16,6 +17,12 @@ public abstract class ScoringCommand : PSCmdlet
     private long _rowNumber;
     private bool _schemaChecked;
     private TimeOrder? _timeOrder;
+    private FlushPolicy _flushPolicy = null!;
+    private readonly Stopwatch _clock = new();
+    private string? _statePath;
+    private ScoringState? _state;
+    private string? _fingerprint;
+    private Detector? _detector;
 
     /// <summary>A row to score: an object whose properties include the model's feature columns.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -25,6 +32,7 @@ public abstract class ScoringCommand : PSCmdlet
     /// <summary>A trained model.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
+    [AEModelTransformation]
     public AEModel Model { get; set; } = null!;
 
     /// <summary>Rows per network call.</summary>
@@ -36,7 +44,40 @@ public abstract class ScoringCommand : PSCmdlet
     [Parameter]
     public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
 
+    /// <summary>
+    /// The longest a row waits for others to fill a batch: a row that comes after a quiet gap this long (a live
+    /// stream such as Get-Content -Wait) is scored at once, and pending rows are scored once the oldest has waited
+    /// this long and another row arrives. Fast input still goes in full batches. 0 scores every row at once.
+    /// </summary>
+    [Parameter]
+    [Alias("FlushAfter")]
+    [ValidateRange(0, 3600000)]
+    public int FlushAfterMilliseconds { get; set; } = FlushPolicy.DefaultFlushAfterMilliseconds;
+
+    /// <summary>
+    /// A file that carries the stream's scoring state from one run to the next (a scheduled job): for a windowed
+    /// model the last WindowSize - 1 rows, and the run of rows past the threshold for -MinConsecutive. Read before
+    /// the first row (a missing file starts a new stream) and replaced atomically at the end; it belongs to one model.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StatePath { get; set; }
+
     private protected string[] Features { get; private set; } = Array.Empty<string>();
+
+    /// <summary>The detector of Test-AEAnomaly, whose run of rows past the threshold a -StatePath file carries.</summary>
+    private protected Detector? StreamDetector
+    {
+        get => _detector;
+        set
+        {
+            _detector = value;
+            if (value is not null && _state is not null)
+            {
+                value.ContinueRun(_state.Run);
+            }
+        }
+    }
 
     protected override void BeginProcessing()
     {
@@ -50,7 +91,55 @@ public abstract class ScoringCommand : PSCmdlet
         _scorer = new StreamingScorer(Model.Engine, BatchSize, EnumMap.Convert<MissingValuePolicy>(MissingValue));
         _progress = new Progress(this, 1, MyInvocation.MyCommand.Name);
         _timeOrder = Model.WindowSize > 1 && Model.Engine.Spec.TimestampProperty is not null ? new TimeOrder() : null;
+        _clock.Start();
+        _flushPolicy = new FlushPolicy(TimeSpan.FromMilliseconds(FlushAfterMilliseconds), _clock.Elapsed);
+        if (StatePath is not null)
+        {
+            LoadState();
+        }
     }
+
+    private void LoadState()
+    {
+        _statePath = FileSystemPaths.ForWrite(this, StatePath!);
+        try
+        {
+            _fingerprint = ScoringState.FingerprintOf(Model.Engine);
+            _state = ScoringState.Load(_statePath);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidScoringState", ErrorCategory.InvalidData, _statePath) { ErrorDetails = Details(ex) });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(Errors.Io(ex, "ScoringStateReadFailed", ErrorCategory.ReadError, _statePath));
+        }
+
+        try
+        {
+            _state?.ApplyTo(Model.Engine, _fingerprint!, _scorer, null);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "ScoringStateOfAnotherModel", ErrorCategory.InvalidArgument, _statePath) { ErrorDetails = Details(ex) });
+        }
+    }
+
+    private void SaveState()
+    {
+        try
+        {
+            ScoringState.Capture(Model.Engine, _scorer, _detector, _state, _fingerprint).Save(_statePath!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(Errors.Io(ex, "ScoringStateWriteFailed", ErrorCategory.WriteError, _statePath!));
+        }
+    }
+
+    private static ErrorDetails? Details(AnomalyDetectionException ex) =>
+        ex.RecommendedAction is null ? null : new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction };
 
     protected override void ProcessRecord()
     {
@@ -91,7 +180,7 @@ public abstract class ScoringCommand : PSCmdlet
         }
 
         _pending.Add(row.Object);
-        if (_scorer.IsFull)
+        if (_flushPolicy.RowArrived(_clock.Elapsed, _scorer.Pending) | _scorer.IsFull)
         {
             Flush();
         }
@@ -102,6 +191,10 @@ public abstract class ScoringCommand : PSCmdlet
         try
         {
             Flush();
+            if (_statePath is not null && !Stopping)
+            {
+                SaveState();
+            }
         }
         finally
         {

@@ -51,6 +51,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
         _view = ScoredRowView.ForAnomalies(this, Features, s_resultProperties.Append(OutputProperty.Reason));
+        StreamDetector = _detector;
     }
 
     private protected override void Emit(PSObject row, ScoreResult result, int index)

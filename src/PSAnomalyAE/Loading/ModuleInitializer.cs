@@ -15,9 +15,17 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     internal static readonly string DependencyDirectory = Path.Combine(
         Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "dependencies");
 
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += ResolveEngine;
+    public void OnImport()
+    {
+        AssemblyLoadContext.Default.Resolving += ResolveEngine;
+        Internal.ModuleSearchPath.OnImport();
+    }
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+        Internal.ModuleSearchPath.OnRemove();
+    }
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
         string.Equals(name.Name, EngineAssemblyName, StringComparison.Ordinal)

@@ -137,6 +137,27 @@ public sealed class AEModel : IDisposable
 
     public long ParameterCount => Engine.ParameterCount;
 
+    /// <summary>
+    /// The model file (as Export-AEModel writes it), base64: what a serialized model (Export-Clixml, Start-Job,
+    /// Invoke-Command) carries so the other side can score with it. Null for an untrained model. Hidden; read only by
+    /// the serializer (see PSAnomalyAE.Types.ps1xml).
+    /// </summary>
+    [System.Management.Automation.Hidden]
+    public string? SerializedModel
+    {
+        get
+        {
+            if (!IsTrained)
+            {
+                return null;
+            }
+
+            using var stream = new MemoryStream();
+            ModelFile.Save(Engine, stream);
+            return Convert.ToBase64String(stream.GetBuffer(), 0, (int)stream.Length);
+        }
+    }
+
     /// <summary>Frees the network's native memory. The model cannot score afterwards.</summary>
     public void Dispose() => Engine.Dispose();
 

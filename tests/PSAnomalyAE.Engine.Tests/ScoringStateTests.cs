@@ -1,0 +1,159 @@
+using Xunit;
+
+namespace PSAnomalyAE.Engine.Tests;
+
+/// <summary>A stream scored in separate runs (a scheduled job) through a saved state, and when rows are flushed.</summary>
+public class ScoringStateTests
+{
+    private static double[] Series(int rows, int seed)
+    {
+        var rng = new Random(seed);
+        var data = new double[rows * 2];
+        for (int i = 0; i < rows; i++)
+        {
+            data[2 * i] = 50 + (20 * Math.Sin(2 * Math.PI * i / 24.0)) + rng.NextDouble();
+            data[(2 * i) + 1] = 10 + (5 * Math.Cos(2 * Math.PI * i / 24.0)) + rng.NextDouble();
+        }
+
+        return data;
+    }
+
+    private static AnomalyModel Windowed(int seed)
+    {
+        var model = new AnomalyModel(new ModelSpec { Kind = AutoencoderKind.Convolutional, WindowSize = 6, LatentSize = 3, Epochs = 2, Seed = seed });
+        model.Train(new[] { "a", "b" }, Series(200, 1), 200);
+        return model;
+    }
+
+    /// <summary>One run of a job: loads the state, scores rows [from, to), saves the state.</summary>
+    private static List<double> Run(AnomalyModel model, double[] data, int from, int to, string path)
+    {
+        string fingerprint = ScoringState.FingerprintOf(model);
+        ScoringState? previous = ScoringState.Load(path);
+        var scorer = new StreamingScorer(model, 4, MissingValuePolicy.Error);
+        previous?.ApplyTo(model, fingerprint, scorer, null);
+        var errors = new List<double>();
+        for (int i = from; i < to; i++)
+        {
+            scorer.Add(new TestData.Row(("a", data[2 * i]), ("b", data[(2 * i) + 1])), i + 1, out _);
+            if (scorer.IsFull)
+            {
+                errors.AddRange(scorer.Flush()!.Errors);
+            }
+        }
+
+        errors.AddRange(scorer.Flush()?.Errors ?? Array.Empty<double>());
+        ScoringState.Capture(model, scorer, null, previous, fingerprint).Save(path);
+        return errors;
+    }
+
+    [Fact]
+    public void A_windowed_stream_scored_in_separate_runs_through_a_state_file_equals_one_stream()
+    {
+        using var model = Windowed(2);
+        double[] data = Series(40, 7);
+        double[] whole = model.Score(data, 40).Errors;
+        string path = Path.Combine(Path.GetTempPath(), "state-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            // Runs of 3 rows, fewer than the window: the first run has no score yet, later runs go on where it stopped.
+            var runs = new List<double>();
+            for (int start = 0; start < 40; start += 3)
+            {
+                runs.AddRange(Run(model, data, start, Math.Min(start + 3, 40), path));
+            }
+
+            Assert.Equal(40, runs.Count);
+            Assert.All(runs.Take(5), e => Assert.True(double.IsNaN(e)));
+            for (int i = 5; i < 40; i++)
+            {
+                Assert.Equal(whole[i], runs[i], 6);
+            }
+
+            ScoringState saved = ScoringState.Load(path)!;
+            Assert.Equal(5, saved.Context.Length);
+            Assert.Equal(40, saved.RowsScored);
+            Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "." + Path.GetFileName(path) + ".*.tmp"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void The_state_of_another_model_is_refused_and_a_missing_file_is_a_new_stream()
+    {
+        using var model = Windowed(2);
+        using var other = Windowed(3);
+        string path = Path.Combine(Path.GetTempPath(), "state-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            Assert.Null(ScoringState.Load(path));
+            Run(model, Series(10, 7), 0, 10, path);
+            ScoringState state = ScoringState.Load(path)!;
+            var scorer = new StreamingScorer(other, 4, MissingValuePolicy.Error);
+            var ex = Assert.Throws<AnomalyDetectionException>(() => state.ApplyTo(other, ScoringState.FingerprintOf(other), scorer, null));
+            Assert.Contains("belongs to another model", ex.Message);
+            Assert.Equal(ScoringState.FingerprintOf(model), ScoringState.FingerprintOf(ModelFile.Load(Save(model), "copy")));
+
+            File.WriteAllText(path, "{ not json");
+            Assert.Contains("cannot be read", Assert.Throws<AnomalyDetectionException>(() => ScoringState.Load(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static byte[] Save(AnomalyModel model)
+    {
+        using var stream = new MemoryStream();
+        ModelFile.Save(model, stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void A_detector_continues_a_run_of_rows_past_the_threshold()
+    {
+        var first = new Detector(1.0, 3, Array.Empty<double>());
+        first.Next(2.0);
+        first.Next(2.0);
+        Assert.Equal(2, first.Run);
+
+        var next = new Detector(1.0, 3, Array.Empty<double>());
+        next.ContinueRun(first.Run);
+        Assert.True(next.Next(2.0).Anomaly);
+    }
+
+    [Fact]
+    public void Rows_are_flushed_after_a_quiet_gap_during_a_burst_and_when_the_oldest_has_waited()
+    {
+        TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
+        var policy = new FlushPolicy(Ms(250), Ms(0));
+
+        // Fast input right after the start: batches fill.
+        Assert.False(policy.RowArrived(Ms(1), 1));
+        Assert.False(policy.RowArrived(Ms(2), 2));
+
+        // A steady trickle faster than the limit: flushed once the oldest pending row has waited 250 ms.
+        Assert.False(policy.RowArrived(Ms(200), 3));
+        Assert.True(policy.RowArrived(Ms(400), 4));
+        Assert.False(policy.RowArrived(Ms(600), 1));
+        Assert.True(policy.RowArrived(Ms(850), 2));
+
+        // A row after a quiet gap is scored at once, and so is every row of the burst it starts.
+        Assert.True(policy.RowArrived(Ms(5000), 1));
+        Assert.True(policy.RowArrived(Ms(5000.1), 1));
+        Assert.True(policy.RowArrived(Ms(5000.2), 1));
+
+        // Fast input after the burst window batches again.
+        Assert.True(policy.RowArrived(Ms(5240), 1));
+        Assert.False(policy.RowArrived(Ms(5251), 1));
+        Assert.False(policy.RowArrived(Ms(5252), 2));
+
+        var always = new FlushPolicy(TimeSpan.Zero, Ms(0));
+        Assert.True(always.RowArrived(Ms(0), 1));
+        Assert.True(always.RowArrived(Ms(0), 1));
+    }
+}
