@@ -57,15 +57,17 @@ internal sealed class Trainer
 
     private TrainerResult RunOnDevice(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
-        Device device = _spec.Device == ComputeDevice.Cuda ? torch.CUDA : torch.CPU;
+        Device device = torch.CPU;
         if (_spec.Device == ComputeDevice.Cuda)
         {
+            // Checked before torch.CUDA is touched: without a CUDA libtorch that throws a less helpful error.
             TorchRuntime.RequireDevice(ComputeDevice.Cuda);
             if (_spec.Kind is AutoencoderKind.Denoising or AutoencoderKind.Variational)
             {
                 throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"-Architecture {_spec.Kind} draws its noise on the CPU; train it with -Device cpu.");
             }
 
+            device = torch.CUDA;
             _net.to(device);
         }
 
