@@ -1,6 +1,7 @@
 // Training-loop benchmark: a dense autoencoder 20-64-8-64-20 (ReLU, linear bottleneck and output), MSE, Adam
 // lr 1e-3, 100,000 random rows x 20 in memory, one epoch per measurement, rows per second. Variants run interleaved
-// in one process (round after round) and the table gives medians. PyTorch eager figures come from
+// in one process (round after round) and the table gives medians; variant m is the module's own training path
+// (AnomalyModel.Train). PyTorch eager figures come from
 // benchmarks/training_reference.py when a python3 with torch is found.
 //
 // Build and run (Linux; the native library needs the same adaptation as the tests on Debian 12):
@@ -77,7 +78,7 @@ internal static class Program
 
         Dictionary<(int, int), double> py = args.Contains("--no-python") ? new() : RunPython(threads, batches);
         Console.WriteLine();
-        Console.WriteLine("| variant | batch | threads | rows/s (median) | vs (a) | vs PyTorch 1.13 eager |");
+        Console.WriteLine("| variant | batch | threads | rows/s (median) | vs the first variant | vs PyTorch 1.13 eager |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (int b in batches)
         {

@@ -92,6 +92,24 @@ public static class TorchRuntime
     }
 
     /// <summary>
+    /// Makes sure networks can train on <paramref name="device"/>; for <see cref="ComputeDevice.Cuda"/> that needs a
+    /// CUDA build of libtorch and a GPU, or this throws <see cref="AnomalyDetectionException"/> (NativeRuntime).
+    /// </summary>
+    public static void RequireDevice(ComputeDevice device)
+    {
+        EnsureLoaded();
+        if (device == ComputeDevice.Cuda && !torch.cuda.is_available())
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.NativeRuntime,
+                "-Device cuda needs a CUDA build of libtorch and an NVIDIA GPU with its driver; this module's libtorch is the CPU build, or no GPU was found.")
+            {
+                RecommendedAction = "Train with -Device cpu (the default). To train on a GPU, build the module with the TorchSharp-cuda-linux or TorchSharp-cuda-windows package (the same version as TorchSharp) in place of TorchSharp-cpu, on a machine with the NVIDIA driver.",
+            };
+        }
+    }
+
+    /// <summary>
     /// Turns off libtorch's oneDNN (MKL-DNN) and NNPACK kernels, so convolutions and LSTMs use libtorch's own. On some current
     /// CPUs (AMD Zen 5 with AVX-512 was seen) the oneDNN convolution backward pass intermittently gives NaN gradients
     /// and the LSTM path fails to learn; the dense layers never used oneDNN. TorchSharp has no switch for it, so this

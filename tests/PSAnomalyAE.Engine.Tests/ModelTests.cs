@@ -106,6 +106,22 @@ public class ModelTests
     }
 
     [Fact]
+    public void Training_on_cuda_without_a_cuda_libtorch_fails_clearly()
+    {
+        TorchRuntime.EnsureLoaded();
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            return; // a CUDA build with a GPU: nothing to refuse
+        }
+
+        using var model = new AnomalyModel(new ModelSpec { Epochs = 1, Seed = 1, Device = ComputeDevice.Cuda });
+        var ex = Assert.Throws<AnomalyDetectionException>(() => model.Train(TestData.Names(3), TestData.LowRank(50, 3, 1, 0.05, 1), 50));
+        Assert.Equal(AnomalyErrorKind.NativeRuntime, ex.Kind);
+        Assert.Contains("TorchSharp-cuda-linux", ex.RecommendedAction);
+        Assert.False(model.IsTrained);
+    }
+
+    [Fact]
     public void Early_stopping_keeps_the_best_epoch()
     {
         var model = new AnomalyModel(new ModelSpec { Epochs = 300, Patience = 3, Seed = 1, LearningRate = 0.05 });

@@ -5,7 +5,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $null = New-AEModel   # loads the engine
     $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -EQ 'PSAnomalyAE'
-    $engine = $context.Assemblies | Where-Object { $_.GetName().Name -eq 'PSAnomalyAE.Engine' }
+    $engineAssembly = $context.Assemblies | Where-Object { $_.GetName().Name -eq 'PSAnomalyAE.Engine' }
 }
 
 Describe 'Enums shared by the cmdlets and the engine' {
@@ -16,8 +16,8 @@ Describe 'Enums shared by the cmdlets and the engine' {
         @{ Module = 'AEMissingValue'; Engine = 'PSAnomalyAE.Engine.Configuration.MissingValuePolicy' }
         @{ Module = 'AEThresholdObjective'; Engine = 'PSAnomalyAE.Engine.Thresholds.ThresholdObjective' }
     ) {
-        $engine | Should -Not -BeNullOrEmpty
-        $engineType = $engine.GetType($Engine, $true)
+        $engineAssembly | Should -Not -BeNullOrEmpty
+        $engineType = $engineAssembly.GetType($Engine, $true)
         $moduleType = [PSAnomalyAE.AEModel].Assembly.GetType("PSAnomalyAE.$Module", $true)
         @([enum]::GetNames($moduleType) | Sort-Object) | Should -Be @([enum]::GetNames($engineType) | Sort-Object)
     }

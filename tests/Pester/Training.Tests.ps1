@@ -16,6 +16,10 @@ Describe 'New-AEModel' {
         $m.Threshold | Should -BeNullOrEmpty
     }
 
+    It 'says at once that -Device cuda needs a CUDA build of libtorch' {
+        { New-AEModel -Device cuda } | Should -Throw '*CUDA build of libtorch*'
+    }
+
     It 'rejects out-of-range settings' {
         { New-AEModel -LatentSize 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PSAnomalyAE.Commands.NewAEModelCommand'
         { New-AEModel -ValidationFraction 1.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PSAnomalyAE.Commands.NewAEModelCommand'

@@ -59,6 +59,9 @@ public sealed class ModelSpec
     /// </summary>
     public int? ThreadCount { get; set; }
 
+    /// <summary>Where the network trains (not part of the model: a trained network is always kept on the CPU).</summary>
+    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+
     /// <summary>Seed for weight initialisation, the validation split and shuffling. Null: a random seed, recorded after training.</summary>
     public int? Seed { get; set; }
 

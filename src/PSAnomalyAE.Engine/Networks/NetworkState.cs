@@ -16,7 +16,7 @@ internal static class NetworkState
         using var noGrad = torch.no_grad();
         foreach (var (name, t) in net.state_dict())
         {
-            using Tensor c = t.detach().to(ScalarType.Float32).contiguous();
+            using Tensor c = t.detach().cpu().to(ScalarType.Float32).contiguous();
             list.Add(new WeightTensor(name, c.shape.ToArray(), MemoryMarshal.Cast<byte, float>(c.bytes).ToArray()));
         }
 

@@ -44,7 +44,7 @@ internal sealed class Trainer
 
         try
         {
-            return Run(train, trainCount, validation, validationCount, sampleSize, onEpoch, cancel) with { Threads = threads };
+            return RunOnDevice(train, trainCount, validation, validationCount, sampleSize, onEpoch, cancel) with { Threads = threads };
         }
         finally
         {
@@ -55,10 +55,39 @@ internal sealed class Trainer
         }
     }
 
-    private TrainerResult Run(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    private TrainerResult RunOnDevice(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
-        using Tensor xTrain = torch.tensor(train, new long[] { trainCount, sampleSize });
-        using Tensor xVal = torch.tensor(validation, new long[] { validationCount, sampleSize });
+        Device device = torch.CPU;
+        if (_spec.Device == ComputeDevice.Cuda)
+        {
+            // Checked before torch.CUDA is touched: without a CUDA libtorch that throws a less helpful error.
+            TorchRuntime.RequireDevice(ComputeDevice.Cuda);
+            if (_spec.Kind is AutoencoderKind.Denoising or AutoencoderKind.Variational)
+            {
+                throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"-Architecture {_spec.Kind} draws its noise on the CPU; train it with -Device cpu.");
+            }
+
+            device = torch.CUDA;
+            _net.to(device);
+        }
+
+        try
+        {
+            return Run(train, trainCount, validation, validationCount, sampleSize, device, onEpoch, cancel);
+        }
+        finally
+        {
+            if (_spec.Device == ComputeDevice.Cuda)
+            {
+                _net.to(torch.CPU); // scoring and model files use the CPU
+            }
+        }
+    }
+
+    private TrainerResult Run(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Device device, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    {
+        using Tensor xTrain = torch.tensor(train, new long[] { trainCount, sampleSize }, device: device);
+        using Tensor xVal = torch.tensor(validation, new long[] { validationCount, sampleSize }, device: device);
 
         // Every parameter in one flat buffer and every gradient in another: a step is nine native calls however many
         // layers the network has, with the same results as torch.optim.Adam.
@@ -67,7 +96,7 @@ internal sealed class Trainer
         // The epoch's loss sums stay on the device (float64) and are read once per epoch: reading a loss every step
         // waits for the step to finish and costs a native scalar each time. The parts are summed only for the kinds
         // with a penalty (without one, the reconstruction loss is the loss).
-        using Tensor sums = torch.zeros(3, dtype: ScalarType.Float64);
+        using Tensor sums = torch.zeros(3, dtype: ScalarType.Float64, device: device);
         using Tensor sum = sums[0], sumRecon = sums[1], sumPenalty = sums[2];
 
         var history = new List<EpochRecord>();
@@ -98,7 +127,7 @@ internal sealed class Trainer
 
             // The same shuffle as ever (the model's Random), copied to the device once per epoch; batches are views of it.
             _rng.Shuffle(perm);
-            using Tensor order = torch.tensor(perm);
+            using Tensor order = torch.tensor(perm, device: device);
             sums.zero_();
             for (int start = 0; start < perm.Length; start += batch)
             {
@@ -157,7 +186,12 @@ internal sealed class Trainer
                 break;
             }
 
-            double[] totals = sums.data<double>().ToArray();
+            double[] totals;
+            using (Tensor host = sums.cpu())
+            {
+                totals = host.data<double>().ToArray();
+            }
+
             double trainLoss = totals[0] * batch / perm.Length;
             if (!double.IsFinite(trainLoss))
             {

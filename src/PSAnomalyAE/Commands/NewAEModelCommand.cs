@@ -22,12 +22,22 @@ public sealed class NewAEModelCommand : ModelSettingsCommand
     [ValidateNotNullOrEmpty]
     public string? Description { get; set; }
 
+    /// <summary>Where the network trains: cpu (default) or cuda.</summary>
+    [Parameter]
+    [ValidateSet("cpu", "cuda")]
+    public string Device { get; set; } = "cpu";
+
     protected override void EndProcessing()
     {
         var spec = new ModelSpec();
         try
         {
             SpecParameters.Apply(spec, MyInvocation.BoundParameters);
+            spec.Device = string.Equals(Device, "cuda", StringComparison.OrdinalIgnoreCase) ? ComputeDevice.Cuda : ComputeDevice.Cpu;
+            if (spec.Device == ComputeDevice.Cuda)
+            {
+                TorchRuntime.RequireDevice(spec.Device); // fail here, not after the rows are read
+            }
         }
         catch (AnomalyDetectionException ex)
         {
