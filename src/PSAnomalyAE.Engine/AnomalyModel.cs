@@ -180,10 +180,7 @@ public sealed class AnomalyModel : IDisposable
         {
             TrainerResult fit = new Trainer(Spec, net, rng).Fit(
                 set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
-            double[] valErrors = set.ValidationEnds.Length > 0
-                ? BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, width, set.ValidationEnds).Errors
-                : Array.Empty<double>();
-            Array.Sort(valErrors);
+            double[] valErrors = SortedValidationErrors(net, set, width);
 
             var summary = new TrainingSummary(
                 rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
@@ -292,10 +289,7 @@ public sealed class AnomalyModel : IDisposable
             NetworkState.Set(net, weights);
             TrainerResult fit = new Trainer(Spec, net, rng).Fit(
                 set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
-            double[] valErrors = set.ValidationEnds.Length > 0
-                ? BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, width, set.ValidationEnds).Errors
-                : Array.Empty<double>();
-            Array.Sort(valErrors);
+            double[] valErrors = SortedValidationErrors(net, set, width);
 
             int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
             var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
@@ -399,6 +393,7 @@ public sealed class AnomalyModel : IDisposable
                 throw new ArgumentException("Data length does not match rows x features.", nameof(data));
             }
 
+            using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
             return BatchScorer.Score(_network, Encoding, Scaler, Pca, WindowSize, data, rows, context);
         }
         finally
@@ -488,6 +483,20 @@ public sealed class AnomalyModel : IDisposable
         model._validationErrors = validationErrors;
         model.FeatureMeans = featureMeans.Length == encoding.Width ? featureMeans : scaler.Offset.ToArray();
         return model;
+    }
+
+    /// <summary>The held-out rows' errors, sorted, scored as <see cref="Score"/> scores (same thread count).</summary>
+    private static double[] SortedValidationErrors(AutoencoderNet net, TrainingSet set, int width)
+    {
+        if (set.ValidationEnds.Length == 0)
+        {
+            return Array.Empty<double>();
+        }
+
+        using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
+        double[] errors = BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, width, set.ValidationEnds).Errors;
+        Array.Sort(errors);
+        return errors;
     }
 
     public void Dispose()

@@ -110,6 +110,38 @@ public static class TorchRuntime
     }
 
     /// <summary>
+    /// Runs libtorch's kernels on <paramref name="threads"/> intra-op threads on the calling thread until the result
+    /// is disposed (the count is per calling thread in libtorch, an OpenMP setting). Scoring uses
+    /// <see cref="ModelDefaults.ThreadCount"/>, so a row's score does not depend on how busy the machine was: with
+    /// more threads the summation order, and so the last bits, can change.
+    /// </summary>
+    internal static ThreadCountScope UseThreads(int threads) => new(threads);
+
+    internal readonly struct ThreadCountScope : IDisposable
+    {
+        private readonly int _previous;
+        private readonly int _threads;
+
+        internal ThreadCountScope(int threads)
+        {
+            _threads = Math.Max(1, threads);
+            _previous = torch.get_num_threads();
+            if (_previous != _threads)
+            {
+                torch.set_num_threads(_threads);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_previous != _threads && _previous >= 1)
+            {
+                torch.set_num_threads(_previous);
+            }
+        }
+    }
+
+    /// <summary>
     /// Turns off libtorch's oneDNN (MKL-DNN) and NNPACK kernels, so convolutions and LSTMs use libtorch's own. On some current
     /// CPUs (AMD Zen 5 with AVX-512 was seen) the oneDNN convolution backward pass intermittently gives NaN gradients
     /// and the LSTM path fails to learn; the dense layers never used oneDNN. TorchSharp has no switch for it, so this
