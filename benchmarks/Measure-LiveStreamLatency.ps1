@@ -4,7 +4,7 @@
     Prints how long a row of a live stream waits for its result: a producer process appends rows to a CSV file, one
     every -IntervalMilliseconds, and `Get-Content -Wait | ConvertFrom-Csv | Test-AEAnomaly` scores them.
 .DESCRIPTION
-    The same stream without scoring is measured first, for the part of the latency that is Get-Content -Wait's.
+    The same stream without scoring is measured too, for the part of the latency that is Get-Content -Wait's.
     The latency of a row is the time from the producer writing it (its own clock reading, in the row) to its result
     leaving Test-AEAnomaly. Printed for each interval: median, 90th percentile and worst over -Rows rows. Also
     printed: rows per second for fast input (objects in memory) with the default -FlushAfterMilliseconds and with 0
@@ -43,9 +43,9 @@ try {
     $null = New-Rows 10 3 | Test-AEAnomaly -Model $model   # libtorch loaded and warm
     $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
 
-    # The same stream without scoring (Get-Content -Wait | ConvertFrom-Csv alone) first: Get-Content -Wait looks for
+    # The same stream without scoring (Get-Content -Wait | ConvertFrom-Csv alone) last: Get-Content -Wait looks for
     # new lines only every so often, and that part of the latency is not the scorer's.
-    $runs = @([pscustomobject]@{ Interval = $IntervalMilliseconds[0]; Score = $false }) + @($IntervalMilliseconds | ForEach-Object { [pscustomobject]@{ Interval = $_; Score = $true } })
+    $runs = @($IntervalMilliseconds | ForEach-Object { [pscustomobject]@{ Interval = $_; Score = $true } }) + @([pscustomobject]@{ Interval = $IntervalMilliseconds[0]; Score = $false })
     foreach ($run in $runs) {
         $interval = $run.Interval
         $file = Join-Path $work "metrics-$interval-$($run.Score).csv"
