@@ -90,7 +90,8 @@ Describe 'Measure-AEReconstructionError output' {
         foreach ($f in $model.FeatureNames) {
             [double]::Parse($csv[2]."Error_$f", [cultureinfo]::InvariantCulture) | Should -Be $measured[2].FeatureErrors.$f
         }
-        $flat | Out-String | Should -Match 'timestamp\s+host\s+ReconstructionError'
+        ($flat | Out-String) | Should -Match '(?m)^timestamp\s+host\s+ReconstructionError\s*$'
+        ($measured | Out-String -Width 250) | Should -Match 'ReconstructionError\s+FeatureErrors'
     }
 }
 
@@ -128,6 +129,14 @@ Describe 'Invoke-AETraining -PlotPath' {
         $bytes = [IO.File]::ReadAllBytes($png)
         $bytes[1..3] | Should -Be ([byte[]][char[]]'PNG')
         $bytes.Length | Should -BeGreaterThan 10000
+    }
+
+    It 'still writes the threshold picture of labelled rows (ROC, precision-recall, histogram)' {
+        $png = Join-Path $TestDrive 'threshold.png'
+        $labelled = $measured | Select-Object *, @{ n = 'label'; e = { [int]($_.cpu_pct -eq '97') } }
+        $t = $labelled | Find-AEThreshold -LabelProperty label -PlotPath $png
+        $t.PlotPath | Should -Be $png
+        (Get-Item -LiteralPath $png).Length | Should -BeGreaterThan 10000
     }
 
     It 'rejects a file name that is not .png or .svg before training, and writes nothing under -WhatIf' {

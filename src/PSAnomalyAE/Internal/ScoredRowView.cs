@@ -26,20 +26,25 @@ internal sealed class ScoredRowView
     /// <summary>At most this many of the row's own columns lead the table.</summary>
     internal const int MaxLeadingColumns = 3;
 
+    /// <summary>Views generated per session at most; rows of further column sets get the plain table.</summary>
+    private const int MaxViews = 100;
+
     // The view names registered per runspace (format data is per session).
     private static readonly ConditionalWeakTable<Runspace, HashSet<string>> s_registered = new();
 
     private readonly PSCmdlet _cmdlet;
     private readonly string _typeName;
+    private readonly string _prefix;
     private readonly HashSet<string> _features;
     private readonly HashSet<string> _added;
     private readonly Func<string[], TableControl> _table;
     private string? _name;
 
-    private ScoredRowView(PSCmdlet cmdlet, string typeName, IEnumerable<string> features, IEnumerable<string> added, Func<string[], TableControl> table)
+    private ScoredRowView(PSCmdlet cmdlet, string typeName, string prefix, IEnumerable<string> features, IEnumerable<string> added, Func<string[], TableControl> table)
     {
         _cmdlet = cmdlet;
         _typeName = typeName;
+        _prefix = prefix;
         _features = new HashSet<string>(features, StringComparer.OrdinalIgnoreCase);
         _added = new HashSet<string>(added, StringComparer.OrdinalIgnoreCase);
         _table = table;
@@ -47,7 +52,7 @@ internal sealed class ScoredRowView
 
     /// <summary>The view of Test-AEAnomaly's rows: leading columns, AnomalyScore (two decimals), Severity, Reason.</summary>
     internal static ScoredRowView ForAnomalies(PSCmdlet cmdlet, IEnumerable<string> features, IEnumerable<string> added) =>
-        new(cmdlet, AnomalyTypeName, features, added, lead => Table(lead, OutputProperty.AnomalyScore, OutputProperty.Severity, OutputProperty.Reason)
+        new(cmdlet, AnomalyTypeName, AnomalyTypeName, features, added, lead => Table(lead, OutputProperty.AnomalyScore, OutputProperty.Severity, OutputProperty.Reason)
             .AddScriptBlockColumn("if ($null -ne $_.AnomalyScore) { '{0:N2}' -f $_.AnomalyScore }", Alignment.Undefined, null)
             .AddPropertyColumn(OutputProperty.Severity, Alignment.Undefined, null)
             .AddPropertyColumn(OutputProperty.Reason, Alignment.Undefined, null)
@@ -56,10 +61,11 @@ internal sealed class ScoredRowView
 
     /// <summary>
     /// The view of Measure-AEReconstructionError's rows: leading columns, ReconstructionError (4 significant digits)
-    /// and, when present, FeatureErrors (3 significant digits each).
+    /// and, when present, FeatureErrors (3 significant digits each). With -FlattenFeatureErrors the generated views are
+    /// named PSAnomalyAE.ReconstructionErrorResult.Flat#..., apart from those with a FeatureErrors column.
     /// </summary>
     internal static ScoredRowView ForErrors(PSCmdlet cmdlet, IEnumerable<string> features, IEnumerable<string> added, bool featureErrorsColumn) =>
-        new(cmdlet, ErrorTypeName, features, added, lead =>
+        new(cmdlet, ErrorTypeName, featureErrorsColumn ? ErrorTypeName : ErrorTypeName + ".Flat", features, added, lead =>
         {
             TableRowDefinitionBuilder row = Table(lead, featureErrorsColumn
                     ? new[] { OutputProperty.ReconstructionError, OutputProperty.FeatureErrors }
@@ -148,7 +154,7 @@ internal sealed class ScoredRowView
             return null;
         }
 
-        string name = _typeName + "#" + string.Join("/", lead);
+        string name = _prefix + "#" + string.Join("/", lead);
         Runspace? runspace = Runspace.DefaultRunspace;
         if (runspace?.InitialSessionState is not { } iss)
         {
@@ -161,6 +167,11 @@ internal sealed class ScoredRowView
             if (done.Contains(name))
             {
                 return name;
+            }
+
+            if (done.Count >= MaxViews)
+            {
+                return null;
             }
         }
 
