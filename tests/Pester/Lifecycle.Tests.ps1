@@ -100,6 +100,10 @@ Describe 'Set-AEThreshold' {
         $out.Threshold | Should -Be 2
     }
 
+    It 'needs a trained model' {
+        { Set-AEThreshold -Model (New-AEModel) -Threshold 1 } | Should -Throw -ErrorId 'ModelNotTrained,PSAnomalyAE.Commands.SetAEThresholdCommand'
+    }
+
     It 'refuses a negative threshold' {
         { Set-AEThreshold -Model $m -Threshold -1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PSAnomalyAE.Commands.SetAEThresholdCommand'
     }

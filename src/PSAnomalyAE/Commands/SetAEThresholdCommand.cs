@@ -29,6 +29,12 @@ public sealed class SetAEThresholdCommand : PSCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("The threshold must be a finite number."), "InvalidThreshold", ErrorCategory.InvalidArgument, Threshold));
         }
 
+        if (!Model.IsTrained)
+        {
+            // Training sets a threshold of its own, so one set before it would be lost.
+            ThrowTerminatingError(Errors.From(AnomalyModel.NotTrained(), Model));
+        }
+
         string was = Model.Threshold is { } t ? t.ToString("G6", CultureInfo.InvariantCulture) : "none";
         if (ShouldProcess("Model " + Model, string.Create(CultureInfo.InvariantCulture, $"Set the threshold to {Threshold:G6} (now {was})")))
         {
