@@ -6,13 +6,13 @@ namespace PSAnomalyAE.Commands;
 /// Measure-AEReconstructionError: emits every input row with its ReconstructionError and per-feature FeatureErrors
 /// added, in input order.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Measure, "AEReconstructionError")]
+[Cmdlet(VerbsDiagnostic.Measure, "AEReconstructionError", DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(PSObject))]
 public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
 {
-    private protected override void Emit(PSObject row, ScoreResult result, int index)
+    private protected override void Emit(ScoreResult result, int index)
     {
-        PSObject output = CopyOf(row);
+        PSObject output = OutputRow(index);
         if (double.IsNaN(result.Errors[index]))
         {
             // The model reads windows and this row has too few rows before it: no score yet.

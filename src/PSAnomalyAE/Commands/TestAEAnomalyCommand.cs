@@ -7,7 +7,7 @@ namespace PSAnomalyAE.Commands;
 /// Test-AEAnomaly: emits every input row with ReconstructionError, Threshold, Anomaly, AnomalyScore, the top
 /// contributing features and a one-line Reason added.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "AEAnomaly")]
+[Cmdlet(VerbsDiagnostic.Test, "AEAnomaly", DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(PSObject))]
 public sealed class TestAEAnomalyCommand : ScoringCommand
 {
@@ -18,7 +18,11 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         OutputProperty.Severity, OutputProperty.ErrorPercentile, OutputProperty.TopFeatures,
     };
 
+    // Severity names, made once rather than per row.
+    private static readonly string[] s_severity = Enum.GetNames<AnomalySeverity>();
+
     private Detector _detector = null!;
+    private object _threshold = null!;
 
     /// <summary>The reconstruction error above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
@@ -35,6 +39,10 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     [ValidateRange(0, 1000)]
     public int Top { get; set; } = 3;
 
+    /// <summary>Write only the rows flagged as anomalies (every original column and the results), not the normal ones.</summary>
+    [Parameter]
+    public SwitchParameter AnomaliesOnly { get; set; }
+
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
@@ -45,32 +53,44 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
+        _threshold = _detector.Threshold;
     }
 
-    private protected override void Emit(PSObject row, ScoreResult result, int index)
+    private protected override void Emit(ScoreResult result, int index)
     {
         double error = result.Errors[index];
-        PSObject output = CopyOf(row);
         if (double.IsNaN(error))
         {
+            if (AnomaliesOnly)
+            {
+                return;
+            }
+
+            PSObject pending = OutputRow(index);
             // The model reads windows and this row has too few rows before it: no score yet, rather than an invented one.
             foreach (string name in s_resultProperties)
             {
-                SetProperty(output, name, name == OutputProperty.Threshold ? _detector.Threshold : null);
+                SetProperty(pending, name, name == OutputProperty.Threshold ? _threshold : null);
             }
 
-            SetProperty(output, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
-            WriteObject(output);
+            SetProperty(pending, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
+            WriteObject(pending);
             return;
         }
 
         Detection verdict = _detector.Next(error);
+        if (AnomaliesOnly && !verdict.Anomaly)
+        {
+            return;
+        }
+
+        PSObject output = OutputRow(index);
         var top = new AEFeatureContributionList(result.TopFeatures(index, Top).Select(c => new AEFeatureContribution(c)).ToArray());
         SetProperty(output, OutputProperty.ReconstructionError, error);
-        SetProperty(output, OutputProperty.Threshold, _detector.Threshold);
+        SetProperty(output, OutputProperty.Threshold, _threshold);
         SetProperty(output, OutputProperty.Anomaly, verdict.Anomaly);
         SetProperty(output, OutputProperty.AnomalyScore, verdict.Score);
-        SetProperty(output, OutputProperty.Severity, verdict.Severity.ToString());
+        SetProperty(output, OutputProperty.Severity, s_severity[(int)verdict.Severity]);
         SetProperty(output, OutputProperty.ErrorPercentile, verdict.Percentile);
         SetProperty(output, OutputProperty.TopFeatures, top);
         SetProperty(output, OutputProperty.Reason, Reason(verdict, top));
