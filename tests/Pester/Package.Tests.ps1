@@ -28,7 +28,7 @@ BeforeAll {
     $RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     # The managed assemblies every platform ships (the same files for all).
     $Managed = 'Google.Protobuf.dll', 'HarfBuzzSharp.dll', 'ICSharpCode.SharpZipLib.dll', 'PSAnomalyAE.Engine.dll',
-        'PSAnomalyAE.Engine.pdb', 'ScottPlot.dll', 'SkiaSharp.HarfBuzz.dll', 'SkiaSharp.dll', 'TorchSharp.dll'
+        'PSAnomalyAE.Engine.pdb', 'ScottPlot.dll', 'Sep.dll', 'SkiaSharp.HarfBuzz.dll', 'SkiaSharp.dll', 'TorchSharp.dll'
     function Test-Managed([string] $Path) {
         try { $null = [Reflection.AssemblyName]::GetAssemblyName($Path); $true } catch { $false }
     }

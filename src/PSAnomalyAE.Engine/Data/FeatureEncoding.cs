@@ -107,9 +107,32 @@ public sealed class FeatureEncoding
     {
         missing = 0;
         destination.Clear();
+        ITextRow? text = row as ITextRow;
         for (int c = 0; c < Columns.Length; c++)
         {
             string name = Columns[c];
+            if (text is not null && Categories[c] is null)
+            {
+                // A CSV record: parse the cell's characters, no string per value.
+                if (!text.TryGetText(name, out ReadOnlySpan<char> cell))
+                {
+                    return MissingColumn(name, rowNumber);
+                }
+
+                AnomalyDetectionException? bad = FeatureSchema.ReadNumber(cell, name, rowNumber, policy, out destination[Offsets[c]]);
+                if (bad is not null)
+                {
+                    return bad;
+                }
+
+                if (double.IsNaN(destination[Offsets[c]]))
+                {
+                    missing++;
+                }
+
+                continue;
+            }
+
             if (!row.TryGetValue(name, out object? value))
             {
                 return new AnomalyDetectionException(AnomalyErrorKind.MissingFeature, $"Row {rowNumber}: column '{name}' is missing; the model needs it.")
@@ -140,6 +163,13 @@ public sealed class FeatureEncoding
 
         return null;
     }
+
+    private static AnomalyDetectionException MissingColumn(string name, long rowNumber) =>
+        new(AnomalyErrorKind.MissingFeature, $"Row {rowNumber}: column '{name}' is missing; the model needs it.")
+        {
+            RowNumber = rowNumber,
+            Column = name,
+        };
 
     /// <summary>For a categorical column, the category whose indicator the reconstruction rates highest.</summary>
     public string ExpectedCategory(int column, ReadOnlySpan<double> reconstructed)

@@ -310,9 +310,21 @@ public static class FeatureSchema
     /// Reads one cell of a numeric column. A missing value is NaN under Skip and Impute, an error under Error;
     /// a value that is present but not a finite number is always an error naming the row and column.
     /// </summary>
-    public static AnomalyDetectionException? ReadNumber(object? value, string column, long rowNumber, MissingValuePolicy policy, out double result)
+    public static AnomalyDetectionException? ReadNumber(object? value, string column, long rowNumber, MissingValuePolicy policy, out double result) =>
+        Checked(ValueParser.Parse(value, out result), value, column, rowNumber, policy, ref result);
+
+    /// <summary>
+    /// Reads one cell of a numeric column from its text (see <see cref="ITextRow"/>), with the same rules and errors
+    /// as <see cref="ReadNumber(object?, string, long, MissingValuePolicy, out double)"/>.
+    /// </summary>
+    public static AnomalyDetectionException? ReadNumber(ReadOnlySpan<char> text, string column, long rowNumber, MissingValuePolicy policy, out double result)
     {
-        ValueKind kind = ValueParser.Parse(value, out result);
+        ValueKind kind = ValueParser.Parse(text, out result);
+        return kind == ValueKind.Number ? null : Checked(kind, text.ToString(), column, rowNumber, policy, ref result);
+    }
+
+    private static AnomalyDetectionException? Checked(ValueKind kind, object? value, string column, long rowNumber, MissingValuePolicy policy, ref double result)
+    {
         if (kind == ValueKind.Number)
         {
             return null;

@@ -5,7 +5,7 @@ namespace PSAnomalyAE.Engine.Data;
 /// <summary>Reads cell values (strings from CSV files, numbers from other sources) as doubles.</summary>
 public static class ValueParser
 {
-    private static readonly HashSet<string> s_missing = new(StringComparer.OrdinalIgnoreCase) { "", "NA", "N/A", "NaN", "null" };
+    private static readonly string[] s_missing = { "", "NA", "N/A", "NaN", "null" };
 
     /// <summary>
     /// Reads <paramref name="value"/> as a finite double. Strings are parsed with the invariant culture
@@ -39,21 +39,36 @@ public static class ValueParser
         }
     }
 
-    private static ValueKind ParseString(string s, out double result)
+    private static ValueKind ParseString(string s, out double result) => Parse(s.AsSpan(), out result);
+
+    /// <summary>
+    /// Reads text (a CSV cell, for instance) as a finite double, by the rules of <see cref="Parse(object?, out double)"/>
+    /// for strings, without allocating: trimmed, invariant culture; empty, NA, N/A, NaN and null count as missing.
+    /// </summary>
+    public static ValueKind Parse(ReadOnlySpan<char> text, out double result)
     {
+        ReadOnlySpan<char> t = text.Trim();
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
+        {
+            // "NaN" parses, and reads as missing in Finite.
+            return Finite(d, out result);
+        }
+
         result = 0;
-        string t = s.Trim();
-        if (s_missing.Contains(t))
+        return IsMissing(t) ? ValueKind.Missing : ValueKind.NotANumber;
+    }
+
+    private static bool IsMissing(ReadOnlySpan<char> t)
+    {
+        foreach (string token in s_missing)
         {
-            return ValueKind.Missing;
+            if (t.Equals(token, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
         }
 
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
-        {
-            return ValueKind.NotANumber;
-        }
-
-        return Finite(d, out result);
+        return false;
     }
 
     private static ValueKind Finite(double d, out double result)

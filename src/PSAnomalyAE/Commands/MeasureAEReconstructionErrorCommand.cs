@@ -25,9 +25,9 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
         _view = ScoredRowView.ForErrors(this, Features, added, featureErrorsColumn: !FlattenFeatureErrors);
     }
 
-    private protected override void Emit(PSObject row, ScoreResult result, int index)
+    private protected override void Emit(ScoreResult result, int index)
     {
-        PSObject output = ScoredRowView.OutputFor(row, CopyOf);
+        PSObject output = OutputRow(index);
         double error = result.Errors[index];
         bool scored = !double.IsNaN(error);
 

@@ -18,8 +18,11 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         OutputProperty.Severity, OutputProperty.ErrorPercentile, OutputProperty.TopFeatures,
     };
 
+    private static readonly string[] s_severity = Enum.GetNames<AnomalySeverity>();
+
     private Detector _detector = null!;
     private ScoredRowView _view = null!;
+    private object _threshold = null!;
 
     /// <summary>The reconstruction error above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
@@ -40,6 +43,10 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     [Parameter]
     public SwitchParameter IncludeModelName { get; set; }
 
+    /// <summary>Write only the rows flagged as anomalies (every original column and the results), not the normal ones.</summary>
+    [Parameter]
+    public SwitchParameter AnomaliesOnly { get; set; }
+
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
@@ -50,36 +57,48 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
+        _threshold = _detector.Threshold;
         _view = ScoredRowView.ForAnomalies(this, Features, s_resultProperties.Append(OutputProperty.Reason));
         StreamDetector = _detector;
     }
 
-    private protected override void Emit(PSObject row, ScoreResult result, int index)
+    private protected override void Emit(ScoreResult result, int index)
     {
         double error = result.Errors[index];
-        PSObject output = ScoredRowView.OutputFor(row, CopyOf);
         if (double.IsNaN(error))
         {
+            if (AnomaliesOnly)
+            {
+                return;
+            }
+
+            PSObject pending = OutputRow(index);
             // The model reads windows and this row has too few rows before it: no score yet, rather than an invented one.
             foreach (string name in s_resultProperties)
             {
-                SetProperty(output, name, name == OutputProperty.Threshold ? _detector.Threshold : null);
+                SetProperty(pending, name, name == OutputProperty.Threshold ? _threshold : null);
             }
 
-            SetProperty(output, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
-            AddModelName(output);
-            _view.Apply(output);
-            WriteObject(output);
+            SetProperty(pending, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
+            AddModelName(pending);
+            _view.Apply(pending);
+            WriteObject(pending);
             return;
         }
 
         Detection verdict = _detector.Next(error);
+        if (AnomaliesOnly && !verdict.Anomaly)
+        {
+            return;
+        }
+
+        PSObject output = OutputRow(index);
         var top = new AEFeatureContributionList(result.TopFeatures(index, Top).Select(c => new AEFeatureContribution(c)).ToArray());
         SetProperty(output, OutputProperty.ReconstructionError, error);
-        SetProperty(output, OutputProperty.Threshold, _detector.Threshold);
+        SetProperty(output, OutputProperty.Threshold, _threshold);
         SetProperty(output, OutputProperty.Anomaly, verdict.Anomaly);
         SetProperty(output, OutputProperty.AnomalyScore, verdict.Score);
-        SetProperty(output, OutputProperty.Severity, verdict.Severity.ToString());
+        SetProperty(output, OutputProperty.Severity, s_severity[(int)verdict.Severity]);
         SetProperty(output, OutputProperty.ErrorPercentile, verdict.Percentile);
         SetProperty(output, OutputProperty.TopFeatures, top);
         SetProperty(output, OutputProperty.Reason, Reason(verdict, top));

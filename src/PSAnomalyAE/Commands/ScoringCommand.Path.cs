@@ -1,0 +1,139 @@
+using System.Management.Automation;
+
+namespace PSAnomalyAE.Commands;
+
+/// <summary>
+/// -Path and -LiteralPath: the scoring cmdlets read CSV files themselves, in large batches, with the parsing rules
+/// and row/column errors of the pipeline (rows numbered from 1 in each file, as after Import-Csv). Only the batch
+/// being scored is held, so memory does not grow with the file; no object is made for a row that is not written.
+/// </summary>
+public abstract partial class ScoringCommand
+{
+    private protected const string PipelineSet = "Pipeline";
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    // Rows per network call when reading a file and -BatchSize is not given: large batches, few calls.
+    private const int FileBatchSize = 16384;
+
+    private CsvRowSource? _source;
+
+    /// <summary>CSV files to score (wildcards allowed); the first line names the columns, as for Import-Csv.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = null!;
+
+    /// <summary>CSV files to score, named exactly (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = null!;
+
+    private int ScoringBatchSize() =>
+        ParameterSetName != PipelineSet && !MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? FileBatchSize : BatchSize;
+
+    private void ScoreFiles()
+    {
+        bool literal = ParameterSetName == LiteralPathSet;
+        foreach (string given in literal ? LiteralPath : Path)
+        {
+            IReadOnlyList<string> files;
+            try
+            {
+                files = FileSystemPaths.ForRead(this, given, literal);
+            }
+            catch (ItemNotFoundException ex)
+            {
+                WriteError(new ErrorRecord(ex, "FileNotFound", ErrorCategory.ObjectNotFound, given));
+                continue;
+            }
+
+            foreach (string file in files)
+            {
+                if (Stopping)
+                {
+                    return;
+                }
+
+                ScoreFile(file);
+            }
+        }
+    }
+
+    private void ScoreFile(string file)
+    {
+        try
+        {
+            _source = CsvRowSource.Open(file);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            WriteError(Errors.From(ex, file));
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(Errors.Io(ex, "FileReadFailed", ErrorCategory.ReadError, file));
+            return;
+        }
+
+        try
+        {
+            try
+            {
+                _source.RequireColumns(Features);
+            }
+            catch (AnomalyDetectionException ex)
+            {
+                ThrowTerminatingError(Errors.From(ex, file));
+            }
+
+            while (_source.MoveNext())
+            {
+                switch (_scorer.Add(_source.Current, _source.RowNumber, out AnomalyDetectionException? problem))
+                {
+                    case RowStatus.Invalid:
+                        WriteError(Errors.From(problem!, file));
+                        continue;
+                    case RowStatus.Skipped:
+                        continue;
+                }
+
+                _source.Keep();
+                if (_scorer.IsFull)
+                {
+                    Flush();
+                    if (Stopping)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            // A file's last rows are scored before the next file is read; windows carry on across files as across batches.
+            Flush();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(Errors.Io(ex, "FileReadFailed", ErrorCategory.ReadError, file));
+        }
+        finally
+        {
+            _source.Dispose();
+            _source = null;
+        }
+    }
+
+    /// <summary>A new object for kept row <paramref name="index"/> of the file: every column as a string, as Import-Csv gives it.</summary>
+    private PSObject FileRow(int index)
+    {
+        var row = new PSObject();
+        IReadOnlyList<string> columns = _source!.Columns;
+        for (int c = 0; c < columns.Count; c++)
+        {
+            row.Properties.Add(new PSNoteProperty(columns[c], _source.Cell(index, c)), preValidated: true);
+        }
+
+        return row;
+    }
+}
