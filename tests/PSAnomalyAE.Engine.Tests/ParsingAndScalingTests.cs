@@ -29,7 +29,7 @@ public class ParsingAndScalingTests
         Assert.Equal(ValueKind.Number, ValueParser.Parse(7, out double a));
         Assert.Equal(ValueKind.Number, ValueParser.Parse(2.5m, out double b));
         Assert.Equal(ValueKind.Number, ValueParser.Parse(1.5f, out double c));
-        Assert.Equal(ValueKind.Missing, ValueParser.Parse(null, out _));
+        Assert.Equal(ValueKind.Missing, ValueParser.Parse((object?)null, out _));
         Assert.Equal(ValueKind.NotFinite, ValueParser.Parse(double.NegativeInfinity, out _));
         Assert.Equal((7.0, 2.5, 1.5), (a, b, c));
     }
