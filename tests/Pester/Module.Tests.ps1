@@ -112,6 +112,13 @@ catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exc
         $out[2] | Should -BeLike 'The libtorch native runtime for linux-x64 could not be loaded*'
         $out[3] | Should -Not -BeNullOrEmpty
         Join-Path $deps 'cpu' | Should -Not -Exist
+
+        # With the user's NuGet cache in reach (the build restored libtorch there), TorchSharp would copy ~480 MB out of
+        # it into dependencies/cpu; the module loads its own library first and stops with the same one error instead.
+        $withCache = & $pwsh -NoProfile -NonInteractive -Command $script
+        $withCache[0] | Should -Be 'NativeRuntimeLoadFailed,PSAnomalyAE.Commands.InvokeAETrainingCommand'
+        $withCache[2] | Should -Match 'libLibTorchSharp\.so'
+        Join-Path $deps 'cpu' | Should -Not -Exist
     }
 
     It 'has a format view for each of its own output types' {
