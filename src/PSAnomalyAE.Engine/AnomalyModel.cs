@@ -167,20 +167,11 @@ public sealed class AnomalyModel : IDisposable
         var rng = new Random(seed);
         TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng);
         NetworkShape shape = NetworkShape.For(Spec, set.NetWidth, set.Pca is not null);
-
-        AutoencoderNet net;
-        lock (TorchRuntime.SeedLock)
-        {
-            torch.random.manual_seed(seed);
-            net = NetworkFactory.Create(Spec, shape, seed);
-        }
-
+        AutoencoderNet net = CreateNetwork(shape, seed, start: null);
         bool keep = false;
         try
         {
-            TrainerResult fit = new Trainer(Spec, net, rng).Fit(
-                set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
-            double[] valErrors = SortedValidationErrors(net, set, width);
+            (TrainerResult fit, double[] valErrors) = Fit(net, set, rng, onEpoch, cancel);
 
             var summary = new TrainingSummary(
                 rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
@@ -276,26 +267,17 @@ public sealed class AnomalyModel : IDisposable
         int seed = Spec.Seed ?? Random.Shared.Next();
         var rng = new Random(seed);
         TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng, scaler, pca);
-        AutoencoderNet net;
-        lock (TorchRuntime.SeedLock)
-        {
-            torch.random.manual_seed(seed);
-            net = NetworkFactory.Create(Spec, trainedShape, seed);
-        }
-
+        AutoencoderNet net = CreateNetwork(trainedShape, seed, start: weights);
         bool keep = false;
         try
         {
-            NetworkState.Set(net, weights);
-            TrainerResult fit = new Trainer(Spec, net, rng).Fit(
-                set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
-            double[] valErrors = SortedValidationErrors(net, set, width);
+            (TrainerResult fit, double[] valErrors) = Fit(net, set, rng, onEpoch, cancel);
 
             int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
             var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
             var summary = new TrainingSummary(
                 rows, set.TrainRows, set.ValidationRows, offset + fit.EpochsRun, offset + fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
-                torch.get_num_threads(), clock.Elapsed.TotalSeconds, DateTime.UtcNow);
+                fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
             bool provisional = earlierThreshold is null || earlierThreshold.Source == ProvisionalSource;
 
             _sync.EnterWriteLock();
@@ -485,18 +467,49 @@ public sealed class AnomalyModel : IDisposable
         return model;
     }
 
-    /// <summary>The held-out rows' errors, sorted, scored as <see cref="Score"/> scores (same thread count).</summary>
-    private static double[] SortedValidationErrors(AutoencoderNet net, TrainingSet set, int width)
+    /// <summary>A network of <paramref name="shape"/>, initialised from <paramref name="seed"/>, or holding <paramref name="start"/>'s weights.</summary>
+    private AutoencoderNet CreateNetwork(NetworkShape shape, int seed, IReadOnlyList<WeightTensor>? start)
     {
+        AutoencoderNet net;
+        lock (TorchRuntime.SeedLock)
+        {
+            torch.random.manual_seed(seed);
+            net = NetworkFactory.Create(Spec, shape, seed);
+        }
+
+        if (start is not null)
+        {
+            try
+            {
+                NetworkState.Set(net, start);
+            }
+            catch
+            {
+                net.Dispose();
+                throw;
+            }
+        }
+
+        return net;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="net"/> on <paramref name="set"/> and returns the run with the held-out rows' errors,
+    /// sorted and scored as <see cref="Score"/> scores (same thread count).
+    /// </summary>
+    private (TrainerResult Fit, double[] ValidationErrors) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    {
+        TrainerResult fit = new Trainer(Spec, net, rng).Fit(
+            set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
         if (set.ValidationEnds.Length == 0)
         {
-            return Array.Empty<double>();
+            return (fit, Array.Empty<double>());
         }
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-        double[] errors = BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, width, set.ValidationEnds).Errors;
+        double[] errors = BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds).Errors;
         Array.Sort(errors);
-        return errors;
+        return (fit, errors);
     }
 
     public void Dispose()
