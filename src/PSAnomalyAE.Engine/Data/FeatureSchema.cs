@@ -319,7 +319,7 @@ public static class FeatureSchema
     /// </summary>
     public static AnomalyDetectionException? ReadNumber(ReadOnlySpan<char> text, string column, long rowNumber, MissingValuePolicy policy, out double result)
     {
-        ValueKind kind = ValueParser.Parse(text, out result);
+        ValueKind kind = ValueParser.ParseText(text, out result);
         return kind == ValueKind.Number ? null : Checked(kind, text.ToString(), column, rowNumber, policy, ref result);
     }
 

@@ -39,13 +39,13 @@ public static class ValueParser
         }
     }
 
-    private static ValueKind ParseString(string s, out double result) => Parse(s.AsSpan(), out result);
+    private static ValueKind ParseString(string s, out double result) => ParseText(s.AsSpan(), out result);
 
     /// <summary>
     /// Reads text (a CSV cell, for instance) as a finite double, by the rules of <see cref="Parse(object?, out double)"/>
     /// for strings, without allocating: trimmed, invariant culture; empty, NA, N/A, NaN and null count as missing.
     /// </summary>
-    public static ValueKind Parse(ReadOnlySpan<char> text, out double result)
+    public static ValueKind ParseText(ReadOnlySpan<char> text, out double result)
     {
         ReadOnlySpan<char> t = text.Trim();
         if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
