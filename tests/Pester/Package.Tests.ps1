@@ -44,7 +44,7 @@ Describe 'The <Rid> package' -Tag 'Package' -ForEach $platforms {
     It 'holds the module files at the top and a valid manifest tagged for its platform' {
         if (-not $built) { Set-ItResult -Skipped -Because "out/packages/$Rid was not built (./build.ps1 Package -Rid $Rid)"; return }
         @(Get-ChildItem $module -File | Sort-Object Name).Name |
-            Should -Be @('LICENSE', 'PSAnomalyAE.dll', 'PSAnomalyAE.Format.ps1xml', 'PSAnomalyAE.pdb', 'PSAnomalyAE.psd1')
+            Should -Be @('LICENSE', 'PSAnomalyAE.dll', 'PSAnomalyAE.Format.ps1xml', 'PSAnomalyAE.pdb', 'PSAnomalyAE.psd1', 'PSAnomalyAE.Types.ps1xml')
         @(Get-ChildItem $module -Directory | Sort-Object Name).Name | Should -Be @('dependencies', 'en-US')
         $info = Test-ModuleManifest (Join-Path $module 'PSAnomalyAE.psd1') -ErrorAction Stop
         $info.Tags | Should -Contain $Tag
