@@ -6,7 +6,7 @@
 //
 // Build and run (Linux; the native library needs the same adaptation as the tests on Debian 12):
 //   dotnet build benchmarks/PSAnomalyAE.Bench -c Release -r linux-x64 --self-contained false -o out/bench
-//   pwsh -c '. ./tools/LibTorchSharpCompat.ps1; Repair-LibTorchSharp -Folder out/bench -WorkFolder out/staging/native'
+//   pwsh -c '. ./tools/LibTorchSharpCompat.ps1; Repair-LibTorchSharp -Folder out/bench'
 //   dotnet out/bench/PSAnomalyAE.Bench.dll [--rounds 3] [--threads 1,2] [--batch 256,1024] [--variants a,c2,m] [--no-busy] [--no-python]
 // (--variants: the variants to run, by the code before their name; default all.)
 using System.Diagnostics;
