@@ -32,23 +32,9 @@ public sealed class GetAEModelInfoCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string given in literal ? LiteralPath : Path)
+        foreach (string file in FileSystemPaths.EachForRead(this, literal ? LiteralPath : Path, literal, "ModelFileNotFound"))
         {
-            IReadOnlyList<string> files;
-            try
-            {
-                files = FileSystemPaths.ForRead(this, given, literal);
-            }
-            catch (ItemNotFoundException ex)
-            {
-                WriteError(new ErrorRecord(ex, "ModelFileNotFound", ErrorCategory.ObjectNotFound, given));
-                continue;
-            }
-
-            foreach (string file in files)
-            {
-                Describe(file);
-            }
+            Describe(file);
         }
     }
 

@@ -35,28 +35,14 @@ public abstract partial class ScoringCommand
     private void ScoreFiles()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string given in literal ? LiteralPath : Path)
+        foreach (string file in FileSystemPaths.EachForRead(this, literal ? LiteralPath : Path, literal, "FileNotFound"))
         {
-            IReadOnlyList<string> files;
-            try
+            if (Stopping)
             {
-                files = FileSystemPaths.ForRead(this, given, literal);
-            }
-            catch (ItemNotFoundException ex)
-            {
-                WriteError(new ErrorRecord(ex, "FileNotFound", ErrorCategory.ObjectNotFound, given));
-                continue;
+                return;
             }
 
-            foreach (string file in files)
-            {
-                if (Stopping)
-                {
-                    return;
-                }
-
-                ScoreFile(file);
-            }
+            ScoreFile(file);
         }
     }
 

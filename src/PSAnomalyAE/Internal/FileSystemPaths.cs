@@ -13,6 +13,32 @@ internal static class FileSystemPaths
         return resolved;
     }
 
+    /// <summary>
+    /// The files <paramref name="paths"/> name (wildcards unless <paramref name="literal"/>), in order. A path that
+    /// names nothing gets a non-terminating error with <paramref name="notFoundId"/>, and the others still come.
+    /// </summary>
+    internal static IEnumerable<string> EachForRead(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, string notFoundId)
+    {
+        foreach (string given in paths)
+        {
+            IReadOnlyList<string> files;
+            try
+            {
+                files = ForRead(cmdlet, given, literal);
+            }
+            catch (ItemNotFoundException ex)
+            {
+                cmdlet.WriteError(new ErrorRecord(ex, notFoundId, ErrorCategory.ObjectNotFound, given));
+                continue;
+            }
+
+            foreach (string file in files)
+            {
+                yield return file;
+            }
+        }
+    }
+
     /// <summary>The existing files <paramref name="path"/> names: wildcards expanded unless <paramref name="literal"/>.</summary>
     internal static IReadOnlyList<string> ForRead(PSCmdlet cmdlet, string path, bool literal)
     {
