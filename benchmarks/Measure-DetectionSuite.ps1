@@ -119,7 +119,7 @@ try {
     $mean.TrainSeconds = [math]::Round(($rows.TrainSeconds | Measure-Object -Sum).Sum, 1)
     $mean.ModelKB = $null
     "`nMean ROC-AUC over seeds $($Seed -join ', ') (module: Invoke-AETraining -Seed s, default settings)"
-    $columns = @('Set') + @(@('Module') + $peerNames | ForEach-Object { $n = $_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'TrainSeconds', 'ModelKB'
+    $columns = @('Set') + @(@('Module') + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'TrainSeconds', 'ModelKB'
     @($rows) + [pscustomobject]$mean | Format-Table -Property $columns -AutoSize | Out-String -Width 200
 }
 finally {
