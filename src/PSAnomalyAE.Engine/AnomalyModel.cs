@@ -148,18 +148,7 @@ public sealed class AnomalyModel : IDisposable
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "A model needs at least one feature column.");
         }
 
-        if (rows < 1)
-        {
-            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no valid training rows.")
-            {
-                RecommendedAction = "Pipe rows of normal data into Invoke-AETraining.",
-            };
-        }
-
-        if (data.Length != (long)rows * width)
-        {
-            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
-        }
+        RequireRows(data, rows, width, "There are no valid training rows.");
 
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
@@ -252,15 +241,7 @@ public sealed class AnomalyModel : IDisposable
 
         RequireSameNetwork(trained.Spec);
         int width = encoding.Width;
-        if (rows < 1)
-        {
-            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no valid rows to continue training on.");
-        }
-
-        if (data.Length != (long)rows * width)
-        {
-            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
-        }
+        RequireRows(data, rows, width, "There are no valid rows to continue training on.");
 
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
@@ -465,6 +446,23 @@ public sealed class AnomalyModel : IDisposable
         model._validationErrors = validationErrors;
         model.FeatureMeans = featureMeans.Length == encoding.Width ? featureMeans : scaler.Offset.ToArray();
         return model;
+    }
+
+    /// <summary>Checks that <paramref name="data"/> holds <paramref name="rows"/> rows (at least one) of <paramref name="width"/> values.</summary>
+    private static void RequireRows(double[] data, int rows, int width, string noRows)
+    {
+        if (rows < 1)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, noRows)
+            {
+                RecommendedAction = "Pipe rows of normal data into Invoke-AETraining.",
+            };
+        }
+
+        if (data.Length != (long)rows * width)
+        {
+            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
+        }
     }
 
     /// <summary>A network of <paramref name="shape"/>, initialised from <paramref name="seed"/>, or holding <paramref name="start"/>'s weights.</summary>
