@@ -100,6 +100,13 @@ public sealed class AnomalyModel : IDisposable
 
     public bool IsTrained => _network is not null;
 
+    /// <summary>
+    /// The distance part of the score (<see cref="ScoreMethod.ReconstructionAndDistance"/>); null when the score is the
+    /// reconstruction error alone (models trained with <see cref="ScoreMethod.Reconstruction"/>, without held-out rows,
+    /// or read from files and PyTorch exports that have none).
+    /// </summary>
+    public NeighbourTerm? Neighbours { get; private set; }
+
     public long ParameterCount => _network?.parameters().Sum(p => p.numel()) ?? 0;
 
     /// <summary>Sets the threshold and the normal rows' errors it was chosen from.</summary>
@@ -160,7 +167,7 @@ public sealed class AnomalyModel : IDisposable
         bool keep = false;
         try
         {
-            (TrainerResult fit, double[] valErrors) = Fit(net, set, rng, onEpoch, cancel);
+            (TrainerResult fit, double[] valErrors, NeighbourTerm? neighbours) = Fit(net, set, rng, onEpoch, cancel);
 
             var summary = new TrainingSummary(
                 rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
@@ -177,6 +184,7 @@ public sealed class AnomalyModel : IDisposable
                 Scaler = set.Scaler;
                 Shape = shape;
                 Pca = set.Pca;
+                Neighbours = neighbours;
                 _history = fit.History;
                 Training = summary;
                 _validationErrors = valErrors;
@@ -252,7 +260,7 @@ public sealed class AnomalyModel : IDisposable
         bool keep = false;
         try
         {
-            (TrainerResult fit, double[] valErrors) = Fit(net, set, rng, onEpoch, cancel);
+            (TrainerResult fit, double[] valErrors, NeighbourTerm? neighbours) = Fit(net, set, rng, onEpoch, cancel);
 
             int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
             var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
@@ -272,6 +280,7 @@ public sealed class AnomalyModel : IDisposable
                 Scaler = scaler;
                 Shape = trainedShape;
                 Pca = pca;
+                Neighbours = valErrors.Length > 0 ? neighbours : trained.Neighbours;
                 _history = history;
                 Training = summary;
                 _validationErrors = valErrors.Length > 0 ? valErrors : trained.ValidationErrors;
@@ -357,7 +366,7 @@ public sealed class AnomalyModel : IDisposable
             }
 
             using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-            return BatchScorer.Score(_network, Encoding, Scaler, Pca, WindowSize, data, rows, context);
+            return BatchScorer.Score(_network, Encoding, Scaler, Pca, Neighbours, WindowSize, data, rows, context);
         }
         finally
         {
@@ -414,12 +423,17 @@ public sealed class AnomalyModel : IDisposable
     internal static AnomalyModel Restore(
         ModelSpec spec, FeatureEncoding encoding, Scaler scaler, Pca? pca, NetworkShape shape, IReadOnlyList<WeightTensor> weights,
         List<EpochRecord> history, TrainingSummary? training, ThresholdChoice? threshold, double[] validationErrors, double[] featureMeans,
-        string? name = null, string? description = null)
+        string? name = null, string? description = null, NeighbourTerm? neighbours = null)
     {
         TorchRuntime.EnsureLoaded();
         if (shape.InputSize != (pca?.Count ?? encoding.Width) || (pca is not null && pca.Width != encoding.Width))
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, "The model file's network, PCA basis and features disagree on their sizes.");
+        }
+
+        if (neighbours is not null && neighbours.Width != shape.InputSize * spec.WindowSize)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, "The model file's neighbour sample and network disagree on the sample size.");
         }
 
         var model = new AnomalyModel(spec) { Name = name, Description = description };
@@ -440,6 +454,7 @@ public sealed class AnomalyModel : IDisposable
         model.Scaler = scaler;
         model.Shape = shape;
         model.Pca = pca;
+        model.Neighbours = neighbours;
         model._history = history;
         model.Training = training;
         model._threshold = threshold;
@@ -492,22 +507,27 @@ public sealed class AnomalyModel : IDisposable
     }
 
     /// <summary>
-    /// Trains <paramref name="net"/> on <paramref name="set"/> and returns the run with the held-out rows' errors,
-    /// sorted and scored as <see cref="Score"/> scores (same thread count).
+    /// Trains <paramref name="net"/> on <paramref name="set"/> and returns the run, the distance term when the spec asks
+    /// for one (built from the training samples, its medians from the held-out ones), and the held-out rows' scores,
+    /// sorted and scored as <see cref="Score"/> scores them (same thread count).
     /// </summary>
-    private (TrainerResult Fit, double[] ValidationErrors) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    private (TrainerResult Fit, double[] ValidationErrors, NeighbourTerm? Neighbours) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
         TrainerResult fit = new Trainer(Spec, net, rng).Fit(
             set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
         if (set.ValidationEnds.Length == 0)
         {
-            return (fit, Array.Empty<double>());
+            return (fit, Array.Empty<double>(), null);
         }
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
         double[] errors = BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds).Errors;
+        NeighbourTerm? neighbours = Spec.Score == ScoreMethod.ReconstructionAndDistance
+            ? NeighbourTerm.Build(set.TrainSamples, set.SampleSize, set.ValidationSamples, errors, rng)
+            : null;
+        neighbours?.Combine(errors, set.ValidationSamples);
         Array.Sort(errors);
-        return (fit, errors);
+        return (fit, errors, neighbours);
     }
 
     public void Dispose()

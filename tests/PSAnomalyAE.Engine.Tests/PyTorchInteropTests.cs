@@ -275,7 +275,7 @@ public sealed class PyTorchInteropTests : IDisposable
     [SkippableFact]
     public void A_model_exported_for_PyTorch_imports_back_and_PyTorch_scores_it_the_same()
     {
-        using var trained = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = 7, HiddenSize = new[] { 10 }, LatentSize = 2 });
+        using var trained = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = 7, HiddenSize = new[] { 10 }, LatentSize = 2, Score = ScoreMethod.Reconstruction });
         string[] names = TestData.Names(6);
         trained.Train(names, TestData.LowRank(300, 6, 2, 0.1, 7), 300);
         trained.SetThreshold(new ThresholdChoice(0.5, "Percentile", 99, 60, "test"), Array.Empty<double>());
@@ -313,6 +313,16 @@ public sealed class PyTorchInteropTests : IDisposable
         var ex = Assert.Throws<AnomalyDetectionException>(() => PyTorchInterop.ConfigOf(windowed));
         Assert.Equal(AnomalyErrorKind.InvalidArgument, ex.Kind);
         Assert.Contains("reads windows of rows", ex.Message);
+    }
+
+    [Fact]
+    public void A_model_whose_score_adds_the_neighbour_distance_is_not_exported()
+    {
+        using var model = new AnomalyModel(new ModelSpec { Epochs = 1, Seed = 1 });
+        model.Train(TestData.Names(4), TestData.LowRank(60, 4, 2, 0.1, 1), 60);
+        var ex = Assert.Throws<AnomalyDetectionException>(() => PyTorchInterop.ConfigOf(model));
+        Assert.Contains("nearest training rows", ex.Message);
+        Assert.Contains("-Scoring Reconstruction", ex.Message);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Describe 'Enums shared by the cmdlets and the engine' {
         @{ Module = 'AEArchitecture'; Engine = 'PSAnomalyAE.Engine.Configuration.AutoencoderKind' }
         @{ Module = 'AEActivation'; Engine = 'PSAnomalyAE.Engine.Configuration.ActivationKind' }
         @{ Module = 'AEScaling'; Engine = 'PSAnomalyAE.Engine.Configuration.ScalingMethod' }
+        @{ Module = 'AEScoring'; Engine = 'PSAnomalyAE.Engine.Configuration.ScoreMethod' }
         @{ Module = 'AEMissingValue'; Engine = 'PSAnomalyAE.Engine.Configuration.MissingValuePolicy' }
         @{ Module = 'AEThresholdObjective'; Engine = 'PSAnomalyAE.Engine.Thresholds.ThresholdObjective' }
     ) {

@@ -26,7 +26,8 @@ Describe 'Get-AEModelInfo' {
         $web.TrainingRows | Should -Be $model.TrainingRows
         $web.Seed | Should -Be 1
         $web.ParameterCount | Should -Be $model.ParameterCount
-        $web.FormatVersion | Should -Be 1
+        $web.FormatVersion | Should -Be 2
+        $web.Scoring | Should -Be 'ReconstructionAndDistance'
         $web.Size | Should -Be (Get-Item (Join-Path $folder 'web.aemodel')).Length
         $web.ChecksumVerified | Should -BeTrue
         $info[0].WindowSize | Should -Be 4

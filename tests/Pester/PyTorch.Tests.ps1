@@ -104,7 +104,7 @@ Describe 'Import-AEModel -PyTorch' {
 
 Describe 'Export-AEModel -Format PyTorch' {
     BeforeAll {
-        $model = New-MetricRows -Count 400 -Seed 1 | Invoke-AETraining -Seed 1 -Epochs 20 -HiddenSize 8 -LatentSize 2
+        $model = New-MetricRows -Count 400 -Seed 1 | Invoke-AETraining -Seed 1 -Epochs 20 -HiddenSize 8 -LatentSize 2 -Scoring Reconstruction
         $rowsCsv = Join-Path $TestDrive 'rows.csv'
         New-MetricRows -Count 50 -Seed 2 | Export-Csv -LiteralPath $rowsCsv
     }
@@ -143,6 +143,13 @@ Describe 'Export-AEModel -Format PyTorch' {
         $err = { Export-AEModel -Model $vae -Format PyTorch -Path $path } | Should -Throw -ErrorId 'InvalidArgument,*' -PassThru
         $err.Exception.Message | Should -Match 'Variational'
         Join-Path $TestDrive 'vae.*' | Should -Not -Exist
+    }
+
+    It 'refuses a model whose score adds the neighbour distance, and says how to train one it can export' {
+        $default = New-MetricRows -Count 200 -Seed 1 | Invoke-AETraining -Seed 1 -Epochs 2
+        $err = { Export-AEModel -Model $default -Format PyTorch -Path (Join-Path $TestDrive 'default.safetensors') } | Should -Throw -ErrorId 'InvalidArgument,*' -PassThru
+        $err.Exception.Message | Should -Match '-Scoring Reconstruction'
+        Join-Path $TestDrive 'default.*' | Should -Not -Exist
     }
 
     It '-WhatIf writes nothing, and existing files need -Force' {

@@ -21,7 +21,23 @@ Describe 'Measure-AEReconstructionError' {
         $out[0].ReconstructionError | Should -BeOfType [double]
         $fe = $out[0].FeatureErrors
         $fe.PSObject.Properties.Name | Should -Be $model.FeatureNames
-        ($fe.PSObject.Properties.Value | Measure-Object -Average).Average | Should -BeGreaterOrEqual ($out[0].ReconstructionError * 0.999)
+    }
+
+    It 'scores a typical normal row about 2 by default: reconstruction and neighbour distance, each 1 at its median' {
+        $model.Scoring | Should -Be 'ReconstructionAndDistance'
+        $errors = ($validation | Measure-AEReconstructionError -Model $model).ReconstructionError | Sort-Object
+        $errors[[int]($errors.Count / 2)] | Should -BeGreaterThan 1.2
+        $errors[[int]($errors.Count / 2)] | Should -BeLessThan 3
+    }
+
+    It 'with -Scoring Reconstruction, scores a row by its mean squared error, the mean of its feature errors' {
+        $plain = $train | Invoke-AETraining -Seed 1 -Epochs 20 -LatentSize 2 -Scoring Reconstruction
+        $plain.Scoring | Should -Be 'Reconstruction'
+        $out = $validation[0..4] | Measure-AEReconstructionError -Model $plain
+        foreach ($row in $out) {
+            ($row.FeatureErrors.PSObject.Properties.Value | Measure-Object -Average).Average | Should -BeGreaterOrEqual ($row.ReconstructionError * 0.999)
+            ($row.FeatureErrors.PSObject.Properties.Value | Measure-Object -Average).Average | Should -BeLessOrEqual ($row.ReconstructionError * 1.001)
+        }
     }
 
     It 'leaves the caller''s objects unchanged' {

@@ -25,6 +25,15 @@ public static class ModelDefaults
     /// </summary>
     public const int ThreadCount = 1;
 
+    /// <summary>What a new model's score is made of.</summary>
+    public const ScoreMethod Score = ScoreMethod.ReconstructionAndDistance;
+
+    /// <summary>Training samples a model keeps for the distance term: a seeded sample, so the model file stays small.</summary>
+    public const int NeighbourSample = 2000;
+
+    /// <summary>Nearest reference samples whose distances the distance term averages.</summary>
+    public const int NeighbourCount = 5;
+
     /// <summary>Rows per network call when scoring a stream.</summary>
     public const int ScoringBatchSize = 2048;
 

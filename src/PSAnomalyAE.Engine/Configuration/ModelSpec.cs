@@ -13,6 +13,9 @@ public sealed class ModelSpec
 
     public ScalingMethod Scaling { get; set; } = ScalingMethod.ZScore;
 
+    /// <summary>What a row's score is made of: the reconstruction error with the distance to the nearest training rows, or the reconstruction error alone.</summary>
+    public ScoreMethod Score { get; set; } = ModelDefaults.Score;
+
     /// <summary>The kind of autoencoder.</summary>
     public AutoencoderKind Kind { get; set; } = AutoencoderKind.Dense;
 

@@ -16,8 +16,17 @@ namespace PSAnomalyAE.Engine.Persistence;
 /// </summary>
 public static class ModelFile
 {
-    /// <summary>The format this version writes; it reads every version up to this one.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// The newest format this version writes; it reads every version up to this one. Version 2 adds the distance part
+    /// of the score; a model without one is still written as version 1, byte for byte as before.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The name of the neighbour sample in the weight block.</summary>
+    internal const string NeighbourTensor = "neighbours.reference";
+
+    /// <summary>The format version a model is written in: 2 with a distance term, else 1.</summary>
+    internal static int VersionFor(AnomalyModel model) => model.Neighbours is null ? 1 : 2;
 
     internal const string FormatName = "PSAnomalyAE.Model";
     private const long MaxHeader = 64L << 20;
@@ -39,6 +48,11 @@ public static class ModelFile
         }
 
         IReadOnlyList<WeightTensor> weights = model.ExportWeights();
+        if (model.Neighbours is { } neighbours)
+        {
+            weights = weights.Append(new WeightTensor(NeighbourTensor, new long[] { neighbours.Count, neighbours.Width }, neighbours.Reference)).ToList();
+        }
+
         long offset = 0;
         var table = new List<TensorEntry>();
         foreach (WeightTensor w in weights)
@@ -64,7 +78,7 @@ public static class ModelFile
         }
 
         Write(s_magic);
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer, FormatVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)VersionFor(model));
         Write(buffer.AsSpan(0, 4));
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)json.Length);
         Write(buffer.AsSpan(0, 4));

@@ -65,6 +65,9 @@ public sealed class ModelFileInfo
     /// <summary>Weights and buffers stored, in values.</summary>
     public long ParameterCount { get; init; }
 
+    /// <summary>What the model's scores are made of.</summary>
+    public ScoreMethod Score { get; init; }
+
     /// <summary>True when the file's SHA-256 was checked and matched; false when it was not checked.</summary>
     public bool ChecksumVerified { get; init; }
 
@@ -180,12 +183,13 @@ public sealed class ModelFileInfo
             WindowSize = Math.Max(1, header.Spec.WindowSize),
             PcaComponents = header.Pca?.Count,
             Scaling = header.Spec.Scaling,
+            Score = header.Neighbours is null ? ScoreMethod.Reconstruction : ScoreMethod.ReconstructionAndDistance,
             Threshold = header.Threshold is { } t ? new ThresholdChoice(t.Value, t.Method, t.Parameter, t.SampleCount, t.Source) : null,
             Training = header.Training is { } r
                 ? new TrainingSummary(r.Rows, r.TrainRows, r.ValidationRows, r.EpochsRun, r.BestEpoch, r.BestLoss, r.StoppedEarly, r.Cancelled, r.Seed, r.Threads, r.Seconds, r.TrainedAtUtc)
                 : null,
             HistoryEpochs = header.History?.Count ?? 0,
-            ParameterCount = header.Tensors.Sum(t => t.Length),
+            ParameterCount = header.Tensors.Where(t => t.Name != header.Neighbours?.Tensor).Sum(t => t.Length),
             ChecksumVerified = verifyChecksum,
         };
     }

@@ -11,7 +11,7 @@ internal static class ModelFileMapper
         return new ModelRecord
         {
             Format = ModelFile.FormatName,
-            Version = ModelFile.FormatVersion,
+            Version = ModelFile.VersionFor(model),
             CreatedBy = createdBy,
             TorchSharp = torchSharp,
             Spec = ToRecord(spec),
@@ -46,6 +46,7 @@ internal static class ModelFileMapper
             Tensors = tensors.ToList(),
             Name = model.Name,
             Description = model.Description,
+            Neighbours = model.Neighbours is { } n ? new NeighboursRecord(ModelFile.NeighbourTensor, n.K, n.ErrorMedian, n.DistanceMedian) : null,
         };
     }
 
@@ -93,6 +94,27 @@ internal static class ModelFileMapper
         }
 
         var shape = new NetworkShape(header.Network.InputSize, header.Network.HiddenSize, header.Network.LatentSize, header.Network.SigmoidOutput);
+        NeighbourTerm? neighbours = null;
+        if (header.Neighbours is { } nr)
+        {
+            WeightTensor reference = weights.FirstOrDefault(w => w.Name == nr.Tensor) ?? throw damaged($"its neighbour sample '{nr.Tensor}' is missing.");
+            if (reference.Shape.Length != 2)
+            {
+                throw damaged("its neighbour sample is not a matrix.");
+            }
+
+            try
+            {
+                neighbours = new NeighbourTerm(reference.Data, (int)reference.Shape[1], nr.K, nr.ErrorMedian, nr.DistanceMedian);
+            }
+            catch (AnomalyDetectionException ex)
+            {
+                throw damaged(ex.Message);
+            }
+
+            weights = weights.Where(w => w.Name != nr.Tensor).ToList();
+        }
+
         TrainingSummary? training = header.Training is { } t
             ? new TrainingSummary(t.Rows, t.TrainRows, t.ValidationRows, t.EpochsRun, t.BestEpoch, t.BestLoss, t.StoppedEarly, t.Cancelled, t.Seed, t.Threads, t.Seconds, t.TrainedAtUtc)
             : null;
@@ -109,7 +131,8 @@ internal static class ModelFileMapper
             header.ValidationErrors ?? Array.Empty<double>(),
             header.FeatureMeans ?? Array.Empty<double>(),
             header.Name,
-            header.Description);
+            header.Description,
+            neighbours);
     }
 
     private static SpecRecord ToRecord(ModelSpec s) => new()
@@ -137,6 +160,7 @@ internal static class ModelFileMapper
         ExcludeProperty = s.ExcludeProperty,
         CategoricalProperty = s.CategoricalProperty,
         TimestampProperty = s.TimestampProperty,
+        Score = s.Score == ScoreMethod.Reconstruction ? null : s.Score,
     };
 
     private static ModelSpec FromRecord(SpecRecord r) => new()
@@ -164,5 +188,6 @@ internal static class ModelFileMapper
         ExcludeProperty = r.ExcludeProperty,
         CategoricalProperty = r.CategoricalProperty,
         TimestampProperty = r.TimestampProperty,
+        Score = r.Score ?? ScoreMethod.Reconstruction,
     };
 }

@@ -29,7 +29,19 @@ internal sealed class ModelRecord
     // Optional, added within format 1: omitted when null, so files without them load, and older readers skip them.
     [JsonPropertyName("Name")] public string? Name { get; set; }
     [JsonPropertyName("Description")] public string? Description { get; set; }
+
+    // Added in format 2: the distance part of the score. Its reference sample is the tensor it names, in the weight
+    // block with the network's tensors. A file with it is written as version 2, so older readers refuse it instead of
+    // scoring with half of the score.
+    [JsonPropertyName("Neighbours")] public NeighboursRecord? Neighbours { get; set; }
 }
+
+/// <summary>The distance part of the score (NeighbourTerm).</summary>
+internal sealed record NeighboursRecord(
+    [property: JsonPropertyName("Tensor")] string Tensor,
+    [property: JsonPropertyName("K")] int K,
+    [property: JsonPropertyName("ErrorMedian")] double ErrorMedian,
+    [property: JsonPropertyName("DistanceMedian")] double DistanceMedian);
 
 /// <summary>The model's settings (ModelSpec).</summary>
 internal sealed class SpecRecord
@@ -57,6 +69,9 @@ internal sealed class SpecRecord
     [JsonPropertyName("ExcludeProperty")] public string[]? ExcludeProperty { get; set; }
     [JsonPropertyName("CategoricalProperty")] public string[]? CategoricalProperty { get; set; }
     [JsonPropertyName("TimestampProperty")] public string? TimestampProperty { get; set; }
+
+    /// <summary>Written for ReconstructionAndDistance only; absent means Reconstruction (every file before format 2).</summary>
+    [JsonPropertyName("Score")] public ScoreMethod? Score { get; set; }
 }
 
 /// <summary>

@@ -17,16 +17,17 @@ internal static class BatchScorer
     /// give context and are not scored; a row's score is that of the window ending at it, and rows with fewer than
     /// WindowSize - 1 rows before them get NaN: they have no score yet.
     /// </summary>
-    public static ScoreResult Score(AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, int window, ReadOnlySpan<double> data, int rows, int context)
+    public static ScoreResult Score(AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, NeighbourTerm? neighbours, int window, ReadOnlySpan<double> data, int rows, int context)
     {
         int width = encoding.Width;
         float[] scaled = new float[data.Length];
         scaler.Transform(data, scaled);
         int[] ends = Windows.EndsAmong(Enumerable.Range(context, rows - context), window);
-        (double[] windowErrors, float[] squared, float[] recon) = WindowErrors(net, pca, window, scaled, width, ends);
+        (double[] windowErrors, float[] squared, float[] recon) = WindowErrors(net, pca, window, scaled, width, ends, neighbours, out double[] windowMse);
 
         int outRows = rows - context;
         var errors = new double[outRows];
+        var mse = new double[outRows];
         var perFeature = new float[outRows * width];
         var expected = new double[outRows * width];
         int s = 0;
@@ -34,6 +35,7 @@ internal static class BatchScorer
         {
             bool scored = s < ends.Length && ends[s] == context + r;
             errors[r] = scored ? windowErrors[s] : double.NaN;
+            mse[r] = scored ? windowMse[s] : double.NaN;
             for (int j = 0; j < width; j++)
             {
                 int k = (r * width) + j;
@@ -47,20 +49,26 @@ internal static class BatchScorer
             }
         }
 
-        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), errors, perFeature, expected);
+        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), errors, perFeature, expected, mse);
     }
 
     /// <summary>
     /// Errors of the windows ending at <paramref name="ends"/> (rows of <paramref name="scaled"/>, <paramref name="width"/>
-    /// wide). Per window: the mean squared error over all its values, each feature's mean squared error over the
-    /// window's rows, and the reconstruction of its last row.
+    /// wide). Per window: its score (the mean squared error over all its values, combined with the distance to the
+    /// nearest training samples when <paramref name="neighbours"/> is given), each feature's mean squared error over
+    /// the window's rows, and the reconstruction of its last row.
     /// </summary>
-    public static (double[] Errors, float[] Squared, float[] LastRow) WindowErrors(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends)
+    public static (double[] Errors, float[] Squared, float[] LastRow) WindowErrors(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends, NeighbourTerm? neighbours = null) =>
+        WindowErrors(net, pca, window, scaled, width, ends, neighbours, out _);
+
+    /// <summary>As the overload above; <paramref name="mse"/> receives the reconstruction errors alone.</summary>
+    public static (double[] Errors, float[] Squared, float[] LastRow) WindowErrors(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends, NeighbourTerm? neighbours, out double[] mse)
     {
         int rows = scaled.Length / width;
         float[] netRows = pca?.Project(scaled, rows) ?? scaled;
         int netWidth = pca?.Count ?? width;
-        float[] recon = Forward(net, Windows.Gather(netRows, netWidth, window, ends), ends.Length, window * netWidth);
+        float[] samples = Windows.Gather(netRows, netWidth, window, ends);
+        float[] recon = Forward(net, samples, ends.Length, window * netWidth);
         if (pca is not null)
         {
             recon = pca.Reconstruct(recon, ends.Length * window);
@@ -89,6 +97,13 @@ internal static class BatchScorer
             }
 
             errors[s] = total / (window * width);
+        }
+
+        mse = errors;
+        if (neighbours is not null)
+        {
+            errors = (double[])errors.Clone();
+            neighbours.Combine(errors, samples);
         }
 
         return (errors, squared, last);

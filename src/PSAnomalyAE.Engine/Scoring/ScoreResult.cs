@@ -3,8 +3,9 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// <summary>The scores of a batch of rows.</summary>
 public sealed class ScoreResult
 {
-    internal ScoreResult(FeatureEncoding encoding, int rows, double[] values, double[] errors, float[] squared, double[] expected)
+    internal ScoreResult(FeatureEncoding encoding, int rows, double[] values, double[] errors, float[] squared, double[] expected, double[]? reconstructionErrors = null)
     {
+        ReconstructionErrors = reconstructionErrors ?? errors;
         Encoding = encoding;
         Rows = rows;
         Width = encoding.Width;
@@ -24,8 +25,14 @@ public sealed class ScoreResult
     /// <summary>The encoded input values, row-major, in the columns' own units.</summary>
     public double[] Values { get; }
 
-    /// <summary>Per-row reconstruction error: the mean squared error over the network inputs, in scaled units.</summary>
+    /// <summary>
+    /// Per-row score, which thresholds apply to: the reconstruction error, combined with the distance to the nearest
+    /// training rows when the model has a <see cref="NeighbourTerm"/>.
+    /// </summary>
     public double[] Errors { get; }
+
+    /// <summary>Per-row reconstruction error alone: the mean squared error over the network inputs, in scaled units.</summary>
+    public double[] ReconstructionErrors { get; }
 
     /// <summary>Per-input squared errors in scaled units, row-major.</summary>
     public float[] SquaredErrors { get; }

@@ -209,7 +209,7 @@ public static class CrossValidation
                 return new FitOutcome(0, null, 0, true, null);
             }
 
-            double mean = model.Score(held, nHeld).Errors.Average();
+            double mean = model.Score(held, nHeld).ReconstructionErrors.Average();
             double[]? labelledErrors = labelled is not null ? model.Score(labelled.Data, labelled.Rows).Errors.ToArray() : null;
             return new FitOutcome(mean, labelledErrors, clock.Elapsed.TotalSeconds, false, null);
         }

@@ -55,6 +55,9 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public AEScaling Scaling { get; set; } = AEScaling.ZScore;
 
     [Parameter]
+    public AEScoring Scoring { get; set; } = AEScoring.ReconstructionAndDistance;
+
+    [Parameter]
     [ValidateRange(1, ModelLimits.MaxEpochs)]
     public int Epochs { get; set; } = ModelDefaults.Epochs;
 

@@ -14,6 +14,7 @@ internal static class SpecParameters
                 case "LatentSize" when p.Value is int latent: spec.LatentSize = latent; break;
                 case "Activation": spec.Activation = EnumMap.Convert<ActivationKind>((AEActivation)p.Value); break;
                 case "Scaling": spec.Scaling = EnumMap.Convert<ScalingMethod>((AEScaling)p.Value); break;
+                case "Scoring": spec.Score = EnumMap.Convert<ScoreMethod>((AEScoring)p.Value); break;
                 case "Epochs": spec.Epochs = (int)p.Value; break;
                 case "BatchSize": spec.BatchSize = (int)p.Value; break;
                 case "LearningRate": spec.LearningRate = (double)p.Value; break;

@@ -89,6 +89,13 @@ public sealed class AEModel : IDisposable
     /// <summary>The scaling, by name (an AEScaling value).</summary>
     public string Scaling => EnumMap.Convert<AEScaling>(Engine.Spec.Scaling).ToString();
 
+    /// <summary>
+    /// What the scores are made of, by name (an AEScoring value): the trained model's, or the configured one before
+    /// training.
+    /// </summary>
+    public string Scoring => EnumMap.Convert<AEScoring>(
+        !Engine.IsTrained ? Engine.Spec.Score : Engine.Neighbours is null ? ScoreMethod.Reconstruction : ScoreMethod.ReconstructionAndDistance).ToString();
+
     public int Epochs => Engine.Spec.Epochs;
 
     public int BatchSize => Engine.Spec.BatchSize;

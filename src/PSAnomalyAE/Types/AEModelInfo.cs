@@ -17,6 +17,7 @@ public sealed class AEModelInfo
         WindowSize = info.WindowSize;
         PcaComponentCount = info.PcaComponents;
         Scaling = EnumMap.Convert<AEScaling>(info.Scaling);
+        Scoring = EnumMap.Convert<AEScoring>(info.Score);
         Threshold = info.Threshold?.Value;
         ThresholdMethod = info.Threshold is { } t
             ? (t.SampleCount == 0 ? $"{t.Method} ({t.Source})" : string.Create(CultureInfo.InvariantCulture, $"{t.Method} {t.Parameter} of {t.SampleCount} rows ({t.Source})"))
@@ -56,6 +57,9 @@ public sealed class AEModelInfo
     public int? PcaComponentCount { get; }
 
     public AEScaling Scaling { get; }
+
+    /// <summary>What the model's scores are made of.</summary>
+    public AEScoring Scoring { get; }
 
     public double? Threshold { get; }
 

@@ -1,0 +1,120 @@
+using PSAnomalyAE.Engine;
+using Xunit;
+
+namespace PSAnomalyAE.Engine.Tests;
+
+/// <summary>The default score: the reconstruction error combined with the distance to the nearest training rows.</summary>
+public sealed class NeighbourTermTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("psae-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static AnomalyModel Trained(ScoreMethod score, int rows = 300, int seed = 7, double validation = ModelDefaults.ValidationFraction)
+    {
+        var model = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = seed, HiddenSize = new[] { 12 }, LatentSize = 2, Score = score, ValidationFraction = validation });
+        model.Train(TestData.Names(6), TestData.LowRank(rows, 6, 2, 0.1, 7), rows);
+        return model;
+    }
+
+    [Fact]
+    public void The_score_is_the_root_of_the_relative_error_plus_the_relative_distance_to_the_five_nearest_sampled_rows()
+    {
+        using AnomalyModel both = Trained(ScoreMethod.ReconstructionAndDistance);
+        using AnomalyModel reconstruction = Trained(ScoreMethod.Reconstruction);
+        NeighbourTerm term = both.Neighbours!;
+        Assert.Null(reconstruction.Neighbours);
+        Assert.Equal(ModelDefaults.NeighbourCount, term.K);
+
+        double[] probe = TestData.LowRank(30, 6, 2, 0.5, 3);
+        double[] mse = reconstruction.Score(probe, 30).Errors;
+        double[] scores = both.Score(probe, 30).Errors;
+        float[] scaled = new float[probe.Length];
+        both.Scaler!.Transform(probe, scaled);
+        for (int r = 0; r < 30; r++)
+        {
+            // Brute force: every distance to the reference sample, the five smallest averaged.
+            double distance = Enumerable.Range(0, term.Count)
+                .Select(i => Math.Sqrt(Enumerable.Range(0, 6).Sum(j => Math.Pow(scaled[(r * 6) + j] - term.Reference[(i * 6) + j], 2))))
+                .Order().Take(5).Average();
+            double expected = Math.Sqrt(mse[r] / term.ErrorMedian) + (distance / term.DistanceMedian);
+            Assert.Equal(expected, scores[r], 4);
+        }
+
+        // Normal held-out rows score about 2: each term is 1 at its median.
+        double median = both.ValidationErrors[both.ValidationErrors.Length / 2];
+        Assert.InRange(median, 1.5, 2.5);
+    }
+
+    [Fact]
+    public void The_model_keeps_a_bounded_seeded_sample_of_its_training_rows()
+    {
+        using AnomalyModel big = Trained(ScoreMethod.ReconstructionAndDistance, rows: 3000);
+        using AnomalyModel again = Trained(ScoreMethod.ReconstructionAndDistance, rows: 3000);
+        using AnomalyModel other = Trained(ScoreMethod.ReconstructionAndDistance, rows: 3000, seed: 8);
+        Assert.Equal(ModelDefaults.NeighbourSample, big.Neighbours!.Count);
+        Assert.Equal(big.Neighbours.Reference, again.Neighbours!.Reference);
+        Assert.NotEqual(big.Neighbours.Reference, other.Neighbours!.Reference);
+
+        // Every kept row is one of the scaled training rows.
+        double[] data = TestData.LowRank(3000, 6, 2, 0.1, 7);
+        float[] scaled = new float[data.Length];
+        big.Scaler!.Transform(data, scaled);
+        var rows = Enumerable.Range(0, 3000).Select(r => string.Join(",", scaled.Skip(r * 6).Take(6))).ToHashSet();
+        Assert.All(Enumerable.Range(0, big.Neighbours.Count), i => Assert.Contains(string.Join(",", big.Neighbours.Reference.Skip(i * 6).Take(6)), rows));
+
+        double[] probe = TestData.LowRank(20, 6, 2, 0.5, 3);
+        Assert.Equal(big.Score(probe, 20).Errors, again.Score(probe, 20).Errors);
+    }
+
+    [Fact]
+    public void Scores_are_finite_and_grow_with_the_distance_from_the_training_rows()
+    {
+        using AnomalyModel model = Trained(ScoreMethod.ReconstructionAndDistance);
+        double[] row = TestData.LowRank(1, 6, 2, 0.0, 7);
+        double[] far = new double[6 * 4];
+        for (int step = 0; step < 4; step++)
+        {
+            for (int j = 0; j < 6; j++)
+            {
+                far[(step * 6) + j] = row[j] + (Math.Pow(10, step) * (j % 2 == 0 ? 5 : -5));
+            }
+        }
+
+        double[] scores = model.Score(far, 4).Errors;
+        Assert.All(scores, s => Assert.True(double.IsFinite(s)));
+        Assert.True(scores[0] < scores[1] && scores[1] < scores[2] && scores[2] < scores[3], string.Join(", ", scores));
+    }
+
+    [Fact]
+    public void A_saved_model_keeps_its_sample_and_scores_identically_and_old_readers_refuse_the_file()
+    {
+        using AnomalyModel model = Trained(ScoreMethod.ReconstructionAndDistance);
+        string path = Path.Combine(_dir, "m.aemodel");
+        ModelFile.SaveAtomic(model, path, overwrite: false);
+        Assert.Equal(2, BitConverter.ToInt32(File.ReadAllBytes(path), 8));
+
+        using AnomalyModel loaded = ModelFile.Load(path);
+        Assert.Equal(model.Neighbours!.Reference, loaded.Neighbours!.Reference);
+        Assert.Equal(model.Neighbours.DistanceMedian, loaded.Neighbours.DistanceMedian);
+        Assert.Equal(ScoreMethod.ReconstructionAndDistance, loaded.Spec.Score);
+        double[] probe = TestData.LowRank(40, 6, 2, 0.3, 1);
+        Assert.Equal(model.Score(probe, 40).Errors, loaded.Score(probe, 40).Errors);
+        Assert.Equal(model.ParameterCount, ModelFileInfo.Read(path).ParameterCount);
+
+        // A model scored by its reconstruction alone is written in format 1, as before.
+        using AnomalyModel plain = Trained(ScoreMethod.Reconstruction);
+        string plainPath = Path.Combine(_dir, "plain.aemodel");
+        ModelFile.SaveAtomic(plain, plainPath, overwrite: false);
+        Assert.Equal(1, BitConverter.ToInt32(File.ReadAllBytes(plainPath), 8));
+        using AnomalyModel plainLoaded = ModelFile.Load(plainPath);
+        Assert.Null(plainLoaded.Neighbours);
+    }
+
+    [Fact]
+    public void Without_held_out_rows_the_score_is_the_reconstruction_error()
+    {
+        using AnomalyModel model = Trained(ScoreMethod.ReconstructionAndDistance, validation: 0);
+        Assert.Null(model.Neighbours);
+    }
+}
