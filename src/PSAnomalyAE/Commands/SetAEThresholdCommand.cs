@@ -13,7 +13,7 @@ public sealed class SetAEThresholdCommand : PSCmdlet
     [ValidateNotNull]
     public AEModel Model { get; set; } = null!;
 
-    /// <summary>Rows whose reconstruction error is above this value are anomalies.</summary>
+    /// <summary>Rows whose score (ReconstructionError) is above this value are anomalies.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateRange(0.0, double.MaxValue)]
     public double Threshold { get; set; }

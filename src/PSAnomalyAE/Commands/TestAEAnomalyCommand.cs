@@ -24,7 +24,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     private ScoredRowView _view = null!;
     private object _threshold = null!;
 
-    /// <summary>The reconstruction error above which a row is an anomaly; defaults to the model's threshold.</summary>
+    /// <summary>The score (ReconstructionError) above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
     public double Threshold { get; set; }

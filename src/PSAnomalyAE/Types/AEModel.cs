@@ -115,7 +115,7 @@ public sealed class AEModel : IDisposable
 
     public bool IsTrained => Engine.IsTrained;
 
-    /// <summary>The reconstruction error above which a row is an anomaly; null until one is chosen.</summary>
+    /// <summary>The score (ReconstructionError) above which a row is an anomaly; null until one is chosen.</summary>
     public double? Threshold => Engine.Threshold?.Value;
 
     /// <summary>How the threshold was chosen, e.g. "Percentile 99 of 200 rows (Find-AEThreshold)".</summary>

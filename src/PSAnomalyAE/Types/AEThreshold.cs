@@ -19,7 +19,7 @@ public sealed class AEThreshold
         Capped = capped;
     }
 
-    /// <summary>Rows whose reconstruction error is above this value are anomalies.</summary>
+    /// <summary>Rows whose score (ReconstructionError) is above this value are anomalies.</summary>
     public double Threshold { get; }
 
     /// <summary>Percentile, Sigma, Mad, Contamination, or the objective of a labelled choice (F1, Youden, ...).</summary>
