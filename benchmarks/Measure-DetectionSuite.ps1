@@ -12,7 +12,9 @@
 
     The peers (kNN, LOF, IsolationForest, PCA and a small PyTorch autoencoder) are computed by detection_peers.py on
     the same splits when Debian's python3-sklearn and python3-torch are installed (/usr/bin/python3); otherwise the
-    script says so and prints the module's figures alone.
+    script says so and prints the module's figures alone. The column 'Reconstruction' is the same network scored by
+    its reconstruction error alone (Invoke-AETraining -Scoring Reconstruction): the default before the neighbour
+    distance joined the score.
 .EXAMPLE
     dotnet pwsh ./benchmarks/Measure-DetectionSuite.ps1
 .EXAMPLE
@@ -80,14 +82,18 @@ try {
             Export-AEModel -Model $model -Path $file -Force
             $auc = ($test | Measure-AEReconstructionError -Model $model | Find-AEThreshold -LabelProperty label).RocAuc
             $model.Dispose()
-            [pscustomobject]@{ Auc = $auc; Seconds = $seconds; Bytes = (Get-Item $file).Length }
+            $plain = $train | Invoke-AETraining -ExcludeProperty label -Seed $s -Scoring Reconstruction 3>$null
+            $plainAuc = ($test | Measure-AEReconstructionError -Model $plain | Find-AEThreshold -LabelProperty label).RocAuc
+            $plain.Dispose()
+            [pscustomobject]@{ Auc = $auc; PlainAuc = $plainAuc; Seconds = $seconds; Bytes = (Get-Item $file).Length }
         }
         $module[$name] = [pscustomobject]@{
             Auc     = ($aucs.Auc | Measure-Object -Average).Average
+            Plain   = ($aucs.PlainAuc | Measure-Object -Average).Average
             Seconds = ($aucs.Seconds | Measure-Object -Average).Average
             KB      = ($aucs.Bytes | Measure-Object -Average).Average / 1KB
         }
-        Write-Host ('{0,-18} module {1:N4}  ({2:N1} s, {3:N0} KB)' -f $name, $module[$name].Auc, $module[$name].Seconds, $module[$name].KB)
+        Write-Host ('{0,-18} module {1:N4}  reconstruction alone {2:N4}  ({3:N1} s, {4:N0} KB)' -f $name, $module[$name].Auc, $module[$name].Plain, $module[$name].Seconds, $module[$name].KB)
     }
 
     $peers = $null
@@ -108,18 +114,18 @@ try {
 
     $peerNames = if ($peers) { @($peers.sets[$Dataset[0]].Keys) } else { @() }
     $rows = foreach ($name in $Dataset) {
-        $row = [ordered]@{ Set = $name; Module = [math]::Round($module[$name].Auc, 4) }
+        $row = [ordered]@{ Set = $name; Module = [math]::Round($module[$name].Auc, 4); Reconstruction = [math]::Round($module[$name].Plain, 4) }
         foreach ($p in $peerNames) { $row[$p] = [math]::Round(($peers.sets[$name][$p].Values | Measure-Object -Average).Average, 4) }
         $row.TrainSeconds = [math]::Round($module[$name].Seconds, 1)
         $row.ModelKB = [math]::Round($module[$name].KB)
         [pscustomobject]$row
     }
-    $mean = [ordered]@{ Set = 'mean'; Module = [math]::Round(($rows.Module | Measure-Object -Average).Average, 4) }
+    $mean = [ordered]@{ Set = 'mean'; Module = [math]::Round(($rows.Module | Measure-Object -Average).Average, 4); Reconstruction = [math]::Round(($rows.Reconstruction | Measure-Object -Average).Average, 4) }
     foreach ($p in $peerNames) { $mean[$p] = [math]::Round(($rows.$p | Measure-Object -Average).Average, 4) }
     $mean.TrainSeconds = [math]::Round(($rows.TrainSeconds | Measure-Object -Sum).Sum, 1)
     $mean.ModelKB = $null
     "`nMean ROC-AUC over seeds $($Seed -join ', ') (module: Invoke-AETraining -Seed s, default settings)"
-    $columns = @('Set') + @(@('Module') + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'TrainSeconds', 'ModelKB'
+    $columns = @('Set') + @(@('Module', 'Reconstruction') + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'TrainSeconds', 'ModelKB'
     @($rows) + [pscustomobject]$mean | Format-Table -Property $columns -AutoSize | Out-String -Width 200
 }
 finally {

@@ -1,49 +1,101 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Windowed models on the labelled NAB series in ../shared/data/nab: ROC-AUC per architecture.
+    Windowed models on the labelled NAB series in ../shared/data/nab, side by side with classical peers on the same
+    halves: ROC-AUC per series and the mean.
 .DESCRIPTION
-    For each series, the first 40 % of the rows train the model, or fewer when a labelled anomaly window starts
-    earlier (training sees normal rows only); every later row is scored, and the ROC-AUC of the reconstruction
-    errors against the labels of those later rows is printed for each architecture. Features: the value and the time of day (as a point on a circle). Settings are
-    fixed in advance for all series; nothing is tuned on the scored rows.
+    Protocol (shared with benchmarks/timeseries_peers.py, which documents it exactly): the rows stay in time order;
+    the first half trains the model as it comes, and every row of the second half is scored by the window of
+    -WindowSize rows that ends at it. ROC-AUC against the row labels of the second half, mean over the seeds. The
+    feature is the value alone. Every setting is fixed in advance for all series; nothing is tuned on the scored half.
+    A series whose second half holds no labelled anomaly is left out (its ROC-AUC is undefined).
+
+    The peers (IsolationForest and PCA on the same windows, a rolling z-score over the -WindowSize values before each
+    row) come from timeseries_peers.py when Debian's python3-sklearn is installed (/usr/bin/python3).
 .EXAMPLE
     dotnet pwsh ./benchmarks/Measure-TimeSeries.ps1
+.EXAMPLE
+    dotnet pwsh ./benchmarks/Measure-TimeSeries.ps1 -Series nyc_taxi -Architecture Dense, Convolutional -Seed 0
 #>
 [CmdletBinding()]
 param(
-    [string[]] $Series = @('ec2_request_latency_system_failure', 'machine_temperature_system_failure', 'cpu_utilization_asg_misconfiguration', 'nyc_taxi'),
-    [string] $DataFolder = (Join-Path $PSScriptRoot '../../shared/data/nab'),
+    [string[]] $Series,
+    [ValidateSet('Dense', 'Sparse', 'Variational', 'Denoising', 'Convolutional', 'Recurrent')]
+    [string[]] $Architecture = @('Dense'),
     [int] $WindowSize = 24,
-    [int] $Epochs = 40,
+    [int[]] $Seed = @(0, 1, 2),
+    [string] $DataFolder = (Join-Path $PSScriptRoot '../../shared/data/nab'),
+    [string] $Python = '/usr/bin/python3',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1')
 )
 
 $ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
-$kinds = [ordered]@{
-    'Dense (rows alone)' = @{ Architecture = 'Dense' }
-    "Dense (window $WindowSize)" = @{ Architecture = 'Dense'; WindowSize = $WindowSize }
-    "Convolutional (window $WindowSize)" = @{ Architecture = 'Convolutional'; WindowSize = $WindowSize }
-    "Recurrent (window $WindowSize)" = @{ Architecture = 'Recurrent'; WindowSize = $WindowSize }
+if (-not $Series) { $Series = Get-ChildItem (Join-Path $DataFolder '*.csv') | ForEach-Object BaseName | Sort-Object }
+
+$results = [ordered]@{}
+foreach ($name in $Series) {
+    $rows = @(Import-Csv (Join-Path $DataFolder "$name.csv"))
+    $half = [math]::Floor($rows.Count / 2)
+    $later = @($rows[$half..($rows.Count - 1)].label | Sort-Object -Unique)
+    if ($later.Count -lt 2) {
+        Write-Host "$name skipped: its second half has no labelled anomaly"
+        continue
+    }
+
+    $results[$name] = [ordered]@{}
+    foreach ($kind in $Architecture) {
+        $runs = foreach ($s in $Seed) {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $model = $rows[0..($half - 1)] | Invoke-AETraining -Architecture $kind -WindowSize $WindowSize -ExcludeProperty timestamp, label -Seed $s
+            $seconds = $clock.Elapsed.TotalSeconds
+            $scored = @($rows | Measure-AEReconstructionError -Model $model)
+            $auc = ($scored[$half..($scored.Count - 1)] | Find-AEThreshold -LabelProperty label 3>$null).RocAuc
+            $model.Dispose()
+            [pscustomobject]@{ Auc = $auc; Seconds = $seconds }
+        }
+        $results[$name][$kind] = [pscustomobject]@{
+            Auc     = ($runs.Auc | Measure-Object -Average).Average
+            Seconds = ($runs.Seconds | Measure-Object -Average).Average
+        }
+        Write-Host ('{0,-40} {1,-14} {2:N4}  ({3:N1} s)' -f $name, $kind, $results[$name][$kind].Auc, $results[$name][$kind].Seconds)
+    }
 }
 
-foreach ($name in $Series) {
-    $rows = Import-Csv (Join-Path $DataFolder "$name.csv") | ForEach-Object {
-        $t = [datetime]::Parse($_.timestamp, [Globalization.CultureInfo]::InvariantCulture)
-        $angle = 2 * [math]::PI * $t.TimeOfDay.TotalHours / 24
-        [pscustomobject]@{ timestamp = $_.timestamp; value = $_.value; hour_sin = [math]::Sin($angle); hour_cos = [math]::Cos($angle); label = $_.label }
+$peers = $null
+$hasPeers = $false
+if (Test-Path $Python) {
+    & $Python -c 'import numpy, sklearn' 2>$null
+    $hasPeers = $LASTEXITCODE -eq 0
+}
+if ($hasPeers) {
+    $json = Join-Path ([IO.Path]::GetTempPath()) "psae-timeseries-$PID.json"
+    try {
+        $env:OMP_NUM_THREADS = '1'
+        & $Python (Join-Path $PSScriptRoot 'timeseries_peers.py') --data $DataFolder --window $WindowSize --seeds @Seed --series @($results.Keys) --json $json 2>$null | Out-Null
+        $peers = Get-Content -Raw $json | ConvertFrom-Json -AsHashtable
     }
-    $first = [math]::Min([array]::IndexOf(@($rows.label), '1'), [int]($rows.Count * 0.4))
-    "`n{0}: {1} rows; trained on the first {2} rows" -f $name, $rows.Count, $first
-    foreach ($kind in $kinds.GetEnumerator()) {
-        $settings = $kind.Value
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $model = $rows[0..($first - 1)] | Invoke-AETraining @settings -ExcludeProperty label, timestamp -Seed 1 -Epochs $Epochs
-        $scored = @($rows | Measure-AEReconstructionError -Model $model -BatchSize 4096)
-        $later = $scored[$first..($scored.Count - 1)]
-        $auc = ($later | Find-AEThreshold -LabelProperty label 3>$null).RocAuc
-        '  {0,-26} ROC-AUC {1:N4}   ({2} epochs, {3:N1} s)' -f $kind.Key, $auc, $model.EpochsRun, $clock.Elapsed.TotalSeconds
-        $model.Dispose()
+    finally {
+        Remove-Item $json -ErrorAction Ignore
     }
 }
+else {
+    Write-Warning "Peers skipped: $Python with numpy and scikit-learn is not available (apt-get install python3-sklearn)."
+}
+
+$peerNames = if ($peers) { @($peers.series[@($results.Keys)[0]].Keys) } else { @() }
+$table = foreach ($name in $results.Keys) {
+    $row = [ordered]@{ Series = $name }
+    foreach ($kind in $Architecture) { $row[$kind] = $results[$name][$kind].Auc }
+    foreach ($p in $peerNames) { $row[$p] = $peers.series[$name][$p] }
+    $row.TrainSeconds = ($Architecture | ForEach-Object { $results[$name][$_].Seconds } | Measure-Object -Sum).Sum
+    [pscustomobject]$row
+}
+$mean = [ordered]@{ Series = 'mean' }
+foreach ($column in @($Architecture) + $peerNames) { $mean[$column] = ($table.$column | Measure-Object -Average).Average }
+$mean.TrainSeconds = ($table.TrainSeconds | Measure-Object -Sum).Sum
+"`nROC-AUC on the second half of each series, window $WindowSize, mean over seeds $($Seed -join ', ')"
+$columns = @('Series') + @(@($Architecture) + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) +
+    @{ Name = 'TrainSeconds'; Expression = { '{0:N1}' -f $_.TrainSeconds }; Align = 'Right' }
+@($table) + [pscustomobject]$mean | Format-Table -Property $columns -AutoSize | Out-String -Width 200
