@@ -11,7 +11,9 @@
     A series whose second half holds no labelled anomaly is left out (its ROC-AUC is undefined).
 
     The peers (IsolationForest and PCA on the same windows, a rolling z-score over the -WindowSize values before each
-    row) come from timeseries_peers.py when Debian's python3-sklearn is installed (/usr/bin/python3).
+    row) come from timeseries_peers.py when Debian's python3-sklearn is installed (/usr/bin/python3). Each
+    architecture is measured with each -Scoring; a column named 'Dense/Reconstruction' is the Dense network scored
+    by its reconstruction error alone (the default before the neighbour distance joined the score).
 .EXAMPLE
     dotnet pwsh ./benchmarks/Measure-TimeSeries.ps1
 .EXAMPLE
@@ -22,6 +24,8 @@ param(
     [string[]] $Series,
     [ValidateSet('Dense', 'Sparse', 'Variational', 'Denoising', 'Convolutional', 'Recurrent')]
     [string[]] $Architecture = @('Dense'),
+    [ValidateSet('ReconstructionAndDistance', 'Reconstruction')]
+    [string[]] $Scoring = @('ReconstructionAndDistance', 'Reconstruction'),
     [int] $WindowSize = 24,
     [int[]] $Seed = @(0, 1, 2),
     [string] $DataFolder = (Join-Path $PSScriptRoot '../../shared/data/nab'),
@@ -45,10 +49,12 @@ foreach ($name in $Series) {
     }
 
     $results[$name] = [ordered]@{}
-    foreach ($kind in $Architecture) {
+    $columns = foreach ($kind in $Architecture) { foreach ($how in $Scoring) { [pscustomobject]@{ Kind = $kind; Scoring = $how; Name = $how -eq 'ReconstructionAndDistance' ? $kind : "$kind/$how" } } }
+    foreach ($column in $columns) {
+        $kind = $column.Name
         $runs = foreach ($s in $Seed) {
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            $model = $rows[0..($half - 1)] | Invoke-AETraining -Architecture $kind -WindowSize $WindowSize -ExcludeProperty timestamp, label -Seed $s
+            $model = $rows[0..($half - 1)] | Invoke-AETraining -Architecture $column.Kind -Scoring $column.Scoring -WindowSize $WindowSize -ExcludeProperty timestamp, label -Seed $s
             $seconds = $clock.Elapsed.TotalSeconds
             $scored = @($rows | Measure-AEReconstructionError -Model $model)
             $auc = ($scored[$half..($scored.Count - 1)] | Find-AEThreshold -LabelProperty label 3>$null).RocAuc
@@ -59,7 +65,7 @@ foreach ($name in $Series) {
             Auc     = ($runs.Auc | Measure-Object -Average).Average
             Seconds = ($runs.Seconds | Measure-Object -Average).Average
         }
-        Write-Host ('{0,-40} {1,-14} {2:N4}  ({3:N1} s)' -f $name, $kind, $results[$name][$kind].Auc, $results[$name][$kind].Seconds)
+        Write-Host ('{0,-40} {1,-28} {2:N4}  ({3:N1} s)' -f $name, $kind, $results[$name][$kind].Auc, $results[$name][$kind].Seconds)
     }
 }
 
@@ -84,18 +90,19 @@ else {
     Write-Warning "Peers skipped: $Python with numpy and scikit-learn is not available (apt-get install python3-sklearn)."
 }
 
+$modelColumns = @(foreach ($kind in $Architecture) { foreach ($how in $Scoring) { $how -eq 'ReconstructionAndDistance' ? $kind : "$kind/$how" } })
 $peerNames = if ($peers) { @($peers.series[@($results.Keys)[0]].Keys) } else { @() }
 $table = foreach ($name in $results.Keys) {
     $row = [ordered]@{ Series = $name }
-    foreach ($kind in $Architecture) { $row[$kind] = $results[$name][$kind].Auc }
+    foreach ($kind in $modelColumns) { $row[$kind] = $results[$name][$kind].Auc }
     foreach ($p in $peerNames) { $row[$p] = $peers.series[$name][$p] }
-    $row.TrainSeconds = ($Architecture | ForEach-Object { $results[$name][$_].Seconds } | Measure-Object -Sum).Sum
+    $row.TrainSeconds = ($modelColumns | ForEach-Object { $results[$name][$_].Seconds } | Measure-Object -Sum).Sum
     [pscustomobject]$row
 }
 $mean = [ordered]@{ Series = 'mean' }
-foreach ($column in @($Architecture) + $peerNames) { $mean[$column] = ($table.$column | Measure-Object -Average).Average }
+foreach ($column in $modelColumns + $peerNames) { $mean[$column] = ($table.$column | Measure-Object -Average).Average }
 $mean.TrainSeconds = ($table.TrainSeconds | Measure-Object -Sum).Sum
 "`nROC-AUC on the second half of each series, window $WindowSize, mean over seeds $($Seed -join ', ')"
-$columns = @('Series') + @(@($Architecture) + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) +
+$columns = @('Series') + @($modelColumns + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) +
     @{ Name = 'TrainSeconds'; Expression = { '{0:N1}' -f $_.TrainSeconds }; Align = 'Right' }
 @($table) + [pscustomobject]$mean | Format-Table -Property $columns -AutoSize | Out-String -Width 200
