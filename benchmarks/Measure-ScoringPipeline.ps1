@@ -27,6 +27,9 @@ param(
     [int] $Rows = 20000,
     [int] $FileRows = 1000000,
     [int] $Repeat = 5,
+    # The model's score; Reconstruction measures the reconstruction error alone (no neighbour distance).
+    [ValidateSet('ReconstructionAndDistance', 'Reconstruction')]
+    [string] $Scoring = 'ReconstructionAndDistance',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1')
 )
 
@@ -81,7 +84,8 @@ $hasPath = (Get-Command Test-AEAnomaly).Parameters.ContainsKey('Path')
 $train = Join-Path $work 'train.csv'
 Write-Csv $train 2000 1
 $modelFile = Join-Path $work 'model.aemodel'
-$model = Import-Csv $train | Invoke-AETraining -Seed 1 -Epochs 5 -ExcludeProperty timestamp
+$scoringArgs = $PSBoundParameters.ContainsKey('Scoring') ? @{ Scoring = $Scoring } : @{}   # older builds lack -Scoring
+$model = Import-Csv $train | Invoke-AETraining -Seed 1 -Epochs 5 -ExcludeProperty timestamp @scoringArgs
 Export-AEModel -Model $model -Path $modelFile -Force
 Write-Host ("PSAnomalyAE scoring pipeline: {0} cores, PowerShell {1}, module {2}" -f [Environment]::ProcessorCount, $PSVersionTable.PSVersion, $ModulePath)
 

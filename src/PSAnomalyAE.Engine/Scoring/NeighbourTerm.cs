@@ -20,7 +20,12 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// </remarks>
 public sealed class NeighbourTerm
 {
-    private const int Chunk = 4096;
+    /// <summary>
+    /// Rows per distance pass. A pass holds a rows × sample matrix of doubles (1 MB here), which the allocator reuses
+    /// from pass to pass; a larger one is mapped afresh each time, and that costs more than the arithmetic: 20,000 rows
+    /// of 4 features took 3.7 s in passes of 2,048 rows and 0.2-0.4 s in passes of 64.
+    /// </summary>
+    private const int Chunk = 64;
 
     public NeighbourTerm(float[] reference, int width, int k, double errorMedian, double distanceMedian)
     {
@@ -123,7 +128,9 @@ public sealed class NeighbourTerm
 
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
-        Tensor refs = torch.tensor(reference, new long[] { reference.Length / width, width });
+        Tensor refs = torch.tensor(reference, new long[] { reference.Length / width, width }).to_type(ScalarType.Float64);
+        Tensor refsT = refs.t().contiguous();
+        Tensor refNorms = refs.pow(2).sum(1).unsqueeze(0);
         for (int start = 0; start < count; start += Chunk)
         {
             int len = Math.Min(Chunk, count - start);
@@ -133,8 +140,7 @@ public sealed class NeighbourTerm
 
             // Squared distances through ||x||² + ||r||² - 2 x·r in double precision, clamped at 0 against rounding.
             Tensor xd = x.to_type(ScalarType.Float64);
-            Tensor rd = refs.to_type(ScalarType.Float64);
-            Tensor squared = xd.pow(2).sum(1, keepdim: true) + rd.pow(2).sum(1).unsqueeze(0) - (2 * xd.matmul(rd.t()));
+            Tensor squared = xd.pow(2).sum(1, keepdim: true) + refNorms - (2 * xd.matmul(refsT));
             Tensor nearest = squared.clamp_min(0).topk(k, dim: 1, largest: false).values.sqrt().mean(new long[] { 1 });
             MemoryMarshal.Cast<byte, double>(nearest.contiguous().bytes).CopyTo(result.AsSpan(start, len));
         }
