@@ -521,7 +521,7 @@ public sealed class AnomalyModel : IDisposable
         }
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-        double[] errors = BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds).Errors;
+        double[] errors = BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds, neighbours: null, out _).Errors;
         NeighbourTerm? neighbours = Spec.Score == ScoreMethod.ReconstructionAndDistance
             ? NeighbourTerm.Build(set.TrainSamples, set.SampleSize, set.ValidationSamples, errors, rng)
             : null;

@@ -57,11 +57,9 @@ internal static class BatchScorer
     /// wide). Per window: its score (the mean squared error over all its values, combined with the distance to the
     /// nearest training samples when <paramref name="neighbours"/> is given), each feature's mean squared error over
     /// the window's rows, and the reconstruction of its last row.
+    /// <paramref name="mse"/> receives the reconstruction errors alone (the same array as the scores without
+    /// <paramref name="neighbours"/>).
     /// </summary>
-    public static (double[] Errors, float[] Squared, float[] LastRow) WindowErrors(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends, NeighbourTerm? neighbours = null) =>
-        WindowErrors(net, pca, window, scaled, width, ends, neighbours, out _);
-
-    /// <summary>As the overload above; <paramref name="mse"/> receives the reconstruction errors alone.</summary>
     public static (double[] Errors, float[] Squared, float[] LastRow) WindowErrors(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends, NeighbourTerm? neighbours, out double[] mse)
     {
         int rows = scaled.Length / width;
