@@ -173,29 +173,10 @@ public sealed class AnomalyModel : IDisposable
                 rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
                 fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
 
-            _sync.EnterWriteLock();
-            try
-            {
-                _network?.Dispose();
-                _network = net;
-                keep = true;
-                Encoding = encoding;
-                FeatureMeans = FeatureSchema.ColumnMeans(data, width);
-                Scaler = set.Scaler;
-                Shape = shape;
-                Pca = set.Pca;
-                Neighbours = neighbours;
-                _history = fit.History;
-                Training = summary;
-                _validationErrors = valErrors;
-                _threshold = valErrors.Length > 0
-                    ? new ThresholdChoice(ThresholdRules.Percentile(valErrors, ModelDefaults.TrainingThresholdPercentile), "Percentile", ModelDefaults.TrainingThresholdPercentile, valErrors.Length, "training validation split")
-                    : null;
-            }
-            finally
-            {
-                _sync.ExitWriteLock();
-            }
+            Install(
+                net, encoding, FeatureSchema.ColumnMeans(data, width), set.Scaler, shape, set.Pca, neighbours, fit.History, summary, valErrors,
+                valErrors.Length > 0 ? ProvisionalThreshold(valErrors) : null);
+            keep = true;
         }
         finally
         {
@@ -269,30 +250,12 @@ public sealed class AnomalyModel : IDisposable
                 fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
             bool provisional = earlierThreshold is null || earlierThreshold.Source == ProvisionalSource;
 
-            _sync.EnterWriteLock();
-            try
-            {
-                _network?.Dispose();
-                _network = net;
-                keep = true;
-                Encoding = encoding;
-                FeatureMeans = earlierMeans;
-                Scaler = scaler;
-                Shape = trainedShape;
-                Pca = pca;
-                Neighbours = valErrors.Length > 0 ? neighbours : trained.Neighbours;
-                _history = history;
-                Training = summary;
-                _validationErrors = valErrors.Length > 0 ? valErrors : trained.ValidationErrors;
-                _threshold = !provisional ? earlierThreshold
-                    : valErrors.Length > 0 ? new ThresholdChoice(ThresholdRules.Percentile(valErrors, ModelDefaults.TrainingThresholdPercentile), "Percentile", ModelDefaults.TrainingThresholdPercentile, valErrors.Length, ProvisionalSource)
-                    : earlierThreshold;
-            }
-            finally
-            {
-                _sync.ExitWriteLock();
-            }
-
+            bool fresh = valErrors.Length > 0;
+            Install(
+                net, encoding, earlierMeans, scaler, trainedShape, pca, fresh ? neighbours : trained.Neighbours, history, summary,
+                fresh ? valErrors : trained.ValidationErrors,
+                provisional && fresh ? ProvisionalThreshold(valErrors) : earlierThreshold);
+            keep = true;
             return !provisional;
         }
         finally
@@ -308,6 +271,41 @@ public sealed class AnomalyModel : IDisposable
 
     /// <summary>Where a threshold set by training comes from (the held-out validation rows).</summary>
     internal const string ProvisionalSource = "training validation split";
+
+    /// <summary>The threshold training sets: a percentile of the held-out rows' sorted scores.</summary>
+    private static ThresholdChoice ProvisionalThreshold(double[] sortedErrors) => new(
+        ThresholdRules.Percentile(sortedErrors, ModelDefaults.TrainingThresholdPercentile),
+        "Percentile",
+        ModelDefaults.TrainingThresholdPercentile,
+        sortedErrors.Length,
+        ProvisionalSource);
+
+    /// <summary>Puts a trained network and everything scoring needs in place at once, under the write lock.</summary>
+    private void Install(
+        AutoencoderNet net, FeatureEncoding encoding, double[] featureMeans, Scaler scaler, NetworkShape shape, Pca? pca, NeighbourTerm? neighbours,
+        List<EpochRecord> history, TrainingSummary summary, double[] validationErrors, ThresholdChoice? threshold)
+    {
+        _sync.EnterWriteLock();
+        try
+        {
+            _network?.Dispose();
+            _network = net;
+            Encoding = encoding;
+            FeatureMeans = featureMeans;
+            Scaler = scaler;
+            Shape = shape;
+            Pca = pca;
+            Neighbours = neighbours;
+            _history = history;
+            Training = summary;
+            _validationErrors = validationErrors;
+            _threshold = threshold;
+        }
+        finally
+        {
+            _sync.ExitWriteLock();
+        }
+    }
 
     private void RequireSameNetwork(ModelSpec trained)
     {
