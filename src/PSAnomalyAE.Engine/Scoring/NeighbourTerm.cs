@@ -138,10 +138,13 @@ public sealed class NeighbourTerm
             Tensor x = torch.empty(new long[] { len, width }, ScalarType.Float32);
             MemoryMarshal.AsBytes(samples.AsSpan(start * width, len * width)).CopyTo(x.bytes);
 
-            // Squared distances through ||x||² + ||r||² - 2 x·r in double precision, clamped at 0 against rounding.
+            // Squared distance = ||x||² + ||r||² - 2 x·r, in double precision. ||x||² is the same for every reference
+            // sample of a row, so the nearest are found on ||r||² - 2 x·r (one fused product over the rows × sample
+            // matrix) and ||x||² is added to the k kept values only; clamped at 0 against rounding.
             Tensor xd = x.to_type(ScalarType.Float64);
-            Tensor squared = xd.pow(2).sum(1, keepdim: true) + refNorms - (2 * xd.matmul(refsT));
-            Tensor nearest = squared.clamp_min(0).topk(k, dim: 1, largest: false).values.sqrt().mean(new long[] { 1 });
+            Tensor partial = refNorms.addmm(xd, refsT, 1, -2);
+            Tensor kept = partial.topk(k, dim: 1, largest: false).values;
+            Tensor nearest = kept.add_(xd.pow(2).sum(1, keepdim: true)).clamp_min_(0).sqrt_().mean(new long[] { 1 });
             MemoryMarshal.Cast<byte, double>(nearest.contiguous().bytes).CopyTo(result.AsSpan(start, len));
         }
 
