@@ -175,7 +175,7 @@ public class FlatAdamTests
         {
             using (old)
             {
-                Tensor now = net.get_parameter(name);
+                Tensor now = net.get_parameter(name) ?? throw new InvalidOperationException($"{name} is gone");
                 Assert.False(now.allclose(old, rtol: 0, atol: 0), $"{name} did not change");
             }
         }

@@ -1,4 +1,4 @@
-"""Runs one variants module (v1.py ... v6.py) on every cached split and prints mean ROC-AUC per set and overall.
+"""Runs one variants module (v1.py ... v9.py) on every cached split and prints mean ROC-AUC per set and overall.
 
     /usr/bin/python3 prep.py            # caches the splits of detection_peers.py as .npz files in $PSAE_SPLITS
     /usr/bin/python3 harness.py v4      # every variant of v4.variants() on every set and seed 0-2, two processes
