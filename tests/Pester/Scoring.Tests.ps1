@@ -147,8 +147,11 @@ Describe 'Test-AEAnomaly' {
 
     It 'needs a threshold: the model''s or -Threshold' {
         $m = New-AEModel -ValidationFraction 0 -Epochs 2 -Seed 1
-        $null = $train[0..49] | Invoke-AETraining -Model $m
+        $null = $train[0..49] | Invoke-AETraining -Model $m -WarningVariable w -WarningAction SilentlyContinue
         $m.Threshold | Should -BeNullOrEmpty
+        # Without held-out rows the distance cannot be scaled: the model says so and scores by reconstruction alone.
+        $m.Scoring | Should -Be 'Reconstruction'
+        "$w" | Should -BeLike '*reconstruction error alone*-ValidationFraction 0*'
         { $today | Test-AEAnomaly -Model $m } | Should -Throw -ErrorId 'NoThreshold,PSAnomalyAE.Commands.TestAEAnomalyCommand'
     }
 
