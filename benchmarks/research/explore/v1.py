@@ -7,6 +7,14 @@ def knn(ref, q, k):
     for i in range(0,len(Q),2048):
         d=torch.cdist(Q[i:i+2048],R); out.append(d.topk(k,largest=False).values)
     return torch.cat(out).numpy()
+def module_split(Z, s):
+    """The module's split of scaled training rows: a seeded fifth held out (for the medians), the rest fitted, and
+    a reference sample of at most 2,000 fitted rows. Returns (held, fit, ref)."""
+    rng=np.random.default_rng(s)
+    perm=rng.permutation(len(Z)); cut=max(1,len(Z)//5)
+    held, fit = Z[perm[:cut]], Z[perm[cut:]]
+    ref = fit if len(fit)<=2000 else fit[rng.choice(len(fit),2000,replace=False)]
+    return held, fit, ref
 def rankgauss(tr):
     from sklearn.preprocessing import QuantileTransformer
     qt=QuantileTransformer(n_quantiles=min(1000,len(tr)),output_distribution='normal',subsample=10**9,random_state=0).fit(tr)

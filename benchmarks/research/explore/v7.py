@@ -1,13 +1,10 @@
 """The module's score, mirrored: reference sample and medians from the training rows' own held-out share."""
 import numpy as np, torch
-from v1 import zs, knn
+from v1 import zs, knn, module_split
 import ae
 def variants(tr,va,te,s):
     z=zs(tr); Z=z(tr); out={}
-    rng=np.random.default_rng(s)
-    perm=rng.permutation(len(Z)); cut=max(1,len(Z)//5)
-    held, fit = Z[perm[:cut]], Z[perm[cut:]]
-    ref = fit if len(fit)<=2000 else fit[rng.choice(len(fit),2000,replace=False)]
+    held, fit, ref = module_split(Z, s)
     T=z(te)
     kt=knn(ref,T,5).mean(1); kh=knn(ref,held,5).mean(1)
     for tag,kw in (('old',dict(epochs=100,batch=64)),('50',dict(epochs=50,batch=256))):

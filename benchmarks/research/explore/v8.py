@@ -2,14 +2,11 @@
 import numpy as np, torch
 from sklearn.ensemble import IsolationForest
 from sklearn.decomposition import PCA
-from v1 import zs, knn
+from v1 import zs, knn, module_split
 import ae
 def variants(tr,va,te,s):
     z=zs(tr); Z=z(tr); out={}
-    rng=np.random.default_rng(s)
-    perm=rng.permutation(len(Z)); cut=max(1,len(Z)//5)
-    held, fit = Z[perm[:cut]], Z[perm[cut:]]
-    ref = fit if len(fit)<=2000 else fit[rng.choice(len(fit),2000,replace=False)]
+    held, fit, ref = module_split(Z, s)
     T=z(te)
     Dt=knn(ref,T,5); Dh=knn(ref,held,5)
     terms={}
