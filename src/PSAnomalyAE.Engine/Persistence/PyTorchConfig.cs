@@ -162,9 +162,9 @@ public sealed record PyTorchConfig
             throw Invalid($"'{source}': layers [{string.Join(", ", l)}] must list an odd number (3 or more) of widths, input first, bottleneck in the middle, output last.");
         }
 
-        if (l.Any(w => w < 1 || w > 65536))
+        if (l.Any(w => w < 1 || w > ModelLimits.MaxUnits))
         {
-            throw Invalid($"'{source}': every width in layers [{string.Join(", ", l)}] must be between 1 and 65536.");
+            throw Invalid($"'{source}': every width in layers [{string.Join(", ", l)}] must be between 1 and {ModelLimits.MaxUnits}.");
         }
 
         for (int i = 0; i < l.Length / 2; i++)

@@ -9,7 +9,7 @@ public sealed class NewAEModelCommand : ModelSettingsCommand
 {
     /// <summary>Bottleneck size; derived from the feature count when omitted.</summary>
     [Parameter]
-    [ValidateRange(1, 65536)]
+    [ValidateRange(1, ModelLimits.MaxUnits)]
     public int LatentSize { get; set; }
 
     /// <summary>A name that tells the model apart from others (for example the host it watches); saved in the model file.</summary>
