@@ -25,10 +25,10 @@ internal abstract class AutoencoderNet : Module<Tensor, Tensor>
     protected static Module<Tensor, Tensor> MakeActivation(ActivationKind kind) => kind switch
     {
         ActivationKind.ReLU => ReLU(),
-        ActivationKind.LeakyReLU => LeakyReLU(0.01),
+        ActivationKind.LeakyReLU => new HeldLeakyReLU(0.01),
         ActivationKind.Tanh => Tanh(),
         ActivationKind.Sigmoid => Sigmoid(),
-        ActivationKind.ELU => ELU(),
+        ActivationKind.ELU => new HeldELU(1.0),
         ActivationKind.GELU => GELU(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

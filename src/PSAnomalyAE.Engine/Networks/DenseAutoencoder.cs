@@ -21,6 +21,15 @@ internal sealed class DenseAutoencoder : AutoencoderNet
     private readonly Generator _noise;
     private readonly Tensor? _scoringDraws;
 
+    // The spec's numbers as native scalars owned by the network (see HeldScalars).
+    private readonly Scalar _sparsityWeight;
+    private readonly Scalar _noiseLevel;
+    private readonly Scalar _klWeight;
+    private readonly Scalar _samples;
+    private readonly Scalar _sampleSizeScalar;
+    private readonly Scalar _logVarMin;
+    private readonly Scalar _logVarMax;
+
     public DenseAutoencoder(ModelSpec spec, NetworkShape shape, long seed)
         : base(nameof(DenseAutoencoder))
     {
@@ -29,6 +38,13 @@ internal sealed class DenseAutoencoder : AutoencoderNet
         _latent = shape.LatentSize;
         _sampleSize = shape.InputSize * spec.WindowSize;
         _noise = new Generator((ulong)seed);
+        _sparsityWeight = spec.SparsityWeight.ToScalar();
+        _noiseLevel = spec.NoiseLevel.ToScalar();
+        _klWeight = spec.KLWeight.ToScalar();
+        _samples = spec.Samples.ToScalar();
+        _sampleSizeScalar = _sampleSize.ToScalar();
+        _logVarMin = (-10).ToScalar();
+        _logVarMax = 10.ToScalar();
         var enc = new List<(string, Module<Tensor, Tensor>)>();
         int width = _sampleSize;
         int n = 0;
@@ -84,14 +100,14 @@ internal sealed class DenseAutoencoder : AutoencoderNet
         }
 
         (Tensor mu, Tensor logVar) = Split(encoder.forward(input));
-        Tensor std = (0.5 * logVar).exp();
+        Tensor std = logVar.mul(HeldScalars.Half).exp();
         Tensor sum = torch.zeros_like(input);
         for (int s = 0; s < _spec.Samples; s++)
         {
-            sum = sum + decoder.forward(mu + (std * _scoringDraws[s]));
+            sum = sum.add(decoder.forward(mu.add(std.mul(_scoringDraws[s]), HeldScalars.One)), HeldScalars.One);
         }
 
-        return (sum / _spec.Samples).MoveToOuterDisposeScope();
+        return sum.div(_samples).MoveToOuterDisposeScope();
     }
 
     /// <summary>The bottleneck activations: the mean for a VAE, ReLU-ed for the sparse kind.</summary>
@@ -111,13 +127,13 @@ internal sealed class DenseAutoencoder : AutoencoderNet
             {
                 Tensor z = Encode(x);
                 Tensor recon = functional.mse_loss(decoder.forward(z), x);
-                Tensor penalty = z.abs().mean() * _spec.SparsityWeight;
-                return new LossParts(recon + penalty, recon, penalty);
+                Tensor penalty = z.abs().mean().mul(_sparsityWeight);
+                return new LossParts(recon.add(penalty, HeldScalars.One), recon, penalty);
             }
 
             case AutoencoderKind.Denoising:
             {
-                Tensor noisy = x + (torch.randn(x.shape, generator: _noise) * _spec.NoiseLevel);
+                Tensor noisy = x.add(torch.randn(x.shape, generator: _noise).mul(_noiseLevel), HeldScalars.One);
                 Tensor recon = functional.mse_loss(decoder.forward(encoder.forward(noisy)), x);
                 return new LossParts(recon, recon, null);
             }
@@ -127,9 +143,10 @@ internal sealed class DenseAutoencoder : AutoencoderNet
                 (Tensor mu, Tensor logVar) = Split(encoder.forward(x));
                 Tensor recon = functional.mse_loss(decoder.forward(Sample(mu, logVar)), x);
                 // KL(q(z|x) || N(0, I)) per row, averaged over the batch, and per input so it weighs like the MSE.
-                Tensor kl = (-0.5 * (1 + logVar - mu.pow(2) - logVar.exp())).sum(1).mean() / _sampleSize;
-                Tensor penalty = kl * _spec.KLWeight;
-                return new LossParts(recon + penalty, recon, penalty);
+                Tensor kl = logVar.add(HeldScalars.One, HeldScalars.One).sub(mu.pow(HeldScalars.Two)).sub(logVar.exp())
+                    .mul(HeldScalars.MinusHalf).sum(1).mean().div(_sampleSizeScalar);
+                Tensor penalty = kl.mul(_klWeight);
+                return new LossParts(recon.add(penalty, HeldScalars.One), recon, penalty);
             }
 
             default:
@@ -142,11 +159,11 @@ internal sealed class DenseAutoencoder : AutoencoderNet
 
     private (Tensor Mu, Tensor LogVar) Split(Tensor h)
     {
-        return (h.narrow(1, 0, _latent), h.narrow(1, _latent, _latent).clamp(-10, 10));
+        return (h.narrow(1, 0, _latent), h.narrow(1, _latent, _latent).clamp(_logVarMin, _logVarMax));
     }
 
     private Tensor Sample(Tensor mu, Tensor logVar) =>
-        mu + ((0.5 * logVar).exp() * torch.randn(mu.shape, generator: _noise));
+        mu.add(logVar.mul(HeldScalars.Half).exp().mul(torch.randn(mu.shape, generator: _noise)), HeldScalars.One);
 
     protected override void Dispose(bool disposing)
     {
@@ -154,6 +171,13 @@ internal sealed class DenseAutoencoder : AutoencoderNet
         {
             _noise.Dispose();
             _scoringDraws?.Dispose();
+            _sparsityWeight.Dispose();
+            _noiseLevel.Dispose();
+            _klWeight.Dispose();
+            _samples.Dispose();
+            _sampleSizeScalar.Dispose();
+            _logVarMin.Dispose();
+            _logVarMax.Dispose();
         }
 
         base.Dispose(disposing);

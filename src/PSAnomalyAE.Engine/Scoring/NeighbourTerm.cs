@@ -130,7 +130,7 @@ public sealed class NeighbourTerm
         using var scope = NewDisposeScope();
         Tensor refs = torch.tensor(reference, new long[] { reference.Length / width, width }).to_type(ScalarType.Float64);
         Tensor refsT = refs.t().contiguous();
-        Tensor refNorms = refs.pow(2).sum(1).unsqueeze(0);
+        Tensor refNorms = refs.pow(HeldScalars.Two).sum(1).unsqueeze(0);
         for (int start = 0; start < count; start += Chunk)
         {
             int len = Math.Min(Chunk, count - start);
@@ -144,7 +144,8 @@ public sealed class NeighbourTerm
             Tensor xd = x.to_type(ScalarType.Float64);
             Tensor partial = refNorms.addmm(xd, refsT, 1, -2);
             Tensor kept = partial.topk(k, dim: 1, largest: false).values;
-            Tensor nearest = kept.add_(xd.pow(2).sum(1, keepdim: true)).clamp_min_(0).sqrt_().mean(new long[] { 1 });
+            Tensor nearest = kept.add_(xd.pow(HeldScalars.Two).sum(1, keepdim: true), HeldScalars.One)
+                .clamp_min_(HeldScalars.Zero).sqrt_().mean(new long[] { 1 });
             MemoryMarshal.Cast<byte, double>(nearest.contiguous().bytes).CopyTo(result.AsSpan(start, len));
         }
 

@@ -99,14 +99,15 @@ public sealed class FlatAdam : IDisposable
             _denom = zeros(total, dtype: dtype, device: device).DetachFromDisposeScope();
             foreach (var (_, p, offset, count) in _bindings)
             {
+                // The narrowed tensors and views belong to the scope, not to a finalizer.
+                using var scope = NewDisposeScope();
                 long[] shape = p.shape;
-                using Tensor paramView = _param.narrow(0, offset, count).view(shape);
+                Tensor paramView = _param.narrow(0, offset, count).view(shape);
                 paramView.copy_(p);
 
                 // set_ keeps the parameter's native object (and so every reference to it) and swaps its storage.
                 p.set_(paramView);
-                using Tensor gradView = _grad.narrow(0, offset, count).view(shape);
-                p.grad = gradView;
+                p.grad = _grad.narrow(0, offset, count).view(shape);
             }
         }
 
@@ -145,7 +146,7 @@ public sealed class FlatAdam : IDisposable
     public void ZeroGrad()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _grad.zero_();
+        _grad.fill_(HeldScalars.Zero);
     }
 
     /// <summary>One Adam update of every parameter from the gradients in the flat gradient buffer.</summary>
@@ -165,7 +166,7 @@ public sealed class FlatAdam : IDisposable
             // path before it switched to lerp_), so results match it to rounding.
             _expAvg.mul_(_beta1).add_(_grad, _oneMinusBeta1);
             _expAvgSq.mul_(_beta2).addcmul_(_grad, _grad, _oneMinusBeta2);
-            _denom.copy_(_expAvgSq).sqrt_().div_(sqrtBiasCorrection2).add_(_eps);
+            _denom.copy_(_expAvgSq).sqrt_().div_(sqrtBiasCorrection2).add_(_eps, HeldScalars.One);
             _param.addcdiv_(_expAvg, _denom, negativeStepSize);
         }
     }
