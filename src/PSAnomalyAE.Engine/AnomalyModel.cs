@@ -184,8 +184,6 @@ public sealed class AnomalyModel : IDisposable
             {
                 net.Dispose();
             }
-
-            TorchRuntime.Collect();
         }
     }
 
@@ -264,8 +262,6 @@ public sealed class AnomalyModel : IDisposable
             {
                 net.Dispose();
             }
-
-            GC.Collect();
         }
     }
 

@@ -15,27 +15,6 @@ public static class TorchRuntime
     /// </summary>
     internal static readonly object SeedLock = new();
 
-    /// <summary>
-    /// Held for reading around each training step, and for writing by <see cref="Collect"/>. TorchSharp passes some
-    /// temporary native scalars to libtorch without keeping them alive, so a collection forced on one thread while
-    /// another thread is inside such a call could finalize a scalar in use; collecting only between steps avoids that.
-    /// </summary>
-    internal static readonly ReaderWriterLockSlim StepGate = new(LockRecursionPolicy.NoRecursion);
-
-    /// <summary>Frees the native scalars that only finalizers release, while no training step is running.</summary>
-    internal static void Collect()
-    {
-        StepGate.EnterWriteLock();
-        try
-        {
-            GC.Collect();
-        }
-        finally
-        {
-            StepGate.ExitWriteLock();
-        }
-    }
-
     /// <summary>The platform identifier the native libraries are built for, e.g. linux-x64.</summary>
     public static string RuntimeIdentifier
     {

@@ -16,7 +16,9 @@ internal static class NetworkState
         using var noGrad = torch.no_grad();
         foreach (var (name, t) in net.state_dict())
         {
-            using Tensor c = t.detach().cpu().to(ScalarType.Float32).contiguous();
+            // Every tensor of the chain belongs to the scope: none is left for a finalizer to free during a later call.
+            using var scope = NewDisposeScope();
+            Tensor c = t.detach().cpu().to(ScalarType.Float32).contiguous();
             list.Add(new WeightTensor(name, c.shape.ToArray(), MemoryMarshal.Cast<byte, float>(c.bytes).ToArray()));
         }
 

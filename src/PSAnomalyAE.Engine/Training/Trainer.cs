@@ -104,7 +104,6 @@ internal sealed class Trainer
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0, epochsRun = 0;
         bool stoppedEarly = false, cancelled = false;
-        long steps = 0;
         int batch = Math.Min(_spec.BatchSize, trainCount);
         long[] perm = new long[trainCount];
 
@@ -113,7 +112,7 @@ internal sealed class Trainer
         int lastLength = trainCount - (fullBatches * batch);
         using Scalar lastWeight = (lastLength / (double)batch).ToScalar();
 
-        // Held for the whole run: TorchSharp's add_(tensor) passes a temporary scalar 1 that a collection could free mid-call.
+        // Held for the whole run (see HeldScalars): TorchSharp's add_(tensor) would pass a temporary scalar 1.
         using Scalar one = 1.0.ToScalar();
 
         for (int epoch = 1; epoch <= _spec.Epochs && !cancelled; epoch++)
@@ -128,7 +127,7 @@ internal sealed class Trainer
             // The same shuffle as ever (the model's Random), copied to the device once per epoch; batches are views of it.
             _rng.Shuffle(perm);
             using Tensor order = torch.tensor(perm, device: device);
-            sums.zero_();
+            sums.fill_(HeldScalars.Zero);
             for (int start = 0; start < perm.Length; start += batch)
             {
                 if (cancel.IsCancellationRequested)
@@ -138,10 +137,8 @@ internal sealed class Trainer
                 }
 
                 int len = Math.Min(batch, perm.Length - start);
-                TorchRuntime.StepGate.EnterReadLock();
-                try
+                using (var scope = NewDisposeScope())
                 {
-                    using var scope = NewDisposeScope();
                     Tensor xb = xTrain.index_select(0, order.narrow(0, start, len));
                     optimizer.ZeroGrad();
                     LossParts loss = _net.Loss(xb);
@@ -168,16 +165,6 @@ internal sealed class Trainer
                             }
                         }
                     }
-                }
-                finally
-                {
-                    TorchRuntime.StepGate.ExitReadLock();
-                }
-
-                if (++steps % 100 == 0)
-                {
-                    // Some layers and losses allocate native scalars that only finalizers free; collect them regularly.
-                    TorchRuntime.Collect();
                 }
             }
 
@@ -206,15 +193,7 @@ internal sealed class Trainer
             double? valLoss = null;
             if (validationCount > 0)
             {
-                TorchRuntime.StepGate.EnterReadLock();
-                try
-                {
-                    valLoss = MeanLoss(xVal);
-                }
-                finally
-                {
-                    TorchRuntime.StepGate.ExitReadLock();
-                }
+                valLoss = MeanLoss(xVal);
             }
 
             double monitored = valLoss ?? trainLoss;
