@@ -91,3 +91,48 @@ Describe 'Scoring a CSV file with -Path' {
         $e[0].FullyQualifiedErrorId | Should -Be 'FileNotFound,PSAnomalyAE.Commands.MeasureAEReconstructionErrorCommand'
     }
 }
+
+Describe 'A failure in the middle of a file scan' {
+    BeforeAll {
+        # 59,800 rows; the model that scores them is disposed (through its engine, as its owner would) after the
+        # 250th row is written, so the next batch fails inside the engine.
+        $big = Join-Path $TestDrive 'big.csv'
+        $lines = Get-Content -LiteralPath $csv
+        Set-Content -LiteralPath $big -Value (@($lines[0]) + @(1..200 | ForEach-Object { $lines[1..120] + $lines[122..300] }))
+        $getEngine = { param($m) $m.GetType().GetProperty('Engine', [Reflection.BindingFlags]'NonPublic, Instance').GetValue($m) }
+    }
+
+    It 'stops the command with an error that says how many rows were written' {
+        $victim = $train | Invoke-AETraining -Seed 2 -Epochs 5 -LatentSize 2
+        $engine = & $getEngine $victim
+        $written = [Collections.Generic.List[object]]::new()
+        $err = {
+            Measure-AEReconstructionError -Model $victim -Path $big -BatchSize 100 |
+                ForEach-Object { $written.Add($_); if ($written.Count -eq 250) { $engine.Dispose() } }
+        } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -Be 'ScoringFailed,PSAnomalyAE.Commands.MeasureAEReconstructionErrorCommand'
+        $written | Should -HaveCount 300   # the batch being written when the model went away is finished, no more
+        $err.Exception.Message | Should -BeLike "Scoring stopped in '*big.csv' (rows up to 400 read): The model has not been trained yet. 300 rows had been written and 300 scored before it; the output is incomplete."
+        $err.ErrorDetails.RecommendedAction | Should -BeLike 'Train it first*'
+    }
+
+    It 'makes a scheduled job''s pwsh -Command exit non-zero, with the rows written so far in the file' {
+        $victim = $train | Invoke-AETraining -Seed 2 -Epochs 5 -LatentSize 2
+        $modelFile = Join-Path $TestDrive 'victim.aemodel'
+        Export-AEModel -Model $victim -Path $modelFile -Force
+        $alerts = Join-Path $TestDrive 'alerts.csv'
+        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $script = @"
+Import-Module '$ModuleManifest'
+`$m = Import-AEModel '$modelFile'
+`$engine = `$m.GetType().GetProperty('Engine', [Reflection.BindingFlags]'NonPublic, Instance').GetValue(`$m)
+`$n = 0
+Test-AEAnomaly -Model `$m -Path '$big' -BatchSize 100 -Threshold 0 -AnomaliesOnly | ForEach-Object { if (++`$n -eq 250) { `$engine.Dispose() }; `$_ } | Export-Csv '$alerts'
+"@
+        $output = & $pwsh -NoProfile -NonInteractive -Command $script 2>&1
+        $LASTEXITCODE | Should -Not -Be 0
+        ($output | Out-String) | Should -BeLike '*300 rows had been written*the output is incomplete*'
+        @(Import-Csv -LiteralPath $alerts) | Should -HaveCount 300
+    }
+}

@@ -57,6 +57,6 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
         }
 
         _view.Apply(output);
-        WriteObject(output);
+        WriteRow(output);
     }
 }

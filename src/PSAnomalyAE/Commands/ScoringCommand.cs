@@ -23,6 +23,7 @@ public abstract partial class ScoringCommand : PSCmdlet
     private ScoringState? _state;
     private string? _fingerprint;
     private Detector? _detector;
+    private long _written;
 
     /// <summary>A row to score: an object whose properties include the model's feature columns.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
@@ -213,6 +214,33 @@ public abstract partial class ScoringCommand : PSCmdlet
         }
     }
 
+    /// <summary>Writes one output row and counts it, so an error that stops the command can say how much was written.</summary>
+    private protected void WriteRow(PSObject row)
+    {
+        WriteObject(row);
+        _written++;
+    }
+
+    private ErrorRecord ScoringFailed(Exception ex)
+    {
+        string where = _source is not null
+            ? string.Create(CultureInfo.InvariantCulture, $" in '{_source.Path}' (rows up to {_source.RowNumber:N0} read)")
+            : string.Create(CultureInfo.InvariantCulture, $" (rows up to {_rowNumber:N0} read)");
+        string cause = ex.Message.Split('\n')[0].Trim().TrimEnd('.');
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Scoring stopped{where}: {cause}. {_written:N0} rows had been written and {_scorer.Scored:N0} scored before it; the output is incomplete.");
+        var wrapped = new InvalidOperationException(message, ex);
+        return new ErrorRecord(wrapped, "ScoringFailed", ErrorCategory.OperationStopped, _source?.Path ?? (object)Model)
+        {
+            ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = (ex as AnomalyDetectionException)?.RecommendedAction
+                    ?? "Run the command again; treat what was written so far as incomplete. If it fails again at the same place, report the error with the model and the rows around it.",
+            },
+        };
+    }
+
     /// <summary>Writes the result for row <paramref name="index"/> of a scored batch; <see cref="OutputRow"/> gives the object to write.</summary>
     private protected abstract void Emit(ScoreResult result, int index);
 
@@ -242,9 +270,17 @@ public abstract partial class ScoringCommand : PSCmdlet
         {
             result = _scorer.Flush()!;
         }
-        catch (AnomalyDetectionException ex)
+        catch (AnomalyDetectionException ex) when (_scorer.Scored == 0)
         {
             ThrowTerminatingError(Errors.From(ex, Model));
+            return;
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            // A failure inside the engine (libtorch reports its own errors as exceptions) ends the command, never only
+            // the batch, and says how much had been written: with -AnomaliesOnly | Export-Csv, output that stops early
+            // must not look complete.
+            ThrowTerminatingError(ScoringFailed(ex));
             return;
         }
 

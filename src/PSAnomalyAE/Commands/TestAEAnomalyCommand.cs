@@ -82,7 +82,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
             SetProperty(pending, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
             AddModelName(pending);
             _view.Apply(pending);
-            WriteObject(pending);
+            WriteRow(pending);
             return;
         }
 
@@ -104,7 +104,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         SetProperty(output, OutputProperty.Reason, Reason(verdict, top));
         AddModelName(output);
         _view.Apply(output);
-        WriteObject(output);
+        WriteRow(output);
     }
 
     private void AddModelName(PSObject output)
