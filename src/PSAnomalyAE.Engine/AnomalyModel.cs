@@ -480,8 +480,11 @@ public sealed class AnomalyModel : IDisposable
         AutoencoderNet net;
         lock (TorchRuntime.SeedLock)
         {
-            torch.random.manual_seed(seed);
-            net = NetworkFactory.Create(Spec, shape, seed);
+            // manual_seed hands back a new native handle to the default generator; it is released here, not by a finalizer.
+            using (torch.random.manual_seed(seed))
+            {
+                net = NetworkFactory.Create(Spec, shape, seed);
+            }
         }
 
         if (start is not null)
