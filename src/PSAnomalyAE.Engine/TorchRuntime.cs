@@ -57,6 +57,13 @@ public static class TorchRuntime
                 torch.InitializeDeviceType(DeviceType.CPU);
                 using var probe = torch.zeros(1);
                 DisableOneDnn();
+
+                // libtorch keeps one process-wide intra-op thread count, which each thread adopts (with MKL's) on its
+                // first parallel operation. Left at the number of cores, a thread's scores depended on which count
+                // another thread had set last: the same rows scored on a runspace thread and on the pipeline thread
+                // differed in their last bits. Every engine call runs at ModelDefaults.ThreadCount unless told
+                // otherwise (-ThreadCount), so that is the process default too.
+                torch.set_num_threads(ModelDefaults.ThreadCount);
                 s_loaded = true;
             }
             catch (Exception ex)
