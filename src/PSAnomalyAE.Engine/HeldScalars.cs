@@ -7,7 +7,7 @@ namespace PSAnomalyAE.Engine;
 /// process. TorchSharp turns a .NET number passed where a <see cref="Scalar"/> is expected into a native scalar that
 /// only a finalizer frees, and does not keep it alive during the native call, so a collection on any thread could free
 /// it mid-call. Every scalar the engine passes is held: these, or one owned (and disposed) by the object that uses it.
-/// BannedSymbols.txt makes the temporary forms a build error. Reading a scalar from several threads at once is safe:
+/// tools/BannedSymbols.txt makes the temporary forms a build error. Reading a scalar from several threads at once is safe:
 /// libtorch takes it by const reference.
 /// </summary>
 internal static class HeldScalars

@@ -44,7 +44,7 @@ public class NativeMemoryTests
         Assert.Contains("BannedSymbols.txt", props, StringComparison.Ordinal);
         Assert.Contains("RS0030", props, StringComparison.Ordinal);
 
-        string[] banned = File.ReadAllLines(RepoFile("src", "BannedSymbols.txt"));
+        string[] banned = File.ReadAllLines(RepoFile("tools", "BannedSymbols.txt"));
         foreach (string required in new[]
         {
             "M:System.GC.Collect;",
