@@ -21,7 +21,8 @@
                (benchmarks/PSAnomalyAE.Bench: FlatAdam and the module's training loop against TorchSharp's Adam
                and PyTorch eager, at 1 and 2 threads, quiet and with the cores busy; -BenchArgument passes options
                such as '--rounds', '1'), then every benchmarks/*.ps1 that needs no parameters, against the built
-               module. See BENCHMARKS.md.
+               module: among them Measure-SessionTraining.ps1, Invoke-AETraining in a pwsh session that holds its
+               rows, beside PyTorch eager in the same run (the speed users see). See BENCHMARKS.md.
       Clean    removes out/ and the projects' bin/ and obj/ folders.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
