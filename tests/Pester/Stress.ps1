@@ -126,7 +126,7 @@ $run = @{
         $chunks = 0..7 | ForEach-Object { , $parRows[($_ * 1000)..($_ * 1000 + 999)] }
         $parts = $chunks | ForEach-Object -ThrottleLimit 4 -Parallel {
             Import-Module $using:manifest
-            [pscustomobject]@{ First = $_[0].timestamp; Errors = @(($_ | Measure-AEReconstructionError -Model $using:model -FlushAfterMilliseconds 3600000).ReconstructionError) }
+            [pscustomobject]@{ First = $_[0].timestamp; Errors = @(($_ | Measure-AEReconstructionError -Model $using:model).ReconstructionError) }
         } | Sort-Object First
         @($parts | ForEach-Object { $_.Errors })
     }
@@ -155,9 +155,9 @@ if ($Case -eq 'TrainingJobs') {
             @($m.History | ForEach-Object { $_.TrainLoss; $_.ValidationLoss }) + @(($jobRows[0..499] | Measure-AEReconstructionError -Model $m).ReconstructionError)
         })
 } elseif ($Case -eq 'Parallel') {
-    # Batches by count only, here and in the runs: a pause for a collection must not turn into a flush of a short
-    # batch (a row scored in a batch of one goes through another kernel, which can change its last bits).
-    $baseline = @(($parRows | Measure-AEReconstructionError -Model $parModel -FlushAfterMilliseconds 3600000).ReconstructionError)
+    # One pipeline; the runs score in chunks on four threads, and a pause for a collection can flush a short batch:
+    # a row's score depends on neither.
+    $baseline = @(($parRows | Measure-AEReconstructionError -Model $parModel).ReconstructionError)
 } else {
     $baseline = @(& $run[$Case])
 }
