@@ -127,7 +127,9 @@ internal static class BatchScorer
         {
             int len = Math.Min(Chunk, count - start);
             using var scope = NewDisposeScope();
-            Tensor x = torch.zeros(new long[] { Math.Max(len, MinimumRows), size }, ScalarType.Float32);
+            Tensor x = len < MinimumRows
+                ? torch.zeros(new long[] { MinimumRows, size }, ScalarType.Float32)
+                : torch.empty(new long[] { len, size }, ScalarType.Float32);
             MemoryMarshal.AsBytes(samples.AsSpan(start * size, len * size)).CopyTo(x.bytes);
             Tensor y = net.forward(x).contiguous();
             MemoryMarshal.Cast<byte, float>(y.bytes)[..(len * size)].CopyTo(output.AsSpan(start * size, len * size));

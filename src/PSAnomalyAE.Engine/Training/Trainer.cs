@@ -112,9 +112,6 @@ internal sealed class Trainer
         int lastLength = trainCount - (fullBatches * batch);
         using Scalar lastWeight = (lastLength / (double)batch).ToScalar();
 
-        // Held for the whole run (see HeldScalars): TorchSharp's add_(tensor) would pass a temporary scalar 1.
-        using Scalar one = 1.0.ToScalar();
-
         for (int epoch = 1; epoch <= _spec.Epochs && !cancelled; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
@@ -148,11 +145,11 @@ internal sealed class Trainer
                     {
                         if (len == batch)
                         {
-                            sum.add_(loss.Total, one);
+                            sum.add_(loss.Total, HeldScalars.One);
                             if (loss.Penalty is not null)
                             {
-                                sumRecon.add_(loss.Reconstruction, one);
-                                sumPenalty.add_(loss.Penalty, one);
+                                sumRecon.add_(loss.Reconstruction, HeldScalars.One);
+                                sumPenalty.add_(loss.Penalty, HeldScalars.One);
                             }
                         }
                         else
