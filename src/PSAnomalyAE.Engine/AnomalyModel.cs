@@ -207,6 +207,7 @@ public sealed class AnomalyModel : IDisposable
         List<EpochRecord> earlier;
         ThresholdChoice? earlierThreshold;
         double[] earlierMeans;
+        ScoreMethod trainedScore;
         trained._sync.EnterReadLock();
         try
         {
@@ -220,6 +221,10 @@ public sealed class AnomalyModel : IDisposable
             earlier = trained._history.ToList();
             earlierThreshold = trained._threshold;
             earlierMeans = trained.FeatureMeans;
+
+            // How the trained model scores, which its spec does not always say (a model imported from PyTorch, or
+            // one trained without held-out rows, scores by the reconstruction error alone).
+            trainedScore = trained.Neighbours is null ? ScoreMethod.Reconstruction : ScoreMethod.ReconstructionAndDistance;
         }
         finally
         {
@@ -227,6 +232,9 @@ public sealed class AnomalyModel : IDisposable
         }
 
         RequireSameNetwork(trained.Spec);
+
+        // The model goes on scoring as it did: its threshold was chosen on those scores.
+        Spec.Score = trainedScore;
         int width = encoding.Width;
         RequireRows(data, rows, width, "There are no valid rows to continue training on.");
 
@@ -323,6 +331,7 @@ public sealed class AnomalyModel : IDisposable
         Check(Spec.PcaComponents == trained.PcaComponents, "PcaComponents");
         Check(SameArray(Spec.HiddenSize, trained.HiddenSize), "HiddenSize");
         Check(Spec.LatentSize == trained.LatentSize, "LatentSize");
+        Check(Spec.Score == trained.Score, "Scoring");
         static bool SameNames(string[]? a, string[]? b) => (a ?? Array.Empty<string>()).SequenceEqual(b ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
         Check(SameNames(Spec.Property, trained.Property), "Property");
         Check(SameNames(Spec.ExcludeProperty, trained.ExcludeProperty), "ExcludeProperty");

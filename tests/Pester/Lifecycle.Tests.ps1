@@ -141,6 +141,27 @@ Describe 'Invoke-AETraining -Continue' {
         $err.Exception.Message | Should -BeLike '*cannot change HiddenSize*'
     }
 
+    It 'keeps how the model scores, so its threshold keeps its meaning' {
+        # Trained without held-out rows, the model scores by the reconstruction error alone (as one imported from
+        # PyTorch does), though its settings name the default score.
+        $m = $rows | Invoke-AETraining -ExcludeProperty timestamp -Epochs 2 -Seed 1 -ValidationFraction 0 -WarningAction SilentlyContinue
+        $m.Scoring | Should -Be 'Reconstruction'
+        Set-AEThreshold -Model $m -Threshold 0.5
+        $null = $newRows | Invoke-AETraining -Model $m -Continue -Epochs 1 -ValidationFraction 0.2 -WarningAction SilentlyContinue
+        $m.Scoring | Should -Be 'Reconstruction'
+        $m.Threshold | Should -Be 0.5
+        $scored = @($newRows | Measure-AEReconstructionError -Model $m)
+        # The score is the mean of the per-feature errors (float32), with no distance term added.
+        $mean = ($scored[0].FeatureErrors.PSObject.Properties.Value | Measure-Object -Average).Average
+        [Math]::Abs($scored[0].ReconstructionError - $mean) / $mean | Should -BeLessThan 1e-6
+    }
+
+    It 'refuses to change how the model scores' {
+        $m = $rows | Invoke-AETraining -ExcludeProperty timestamp -Epochs 1 -Seed 1
+        $err = { $newRows | Invoke-AETraining -Model $m -Continue -Scoring Reconstruction -Epochs 1 } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike '*cannot change Scoring*'
+    }
+
     It 'needs a trained model' {
         { $newRows | Invoke-AETraining -Model (New-AEModel) -Continue } | Should -Throw -ErrorId 'ModelNotTrained,PSAnomalyAE.Commands.InvokeAETrainingCommand'
     }
