@@ -101,6 +101,13 @@ public sealed class AnomalyModel : IDisposable
     public bool IsTrained => _network is not null;
 
     /// <summary>
+    /// What the scores are made of: the trained model's (with the distance only when it has the term: a model imported
+    /// from PyTorch, or trained without held-out rows, scores by the reconstruction error alone, whatever its spec
+    /// says), or the configured one before training.
+    /// </summary>
+    public ScoreMethod Scoring => !IsTrained ? Spec.Score : Neighbours is null ? ScoreMethod.Reconstruction : ScoreMethod.ReconstructionAndDistance;
+
+    /// <summary>
     /// The distance part of the score (<see cref="ScoreMethod.ReconstructionAndDistance"/>); null when the score is the
     /// reconstruction error alone (models trained with <see cref="ScoreMethod.Reconstruction"/>, without held-out rows,
     /// or read from files and PyTorch exports that have none).
@@ -221,10 +228,7 @@ public sealed class AnomalyModel : IDisposable
             earlier = trained._history.ToList();
             earlierThreshold = trained._threshold;
             earlierMeans = trained.FeatureMeans;
-
-            // How the trained model scores, which its spec does not always say (a model imported from PyTorch, or
-            // one trained without held-out rows, scores by the reconstruction error alone).
-            trainedScore = trained.Neighbours is null ? ScoreMethod.Reconstruction : ScoreMethod.ReconstructionAndDistance;
+            trainedScore = trained.Scoring;
         }
         finally
         {

@@ -142,8 +142,9 @@ public static class TorchRuntime
     /// the garbage collector and forced collections during training; they did not come back.</item>
     /// <item>But with oneDNN on, a convolutional model's score for the same row depends on the batch it is scored in
     /// (oneDNN picks its kernel by batch size): rows streamed in pieces through a state file differed from the same
-    /// rows scored in one go in the 9th digit in 20 runs of 20 (2.2746085002 against 2.2746084965), and with it off in 0 of 20. A row's
-    /// score must depend only on the row and the model, so oneDNN stays off. The LSTM tests passed 20 of 20 either way.</item>
+    /// rows scored in one go in the 9th digit in 20 runs of 20 (2.2746085002 against 2.2746084965), and with it off
+    /// in 0 of 20. A row's score must depend only on the row and the model, so oneDNN stays off. The LSTM tests passed
+    /// 20 of 20 either way.</item>
     /// </list>
     /// </remarks>
     private static void DisableOneDnn()

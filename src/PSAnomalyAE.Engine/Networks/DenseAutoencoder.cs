@@ -21,7 +21,7 @@ internal sealed class DenseAutoencoder : AutoencoderNet
     private readonly Generator _noise;
     private readonly Tensor? _scoringDraws;
 
-    // The spec's numbers as native scalars owned by the network (see HeldScalars).
+    // The spec's numbers and the log-variance bounds, as native scalars owned by the network (see HeldScalars).
     private readonly Scalar _sparsityWeight;
     private readonly Scalar _noiseLevel;
     private readonly Scalar _klWeight;

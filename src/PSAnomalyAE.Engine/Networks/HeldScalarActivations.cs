@@ -32,30 +32,25 @@ internal sealed class HeldLeakyReLU : Module<Tensor, Tensor>
     }
 }
 
-/// <summary>ELU (alpha 1, as torch.nn.ELU) with its three scalars held, for the reason <see cref="HeldLeakyReLU"/> gives.</summary>
+/// <summary>ELU (alpha 1, as torch.nn.ELU) with its scalars held, for the reason <see cref="HeldLeakyReLU"/> gives.</summary>
 internal sealed class HeldELU : Module<Tensor, Tensor>
 {
     private readonly Scalar _alpha;
-    private readonly Scalar _scale;
-    private readonly Scalar _inputScale;
 
     public HeldELU(double alpha)
         : base("ELU")
     {
         _alpha = alpha.ToScalar();
-        _scale = 1.0.ToScalar();
-        _inputScale = 1.0.ToScalar();
     }
 
-    public override Tensor forward(Tensor input) => input.elu(_alpha, _scale, _inputScale);
+    // Scale and input scale 1, as torch.nn.ELU.
+    public override Tensor forward(Tensor input) => input.elu(_alpha, HeldScalars.One, HeldScalars.One);
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _alpha.Dispose();
-            _scale.Dispose();
-            _inputScale.Dispose();
         }
 
         base.Dispose(disposing);

@@ -93,8 +93,7 @@ public sealed class AEModel : IDisposable
     /// What the scores are made of, by name (an AEScoring value): the trained model's, or the configured one before
     /// training.
     /// </summary>
-    public string Scoring => EnumMap.Convert<AEScoring>(
-        !Engine.IsTrained ? Engine.Spec.Score : Engine.Neighbours is null ? ScoreMethod.Reconstruction : ScoreMethod.ReconstructionAndDistance).ToString();
+    public string Scoring => EnumMap.Convert<AEScoring>(Engine.Scoring).ToString();
 
     public int Epochs => Engine.Spec.Epochs;
 
