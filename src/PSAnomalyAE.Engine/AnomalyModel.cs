@@ -101,18 +101,22 @@ public sealed class AnomalyModel : IDisposable
     public bool IsTrained => _network is not null;
 
     /// <summary>
-    /// What the scores are made of: the trained model's (with the distance only when it has the term: a model imported
-    /// from PyTorch, or trained without held-out rows, scores by the reconstruction error alone, whatever its spec
-    /// says), or the configured one before training.
+    /// What the scores are made of: the trained model's terms (a model imported from PyTorch, or trained without
+    /// held-out rows, scores by the reconstruction error alone, whatever its spec says), or the configured one before
+    /// training.
     /// </summary>
-    public ScoreMethod Scoring => !IsTrained ? Spec.Score : Neighbours is null ? ScoreMethod.Reconstruction : ScoreMethod.ReconstructionAndDistance;
+    public ScoreMethod Scoring => IsTrained ? Engine.Scoring.ScoreTerms.MethodOf(ScoreTerms) : Spec.Score;
 
     /// <summary>
-    /// The distance part of the score (<see cref="ScoreMethod.ReconstructionAndDistance"/>); null when the score is the
-    /// reconstruction error alone (models trained with <see cref="ScoreMethod.Reconstruction"/>, without held-out rows,
-    /// or read from files and PyTorch exports that have none).
+    /// The terms a row's score is the sum of (<see cref="Engine.Scoring.ScoreTerms"/>); the raw reconstruction error
+    /// alone until trained, and for models trained with <see cref="ScoreMethod.Reconstruction"/>, without held-out
+    /// rows, or read from files and PyTorch exports that have no other terms.
     /// </summary>
-    public NeighbourTerm? Neighbours { get; private set; }
+    public IReadOnlyList<IScoreTerm> ScoreTerms { get; private set; } = Engine.Scoring.ScoreTerms.Plain;
+
+    /// <summary>The score term of type <typeparamref name="T"/>; null when the model's score has none.</summary>
+    public T? Term<T>()
+        where T : class, IScoreTerm => ScoreTerms.OfType<T>().FirstOrDefault();
 
     public long ParameterCount => _network?.parameters().Sum(p => p.numel()) ?? 0;
 
@@ -174,14 +178,14 @@ public sealed class AnomalyModel : IDisposable
         bool keep = false;
         try
         {
-            (TrainerResult fit, double[] valErrors, NeighbourTerm? neighbours) = Fit(net, set, rng, onEpoch, cancel);
+            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms) = Fit(net, set, rng, onEpoch, cancel);
 
             var summary = new TrainingSummary(
                 rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
                 fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
 
             Install(
-                net, encoding, FeatureSchema.ColumnMeans(data, width), set.Scaler, shape, set.Pca, neighbours, fit.History, summary, valErrors,
+                net, encoding, FeatureSchema.ColumnMeans(data, width), set.Scaler, shape, set.Pca, terms, fit.History, summary, valErrors,
                 valErrors.Length > 0 ? ProvisionalThreshold(valErrors) : null);
             keep = true;
         }
@@ -251,7 +255,7 @@ public sealed class AnomalyModel : IDisposable
         bool keep = false;
         try
         {
-            (TrainerResult fit, double[] valErrors, NeighbourTerm? neighbours) = Fit(net, set, rng, onEpoch, cancel);
+            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms) = Fit(net, set, rng, onEpoch, cancel);
 
             int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
             var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
@@ -262,7 +266,7 @@ public sealed class AnomalyModel : IDisposable
 
             bool fresh = valErrors.Length > 0;
             Install(
-                net, encoding, earlierMeans, scaler, trainedShape, pca, fresh ? neighbours : trained.Neighbours, history, summary,
+                net, encoding, earlierMeans, scaler, trainedShape, pca, fresh ? terms : trained.ScoreTerms, history, summary,
                 fresh ? valErrors : trained.ValidationErrors,
                 provisional && fresh ? ProvisionalThreshold(valErrors) : earlierThreshold);
             keep = true;
@@ -290,7 +294,7 @@ public sealed class AnomalyModel : IDisposable
 
     /// <summary>Puts a trained network and everything scoring needs in place at once, under the write lock.</summary>
     private void Install(
-        AutoencoderNet net, FeatureEncoding encoding, double[] featureMeans, Scaler scaler, NetworkShape shape, Pca? pca, NeighbourTerm? neighbours,
+        AutoencoderNet net, FeatureEncoding encoding, double[] featureMeans, Scaler scaler, NetworkShape shape, Pca? pca, IReadOnlyList<IScoreTerm> terms,
         List<EpochRecord> history, TrainingSummary summary, double[] validationErrors, ThresholdChoice? threshold)
     {
         _sync.EnterWriteLock();
@@ -303,7 +307,7 @@ public sealed class AnomalyModel : IDisposable
             Scaler = scaler;
             Shape = shape;
             Pca = pca;
-            Neighbours = neighbours;
+            ScoreTerms = terms;
             _history = history;
             Training = summary;
             _validationErrors = validationErrors;
@@ -373,7 +377,7 @@ public sealed class AnomalyModel : IDisposable
             }
 
             using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-            return BatchScorer.Score(_network, Encoding, Scaler, Pca, Neighbours, WindowSize, data, rows, context);
+            return BatchScorer.Score(_network, Encoding, Scaler, Pca, ScoreTerms, WindowSize, data, rows, context);
         }
         finally
         {
@@ -430,17 +434,12 @@ public sealed class AnomalyModel : IDisposable
     internal static AnomalyModel Restore(
         ModelSpec spec, FeatureEncoding encoding, Scaler scaler, Pca? pca, NetworkShape shape, IReadOnlyList<WeightTensor> weights,
         List<EpochRecord> history, TrainingSummary? training, ThresholdChoice? threshold, double[] validationErrors, double[] featureMeans,
-        string? name = null, string? description = null, NeighbourTerm? neighbours = null)
+        string? name = null, string? description = null, IReadOnlyList<IScoreTerm>? terms = null)
     {
         TorchRuntime.EnsureLoaded();
         if (shape.InputSize != (pca?.Count ?? encoding.Width) || (pca is not null && pca.Width != encoding.Width))
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, "The model file's network, PCA basis and features disagree on their sizes.");
-        }
-
-        if (neighbours is not null && neighbours.Width != shape.InputSize * spec.WindowSize)
-        {
-            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, "The model file's neighbour sample and network disagree on the sample size.");
         }
 
         var model = new AnomalyModel(spec) { Name = name, Description = description };
@@ -461,7 +460,7 @@ public sealed class AnomalyModel : IDisposable
         model.Scaler = scaler;
         model.Shape = shape;
         model.Pca = pca;
-        model.Neighbours = neighbours;
+        model.ScoreTerms = terms ?? Engine.Scoring.ScoreTerms.Plain;
         model._history = history;
         model.Training = training;
         model._threshold = threshold;
@@ -517,27 +516,25 @@ public sealed class AnomalyModel : IDisposable
     }
 
     /// <summary>
-    /// Trains <paramref name="net"/> on <paramref name="set"/> and returns the run, the distance term when the spec asks
-    /// for one (built from the training samples, its medians from the held-out ones), and the held-out rows' scores,
-    /// sorted and scored as <see cref="Score"/> scores them (same thread count).
+    /// Trains <paramref name="net"/> on <paramref name="set"/> and returns the run, the score terms fitted on the
+    /// training samples and calibrated on the held-out ones, and the held-out rows' scores, sorted and scored as
+    /// <see cref="Score"/> scores them (same thread count).
     /// </summary>
-    private (TrainerResult Fit, double[] ValidationErrors, NeighbourTerm? Neighbours) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    private (TrainerResult Fit, double[] ValidationErrors, IReadOnlyList<IScoreTerm> Terms) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
         TrainerResult fit = new Trainer(Spec, net, rng).Fit(
             set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
         if (set.ValidationEnds.Length == 0)
         {
-            return (fit, Array.Empty<double>(), null);
+            return (fit, Array.Empty<double>(), Engine.Scoring.ScoreTerms.Plain);
         }
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-        double[] errors = BatchScorer.WindowErrors(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds, neighbours: null, out _).Errors;
-        NeighbourTerm? neighbours = Spec.Score == ScoreMethod.ReconstructionAndDistance
-            ? NeighbourTerm.Build(set.TrainSamples, set.SampleSize, set.ValidationSamples, errors, rng)
-            : null;
-        neighbours?.Combine(errors, set.ValidationSamples);
-        Array.Sort(errors);
-        return (fit, errors, neighbours);
+        TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds).Batch;
+        IReadOnlyList<IScoreTerm> terms = Engine.Scoring.ScoreTerms.Fit(Spec.Score, new TermTraining(set.TrainSamples, heldOut, rng));
+        double[] scores = Engine.Scoring.ScoreTerms.Compose(terms, Engine.Scoring.ScoreTerms.Measure(terms, heldOut));
+        Array.Sort(scores);
+        return (fit, scores, terms);
     }
 
     public void Dispose()

@@ -54,12 +54,12 @@ public class EncodingTests
         e.TryRead(new TestData.Row(("host", "batch"), ("cpu", 65), ("mem", 130)), 3, probe.AsSpan(2 * e.Width, e.Width), MissingValuePolicy.Error, out _);
         ScoreResult r = model.Score(probe, 3);
 
-        Assert.True(r.Errors[1] > 5 * r.Errors[0], $"unseen {r.Errors[1]} vs normal {r.Errors[0]}");
+        Assert.True(r.Scores[1] > 5 * r.Scores[0], $"unseen {r.Scores[1]} vs normal {r.Scores[0]}");
         FeatureContribution unseen = r.TopFeatures(1, 1)[0];
         Assert.Equal(("host", "(other)", "Unseen"), (unseen.Feature, (string)unseen.Value, unseen.Direction));
 
         // A busy batch host: the load is normal for web hosts, not for this one.
-        Assert.True(r.Errors[2] > 5 * r.Errors[0], $"busy batch {r.Errors[2]} vs normal {r.Errors[0]}");
+        Assert.True(r.Scores[2] > 5 * r.Scores[0], $"busy batch {r.Scores[2]} vs normal {r.Scores[0]}");
         Assert.Equal(3, r.ColumnErrors(2).Length);
     }
 }

@@ -40,7 +40,7 @@ public class KindsTests
             odd[(i * 10) + 4] += 3;
         }
 
-        Assert.True(model.Score(odd, 100).Errors.Average() > 5 * model.Score(normal, 100).Errors.Average());
+        Assert.True(model.Score(odd, 100).Scores.Average() > 5 * model.Score(normal, 100).Scores.Average());
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public class KindsTests
         ModelFile.Save(model, ms);
         using AnomalyModel back = ModelFile.Load(ms.ToArray(), "m");
         double[] probe = TestData.LowRank(30, 10, 3, 0.1, seed: 4);
-        Assert.Equal(model.Score(probe, 30).Errors, back.Score(probe, 30).Errors);
+        Assert.Equal(model.Score(probe, 30).Scores, back.Score(probe, 30).Scores);
         Assert.Equal(model.Shape! with { HiddenSize = back.Shape!.HiddenSize }, back.Shape);
         Assert.Equal(model.Shape.HiddenSize, back.Shape.HiddenSize);
         Assert.Equal(model.History, back.History);

@@ -5,14 +5,19 @@ using Xunit;
 namespace PSAnomalyAE.Engine.Tests;
 
 /// <summary>
-/// Model files written by earlier versions (Fixtures/golden, format 1, see make-golden.ps1 there) load and score
-/// their rows exactly as they did when they were written, and saving them again writes the same format.
+/// Model files written by earlier versions (Fixtures/golden, formats 1 and 2, see make-golden.ps1 there) load and
+/// score their rows exactly as they did when they were written; saving a format-1 file again writes the same format,
+/// and a format-2 file is written again in the current format with the same score terms.
 /// </summary>
 public class ModelFileCompatibilityTests
 {
     private static readonly string s_folder = Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden");
 
-    public static TheoryData<string> Models => new() { "dense-categorical", "variational-pca", "convolutional-window" };
+    public static TheoryData<string> Format1 => new() { "dense-categorical", "variational-pca", "convolutional-window" };
+
+    public static TheoryData<string> Format2 => new() { "dense-distance", "pca-window-distance" };
+
+    public static TheoryData<string> Models => new() { "dense-categorical", "variational-pca", "convolutional-window", "dense-distance", "pca-window-distance" };
 
     private static List<TestData.Row> Rows()
     {
@@ -29,14 +34,7 @@ public class ModelFileCompatibilityTests
         double[] expected = File.ReadAllLines(Path.Combine(s_folder, name + ".errors.csv")).Skip(1)
             .Select(l => l.Length == 0 ? double.NaN : double.Parse(l, CultureInfo.InvariantCulture)).ToArray();
 
-        List<TestData.Row> rows = Rows();
-        var scorer = new StreamingScorer(model, rows.Count, MissingValuePolicy.Error);
-        for (int i = 0; i < rows.Count; i++)
-        {
-            Assert.Equal(RowStatus.Read, scorer.Add(rows[i], i + 1, out _));
-        }
-
-        double[] actual = scorer.Flush()!.Errors;
+        double[] actual = ScoreRows(model);
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
         {
@@ -49,7 +47,24 @@ public class ModelFileCompatibilityTests
     }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(Format2))]
+    public void A_format_2_model_keeps_its_score_terms_and_is_written_again_in_the_current_format(string name)
+    {
+        using AnomalyModel model = ModelFile.Load(Path.Combine(s_folder, name + ".aemodel"));
+        Assert.Equal(ScoreMethod.ReconstructionAndDistance, model.Scoring);
+        Assert.Equal(new[] { ReconstructionTerm.TermName, NeighbourTerm.TermName }, model.ScoreTerms.Select(t => t.Name));
+
+        using var copy = new MemoryStream();
+        ModelFile.Save(model, copy);
+        Assert.Equal(ModelFile.FormatVersion, BitConverter.ToInt32(copy.ToArray(), 8));
+        using AnomalyModel again = ModelFile.Load(copy.ToArray(), name);
+        Assert.Equal(ScoreRows(model), ScoreRows(again));
+        Assert.Equal(model.Term<NeighbourTerm>()!.Reference, again.Term<NeighbourTerm>()!.Reference);
+        Assert.Equal(model.ParameterCount, again.ParameterCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Format1))]
     public void A_golden_model_saved_again_has_the_same_header_and_weights(string name)
     {
         byte[] original = File.ReadAllBytes(Path.Combine(s_folder, name + ".aemodel"));
@@ -75,5 +90,17 @@ public class ModelFileCompatibilityTests
         var (b, wb) = Parts(saved);
         Assert.True(JsonNode.DeepEquals(a, b), $"{name}:\n{a.ToJsonString()}\n{b.ToJsonString()}");
         Assert.Equal(wa, wb);
+    }
+
+    private static double[] ScoreRows(AnomalyModel model)
+    {
+        List<TestData.Row> rows = Rows();
+        var scorer = new StreamingScorer(model, rows.Count, MissingValuePolicy.Error);
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(RowStatus.Read, scorer.Add(rows[i], i + 1, out _));
+        }
+
+        return scorer.Flush()!.Scores;
     }
 }

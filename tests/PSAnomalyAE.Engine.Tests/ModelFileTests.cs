@@ -26,7 +26,7 @@ public sealed class ModelFileTests : IDisposable
 
         using AnomalyModel loaded = ModelFile.Load(path);
         double[] probe = TestData.LowRank(40, 6, 2, 0.3, 1);
-        Assert.Equal(model.Score(probe, 40).Errors, loaded.Score(probe, 40).Errors);
+        Assert.Equal(model.Score(probe, 40).Scores, loaded.Score(probe, 40).Scores);
         Assert.Equal(model.FeatureNames, loaded.FeatureNames);
         Assert.Equal(model.Threshold, loaded.Threshold);
         Assert.Equal(model.History, loaded.History);

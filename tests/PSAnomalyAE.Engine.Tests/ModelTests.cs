@@ -41,13 +41,13 @@ public class ModelTests
         ScoreResult r = model.Score(data, 7);
 
         Assert.Equal((7, 6), (r.Rows, r.Width));
-        Assert.Equal(7, r.Errors.Length);
+        Assert.Equal(7, r.Scores.Length);
         Assert.Equal(42, r.SquaredErrors.Length);
         Assert.Equal(42, r.Expected.Length);
         for (int i = 0; i < 7; i++)
         {
             double mean = r.SquaredErrors.Skip(i * 6).Take(6).Average(v => (double)v);
-            Assert.Equal(mean, r.Errors[i], 6);
+            Assert.Equal(mean, r.Scores[i], 6);
         }
 
         FeatureContribution[] top = r.TopFeatures(0, 3);
@@ -67,8 +67,8 @@ public class ModelTests
             odd[(i * 8) + 3] += 4; // break one column's relationship with the others
         }
 
-        double normalMean = model.Score(normal, 200).Errors.Average();
-        double oddMean = model.Score(odd, 200).Errors.Average();
+        double normalMean = model.Score(normal, 200).Scores.Average();
+        double oddMean = model.Score(odd, 200).Scores.Average();
         Assert.True(oddMean > 10 * normalMean, $"{oddMean} vs {normalMean}");
         FeatureContribution top = model.Score(odd, 200).TopFeatures(0, 1)[0];
         Assert.Equal("f3", top.Feature);
@@ -82,7 +82,7 @@ public class ModelTests
         using AnomalyModel b = Trained(600, 5, 2, seed: 42, epochs: 10);
         Assert.Equal(a.History.Select(h => h.TrainLoss), b.History.Select(h => h.TrainLoss));
         double[] probe = TestData.LowRank(50, 5, 2, 0.1, seed: 1);
-        Assert.Equal(a.Score(probe, 50).Errors, b.Score(probe, 50).Errors);
+        Assert.Equal(a.Score(probe, 50).Scores, b.Score(probe, 50).Scores);
         Assert.Equal(a.Threshold, b.Threshold);
     }
 
@@ -186,11 +186,11 @@ public class ModelTests
 
         using var model = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = 1 });
         model.Train(TestData.Names(3), data, 40);
-        Assert.All(model.Score(data, 40).Errors, e => Assert.True(double.IsFinite(e)));
+        Assert.All(model.Score(data, 40).Scores, e => Assert.True(double.IsFinite(e)));
 
         using var one = new AnomalyModel(new ModelSpec { Epochs = 3, Seed = 1 });
         one.Train(TestData.Names(3), data[..3], 1);
-        Assert.True(double.IsFinite(one.Score(data[..3], 1).Errors[0]));
+        Assert.True(double.IsFinite(one.Score(data[..3], 1).Scores[0]));
     }
 
     [Fact]
@@ -234,7 +234,7 @@ public class ModelTests
 
         using var model = new AnomalyModel(new ModelSpec { Seed = 1, Epochs = 200 });
         model.Train(features, train.SelectMany(r => r).ToArray(), train.Length);
-        double[] errors = model.Score(test.SelectMany(r => r).ToArray(), test.Length).Errors;
+        double[] errors = model.Score(test.SelectMany(r => r).ToArray(), test.Length).Scores;
         double auc = TestData.RocAuc(errors, isAnomaly);
         _output.WriteLine($"cardio: ROC-AUC {auc:F4} on {test.Length} rows ({anomalies.Count} anomalies), {model.Training!.EpochsRun} epochs");
         Assert.True(auc > 0.80, $"ROC-AUC {auc}"); // measured 0.833 (seed 1); published unsupervised autoencoder baseline 0.82

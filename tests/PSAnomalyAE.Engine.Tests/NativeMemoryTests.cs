@@ -102,7 +102,7 @@ public class NativeMemoryTests
             ModelFile.Save(model, stream);
             using AnomalyModel loaded = ModelFile.Load(stream.ToArray(), kind);
             ScoreResult again = loaded.Score(data.AsSpan(0, 200 * 8), 200);
-            Assert.Equal(scored.Errors, again.Errors);
+            Assert.Equal(scored.Scores, again.Scores);
         }
 
         // Every tensor this thread created has been disposed by its owner, none is waiting for a finalizer. (TorchSharp's

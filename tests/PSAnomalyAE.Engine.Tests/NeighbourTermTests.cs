@@ -22,13 +22,17 @@ public sealed class NeighbourTermTests : IDisposable
     {
         using AnomalyModel both = Trained(ScoreMethod.ReconstructionAndDistance);
         using AnomalyModel reconstruction = Trained(ScoreMethod.Reconstruction);
-        NeighbourTerm term = both.Neighbours!;
-        Assert.Null(reconstruction.Neighbours);
+        NeighbourTerm term = both.Term<NeighbourTerm>()!;
+        double errorMedian = both.Term<ReconstructionTerm>()!.Median!.Value;
+        Assert.Null(reconstruction.Term<NeighbourTerm>());
+        Assert.Same(ReconstructionTerm.Plain, Assert.Single(reconstruction.ScoreTerms));
         Assert.Equal(ModelDefaults.NeighbourCount, term.K);
 
         double[] probe = TestData.LowRank(30, 6, 2, 0.5, 3);
-        double[] mse = reconstruction.Score(probe, 30).Errors;
-        double[] scores = both.Score(probe, 30).Errors;
+        double[] mse = reconstruction.Score(probe, 30).Scores;
+        ScoreResult result = both.Score(probe, 30);
+        double[] scores = result.Scores;
+        Assert.Equal(new[] { "ReconstructionError", "NeighbourDistance" }, result.Terms.Select(t => t.Name));
         float[] scaled = new float[probe.Length];
         both.Scaler!.Transform(probe, scaled);
         for (int r = 0; r < 30; r++)
@@ -37,8 +41,10 @@ public sealed class NeighbourTermTests : IDisposable
             double distance = Enumerable.Range(0, term.Count)
                 .Select(i => Math.Sqrt(Enumerable.Range(0, 6).Sum(j => Math.Pow(scaled[(r * 6) + j] - term.Reference[(i * 6) + j], 2))))
                 .Order().Take(5).Average();
-            double expected = Math.Sqrt(mse[r] / term.ErrorMedian) + (distance / term.DistanceMedian);
+            double expected = Math.Sqrt(mse[r] / errorMedian) + (distance / term.Median);
             Assert.Equal(expected, scores[r], 4);
+            Assert.Equal(mse[r], result.ReconstructionErrors[r], 12);
+            Assert.Equal(distance, result.Terms[1].Values[r], 4);
         }
 
         // Normal held-out rows score about 2: each term is 1 at its median.
@@ -52,19 +58,20 @@ public sealed class NeighbourTermTests : IDisposable
         using AnomalyModel big = Trained(ScoreMethod.ReconstructionAndDistance, rows: 3000);
         using AnomalyModel again = Trained(ScoreMethod.ReconstructionAndDistance, rows: 3000);
         using AnomalyModel other = Trained(ScoreMethod.ReconstructionAndDistance, rows: 3000, seed: 8);
-        Assert.Equal(ModelDefaults.NeighbourSample, big.Neighbours!.Count);
-        Assert.Equal(big.Neighbours.Reference, again.Neighbours!.Reference);
-        Assert.NotEqual(big.Neighbours.Reference, other.Neighbours!.Reference);
+        NeighbourTerm term = big.Term<NeighbourTerm>()!;
+        Assert.Equal(ModelDefaults.NeighbourSample, term.Count);
+        Assert.Equal(term.Reference, again.Term<NeighbourTerm>()!.Reference);
+        Assert.NotEqual(term.Reference, other.Term<NeighbourTerm>()!.Reference);
 
         // Every kept row is one of the scaled training rows.
         double[] data = TestData.LowRank(3000, 6, 2, 0.1, 7);
         float[] scaled = new float[data.Length];
         big.Scaler!.Transform(data, scaled);
         var rows = Enumerable.Range(0, 3000).Select(r => string.Join(",", scaled.Skip(r * 6).Take(6))).ToHashSet();
-        Assert.All(Enumerable.Range(0, big.Neighbours.Count), i => Assert.Contains(string.Join(",", big.Neighbours.Reference.Skip(i * 6).Take(6)), rows));
+        Assert.All(Enumerable.Range(0, term.Count), i => Assert.Contains(string.Join(",", term.Reference.Skip(i * 6).Take(6)), rows));
 
         double[] probe = TestData.LowRank(20, 6, 2, 0.5, 3);
-        Assert.Equal(big.Score(probe, 20).Errors, again.Score(probe, 20).Errors);
+        Assert.Equal(big.Score(probe, 20).Scores, again.Score(probe, 20).Scores);
     }
 
     [Fact]
@@ -81,25 +88,26 @@ public sealed class NeighbourTermTests : IDisposable
             }
         }
 
-        double[] scores = model.Score(far, 4).Errors;
+        double[] scores = model.Score(far, 4).Scores;
         Assert.All(scores, s => Assert.True(double.IsFinite(s)));
         Assert.True(scores[0] < scores[1] && scores[1] < scores[2] && scores[2] < scores[3], string.Join(", ", scores));
     }
 
     [Fact]
-    public void A_saved_model_keeps_its_sample_and_scores_identically_and_old_readers_refuse_the_file()
+    public void A_saved_model_keeps_its_terms_and_scores_identically_and_old_readers_refuse_the_file()
     {
         using AnomalyModel model = Trained(ScoreMethod.ReconstructionAndDistance);
         string path = Path.Combine(_dir, "m.aemodel");
         ModelFile.SaveAtomic(model, path, overwrite: false);
-        Assert.Equal(2, BitConverter.ToInt32(File.ReadAllBytes(path), 8));
+        Assert.Equal(3, BitConverter.ToInt32(File.ReadAllBytes(path), 8));
 
         using AnomalyModel loaded = ModelFile.Load(path);
-        Assert.Equal(model.Neighbours!.Reference, loaded.Neighbours!.Reference);
-        Assert.Equal(model.Neighbours.DistanceMedian, loaded.Neighbours.DistanceMedian);
+        Assert.Equal(model.Term<NeighbourTerm>()!.Reference, loaded.Term<NeighbourTerm>()!.Reference);
+        Assert.Equal(model.Term<NeighbourTerm>()!.Median, loaded.Term<NeighbourTerm>()!.Median);
+        Assert.Equal(model.Term<ReconstructionTerm>()!.Median, loaded.Term<ReconstructionTerm>()!.Median);
         Assert.Equal(ScoreMethod.ReconstructionAndDistance, loaded.Spec.Score);
         double[] probe = TestData.LowRank(40, 6, 2, 0.3, 1);
-        Assert.Equal(model.Score(probe, 40).Errors, loaded.Score(probe, 40).Errors);
+        Assert.Equal(model.Score(probe, 40).Scores, loaded.Score(probe, 40).Scores);
         Assert.Equal(model.ParameterCount, ModelFileInfo.Read(path).ParameterCount);
 
         // A model scored by its reconstruction alone is written in format 1, as before.
@@ -108,13 +116,33 @@ public sealed class NeighbourTermTests : IDisposable
         ModelFile.SaveAtomic(plain, plainPath, overwrite: false);
         Assert.Equal(1, BitConverter.ToInt32(File.ReadAllBytes(plainPath), 8));
         using AnomalyModel plainLoaded = ModelFile.Load(plainPath);
-        Assert.Null(plainLoaded.Neighbours);
+        Assert.True(ScoreTerms.IsPlain(plainLoaded.ScoreTerms));
     }
 
     [Fact]
     public void Without_held_out_rows_the_score_is_the_reconstruction_error()
     {
         using AnomalyModel model = Trained(ScoreMethod.ReconstructionAndDistance, validation: 0);
-        Assert.Null(model.Neighbours);
+        Assert.True(ScoreTerms.IsPlain(model.ScoreTerms));
+        Assert.Equal(ScoreMethod.Reconstruction, model.Scoring);
+    }
+
+    [Fact]
+    public void Each_term_names_the_features_that_drove_its_value()
+    {
+        using AnomalyModel model = Trained(ScoreMethod.ReconstructionAndDistance);
+        double[] probe = TestData.LowRank(4, 6, 2, 0.1, 7);
+        probe[(2 * 6) + 4] += 40; // row 2 is far off in feature 4 alone
+        float[] scaled = new float[probe.Length];
+        model.Scaler!.Transform(probe, scaled);
+        var batch = new TermBatch(scaled, 4, 1, 6, null, new double[4], new float[4 * 6]);
+
+        float[] weights = model.Term<NeighbourTerm>()!.FeatureWeights(batch, new[] { 2 });
+        Assert.Equal(6, weights.Length);
+        Assert.Equal(4, Array.IndexOf(weights, weights.Max()));
+        Assert.True(weights[4] > 10 * weights.Where((_, j) => j != 4).Max(), string.Join(", ", weights));
+
+        ScoreResult result = model.Score(probe, 4);
+        Assert.Equal(4, Array.IndexOf(result.ColumnErrors(2), result.ColumnErrors(2).Max()));
     }
 }

@@ -252,7 +252,7 @@ public sealed class PyTorchInteropTests : IDisposable
 
         (double[] rows, int count) = ReadRows(Fixture("rows.csv"), model.FeatureNames);
         double[] expected = ReadErrors(Fixture("errors.csv"));
-        double[] actual = model.Score(rows, count).Errors;
+        double[] actual = model.Score(rows, count).Scores;
         Assert.Equal(expected.Length, actual.Length);
         double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
         _output.WriteLine($"{actual.Length} rows; largest difference from PyTorch's errors: {worst:G3}");
@@ -288,8 +288,8 @@ public sealed class PyTorchInteropTests : IDisposable
 
         using AnomalyModel back = PyTorchInterop.Import(weights, configPath);
         double[] probe = TestData.LowRank(40, 6, 2, 0.3, 1);
-        double[] errors = trained.Score(probe, 40).Errors;
-        Assert.Equal(errors, back.Score(probe, 40).Errors);
+        double[] errors = trained.Score(probe, 40).Scores;
+        Assert.Equal(errors, back.Score(probe, 40).Scores);
         Assert.Equal(0.5, back.Threshold!.Value);
         Assert.Equal(names, back.FeatureNames);
 

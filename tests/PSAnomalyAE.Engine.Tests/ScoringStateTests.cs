@@ -38,11 +38,11 @@ public class ScoringStateTests
             scorer.Add(new TestData.Row(("a", data[2 * i]), ("b", data[(2 * i) + 1])), i + 1, out _);
             if (scorer.IsFull)
             {
-                errors.AddRange(scorer.Flush()!.Errors);
+                errors.AddRange(scorer.Flush()!.Scores);
             }
         }
 
-        errors.AddRange(scorer.Flush()?.Errors ?? Array.Empty<double>());
+        errors.AddRange(scorer.Flush()?.Scores ?? Array.Empty<double>());
         ScoringState.Capture(model, scorer, null, previous, fingerprint).Save(path);
         return errors;
     }
@@ -52,7 +52,7 @@ public class ScoringStateTests
     {
         using var model = Windowed(2);
         double[] data = Series(40, 7);
-        double[] whole = model.Score(data, 40).Errors;
+        double[] whole = model.Score(data, 40).Scores;
         string path = Path.Combine(Path.GetTempPath(), "state-" + Guid.NewGuid().ToString("N") + ".json");
         try
         {

@@ -29,11 +29,11 @@ public class StreamingScorerTests
             Assert.Equal(RowStatus.Read, scorer.Add(Row(data[2 * i], data[(2 * i) + 1]), i + 1, out _));
             if (scorer.IsFull)
             {
-                errors.AddRange(scorer.Flush()!.Errors);
+                errors.AddRange(scorer.Flush()!.Scores);
             }
         }
 
-        errors.AddRange(scorer.Flush()?.Errors ?? Array.Empty<double>());
+        errors.AddRange(scorer.Flush()?.Scores ?? Array.Empty<double>());
         Assert.Equal(data.Length / 2, scorer.Scored);
         return errors;
     }
@@ -59,7 +59,7 @@ public class StreamingScorerTests
         model.Train(new[] { "a", "b" }, Series(300, 1), 300);
         double[] probe = Series(100, 5);
 
-        double[] whole = model.Score(probe, 100).Errors;
+        double[] whole = model.Score(probe, 100).Scores;
         List<double> small = Stream(model, probe, 3);
         List<double> single = Stream(model, probe, 1);
 

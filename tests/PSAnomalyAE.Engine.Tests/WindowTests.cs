@@ -51,10 +51,10 @@ public class WindowTests
         }
 
         ScoreResult normal = model.Score(probe, 400), odd = model.Score(broken, 400);
-        Assert.All(normal.Errors.Take(23), e => Assert.True(double.IsNaN(e))); // no score before a full window
-        Assert.False(double.IsNaN(normal.Errors[23]));
-        double baseline = normal.Errors.Skip(23).Max();
-        Assert.True(odd.Errors.Skip(205).Take(10).Average() > baseline, $"{kind}: broken {odd.Errors.Skip(205).Take(10).Average()} vs normal max {baseline}");
+        Assert.All(normal.Scores.Take(23), e => Assert.True(double.IsNaN(e))); // no score before a full window
+        Assert.False(double.IsNaN(normal.Scores[23]));
+        double baseline = normal.Scores.Skip(23).Max();
+        Assert.True(odd.Scores.Skip(205).Take(10).Average() > baseline, $"{kind}: broken {odd.Scores.Skip(205).Take(10).Average()} vs normal max {baseline}");
     }
 
     [Fact]
@@ -62,14 +62,14 @@ public class WindowTests
     {
         using AnomalyModel model = Train(AutoencoderKind.Convolutional, window: 12);
         double[] probe = Series(300, 5);
-        double[] whole = model.Score(probe, 300).Errors;
+        double[] whole = model.Score(probe, 300).Scores;
         var pieces = new List<double>();
         int context = 0;
         for (int start = 0; start < 300; start += 37)
         {
             int len = Math.Min(37, 300 - start);
             int from = start - context;
-            pieces.AddRange(model.Score(probe.AsSpan(from * 2, (context + len) * 2), context + len, context).Errors);
+            pieces.AddRange(model.Score(probe.AsSpan(from * 2, (context + len) * 2), context + len, context).Scores);
             context = Math.Min(11, start + len);
         }
 
@@ -95,7 +95,7 @@ public class WindowTests
         ModelFile.Save(model, ms);
         using AnomalyModel back = ModelFile.Load(ms.ToArray(), "m");
         double[] probe = Series(100, 6);
-        Assert.Equal(model.Score(probe, 100).Errors, back.Score(probe, 100).Errors);
+        Assert.Equal(model.Score(probe, 100).Scores, back.Score(probe, 100).Scores);
     }
 }
 
@@ -133,14 +133,14 @@ public class ImageTests
         model.Train(Enumerable.Range(0, 64).Select(i => $"p{i}").ToArray(), Images(1500, 1), 1500);
         _output.WriteLine($"validation loss {model.History[0].ValidationLoss:G4} -> {model.Training!.BestLoss:G4}");
         Assert.True(model.Training.BestLoss < 0.2 * model.History[0].ValidationLoss!.Value);
-        double normal = model.Score(Images(100, 2), 100).Errors.Average();
-        double striped = model.Score(Images(100, 3, stripe: true), 100).Errors.Average();
+        double normal = model.Score(Images(100, 2), 100).Scores.Average();
+        double striped = model.Score(Images(100, 3, stripe: true), 100).Scores.Average();
         Assert.True(striped > 3 * normal, $"striped {striped} vs normal {normal}");
 
         using var ms = new MemoryStream();
         ModelFile.Save(model, ms);
         using AnomalyModel back = ModelFile.Load(ms.ToArray(), "m");
-        Assert.Equal(model.Score(Images(10, 4), 10).Errors, back.Score(Images(10, 4), 10).Errors);
+        Assert.Equal(model.Score(Images(10, 4), 10).Scores, back.Score(Images(10, 4), 10).Scores);
         model.Dispose();
     }
 

@@ -143,4 +143,19 @@ public sealed class Pca
 
         return x;
     }
+
+    /// <summary>Maps a difference between component scores (<see cref="Count"/> values) to a difference between scaled rows (<see cref="Width"/>).</summary>
+    public void Unproject(ReadOnlySpan<double> difference, Span<double> row)
+    {
+        for (int j = 0; j < Width; j++)
+        {
+            double sum = 0;
+            for (int c = 0; c < Count; c++)
+            {
+                sum += difference[c] * Components[(c * Width) + j];
+            }
+
+            row[j] = sum;
+        }
+    }
 }

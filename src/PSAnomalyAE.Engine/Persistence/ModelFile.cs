@@ -17,16 +17,14 @@ namespace PSAnomalyAE.Engine.Persistence;
 public static class ModelFile
 {
     /// <summary>
-    /// The newest format this version writes; it reads every version up to this one. Version 2 adds the distance part
-    /// of the score; a model without one is still written as version 1, byte for byte as before.
+    /// The newest format this version writes; it reads every version up to this one. Version 2 added the distance part
+    /// of the score, version 3 keeps every score term as one list (<see cref="ScoreTermFile"/>); a model scored by the
+    /// reconstruction error alone is still written as version 1, byte for byte as before.
     /// </summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
-    /// <summary>The name of the neighbour sample in the weight block.</summary>
-    internal const string NeighbourTensor = "neighbours.reference";
-
-    /// <summary>The format version a model is written in: 2 with a distance term, else 1.</summary>
-    internal static int VersionFor(AnomalyModel model) => model.Neighbours is null ? 1 : 2;
+    /// <summary>The format version a model is written in.</summary>
+    internal static int VersionFor(AnomalyModel model) => ScoreTermFile.VersionFor(model.ScoreTerms);
 
     internal const string FormatName = "PSAnomalyAE.Model";
     private const long MaxHeader = 64L << 20;
@@ -47,11 +45,7 @@ public static class ModelFile
             throw AnomalyModel.NotTrained();
         }
 
-        IReadOnlyList<WeightTensor> weights = model.ExportWeights();
-        if (model.Neighbours is { } neighbours)
-        {
-            weights = weights.Append(new WeightTensor(NeighbourTensor, new long[] { neighbours.Count, neighbours.Width }, neighbours.Reference)).ToList();
-        }
+        IReadOnlyList<WeightTensor> weights = model.ExportWeights().Concat(ScoreTermFile.ToRecords(model.ScoreTerms).Tensors).ToList();
 
         long offset = 0;
         var table = new List<TensorEntry>();

@@ -183,13 +183,13 @@ public sealed class ModelFileInfo
             WindowSize = Math.Max(1, header.Spec.WindowSize),
             PcaComponents = header.Pca?.Count,
             Scaling = header.Spec.Scaling,
-            Score = header.Neighbours is null ? ScoreMethod.Reconstruction : ScoreMethod.ReconstructionAndDistance,
+            Score = ScoreTerms.MethodOf(ScoreTermFile.Names(header)),
             Threshold = header.Threshold is { } t ? new ThresholdChoice(t.Value, t.Method, t.Parameter, t.SampleCount, t.Source) : null,
             Training = header.Training is { } r
                 ? new TrainingSummary(r.Rows, r.TrainRows, r.ValidationRows, r.EpochsRun, r.BestEpoch, r.BestLoss, r.StoppedEarly, r.Cancelled, r.Seed, r.Threads, r.Seconds, r.TrainedAtUtc)
                 : null,
             HistoryEpochs = header.History?.Count ?? 0,
-            ParameterCount = header.Tensors.Where(t => t.Name != header.Neighbours?.Tensor).Sum(t => t.Length),
+            ParameterCount = header.Tensors.Where(t => !ScoreTermFile.TensorNames(header).Contains(t.Name)).Sum(t => t.Length),
             ChecksumVerified = verifyChecksum,
         };
     }

@@ -46,7 +46,7 @@ internal static class ModelFileMapper
             Tensors = tensors.ToList(),
             Name = model.Name,
             Description = model.Description,
-            Neighbours = model.Neighbours is { } n ? new NeighboursRecord(ModelFile.NeighbourTensor, n.K, n.ErrorMedian, n.DistanceMedian) : null,
+            ScoreTerms = ScoreTermFile.ToRecords(model.ScoreTerms).Records,
         };
     }
 
@@ -94,26 +94,18 @@ internal static class ModelFileMapper
         }
 
         var shape = new NetworkShape(header.Network.InputSize, header.Network.HiddenSize, header.Network.LatentSize, header.Network.SigmoidOutput);
-        NeighbourTerm? neighbours = null;
-        if (header.Neighbours is { } nr)
+        IReadOnlyList<IScoreTerm> terms;
+        try
         {
-            WeightTensor reference = weights.FirstOrDefault(w => w.Name == nr.Tensor) ?? throw damaged($"its neighbour sample '{nr.Tensor}' is missing.");
-            if (reference.Shape.Length != 2)
-            {
-                throw damaged("its neighbour sample is not a matrix.");
-            }
-
-            try
-            {
-                neighbours = new NeighbourTerm(reference.Data, (int)reference.Shape[1], nr.K, nr.ErrorMedian, nr.DistanceMedian);
-            }
-            catch (AnomalyDetectionException ex)
-            {
-                throw damaged(ex.Message);
-            }
-
-            weights = weights.Where(w => w.Name != nr.Tensor).ToList();
+            terms = ScoreTerms.Restore(ScoreTermFile.States(header, weights, damaged), new TermBatchShape(width, header.Network.InputSize, spec.WindowSize));
         }
+        catch (AnomalyDetectionException ex) when (ex.Kind == AnomalyErrorKind.InvalidModelFile)
+        {
+            throw damaged(ex.Message);
+        }
+
+        HashSet<string> scoreTensors = ScoreTermFile.TensorNames(header);
+        weights = weights.Where(w => !scoreTensors.Contains(w.Name)).ToList();
 
         TrainingSummary? training = header.Training is { } t
             ? new TrainingSummary(t.Rows, t.TrainRows, t.ValidationRows, t.EpochsRun, t.BestEpoch, t.BestLoss, t.StoppedEarly, t.Cancelled, t.Seed, t.Threads, t.Seconds, t.TrainedAtUtc)
@@ -132,7 +124,7 @@ internal static class ModelFileMapper
             header.FeatureMeans ?? Array.Empty<double>(),
             header.Name,
             header.Description,
-            neighbours);
+            terms);
     }
 
     private static SpecRecord ToRecord(ModelSpec s) => new()

@@ -34,9 +34,12 @@ internal sealed class ModelRecord
     // block with the network's tensors. A file with it is written as version 2, so older readers refuse it instead of
     // scoring with half of the score.
     [JsonPropertyName("Neighbours")] public NeighboursRecord? Neighbours { get; set; }
+
+    // Added in format 3: every part of the score, as one list (ScoreTermFile). A file with it is written as version 3.
+    [JsonPropertyName("ScoreTerms")] public List<ScoreTermRecord>? ScoreTerms { get; set; }
 }
 
-/// <summary>The distance part of the score (NeighbourTerm).</summary>
+/// <summary>The distance part of the score in format 2 (read only: format 3 keeps it in ScoreTerms).</summary>
 internal sealed record NeighboursRecord(
     [property: JsonPropertyName("Tensor")] string Tensor,
     [property: JsonPropertyName("K")] int K,

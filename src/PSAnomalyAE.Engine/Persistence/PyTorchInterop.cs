@@ -47,7 +47,7 @@ public static class PyTorchInterop
             : model.WindowSize != 1 ? "it reads windows of rows (-WindowSize)"
             : model.Pca is not null ? "it applies PCA before the network (-PcaComponents)"
             : model.Encoding!.HasCategorical ? "it one-hot encodes categorical columns (-CategoricalProperty)"
-            : model.Neighbours is not null ? "its score adds the distance to its nearest training rows, which PyTorch would not compute (train it with -Scoring Reconstruction)"
+            : !ScoreTerms.IsPlain(model.ScoreTerms) ? "its score adds the distance to its nearest training rows, which PyTorch would not compute (train it with -Scoring Reconstruction)"
             : null;
         if (why is not null)
         {

@@ -21,33 +21,39 @@ internal static class BatchScorer
     internal const int MinimumRows = 16;
 
     /// <summary>
-    /// Scores <paramref name="rows"/> rows of raw values. With windows, the first <paramref name="context"/> rows only
-    /// give context and are not scored; a row's score is that of the window ending at it, and rows with fewer than
-    /// WindowSize - 1 rows before them get NaN: they have no score yet.
+    /// Scores <paramref name="rows"/> rows of raw values by <paramref name="terms"/>. With windows, the first
+    /// <paramref name="context"/> rows only give context and are not scored; a row's score is that of the window ending
+    /// at it, and rows with fewer than WindowSize - 1 rows before them get NaN: they have no score yet.
     /// </summary>
-    public static ScoreResult Score(AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, NeighbourTerm? neighbours, int window, ReadOnlySpan<double> data, int rows, int context)
+    public static ScoreResult Score(AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, IReadOnlyList<IScoreTerm> terms, int window, ReadOnlySpan<double> data, int rows, int context)
     {
         int width = encoding.Width;
         float[] scaled = new float[data.Length];
         scaler.Transform(data, scaled);
         int[] ends = Windows.EndsAmong(Enumerable.Range(context, rows - context), window);
-        (double[] windowErrors, float[] squared, float[] recon) = WindowErrors(net, pca, window, scaled, width, ends, neighbours, out double[] windowMse);
+        (TermBatch batch, float[] recon) = Reconstruct(net, pca, window, scaled, width, ends);
+        double[][] termValues = ScoreTerms.Measure(terms, batch);
+        double[] windowScores = ScoreTerms.Compose(terms, termValues);
 
         int outRows = rows - context;
-        var errors = new double[outRows];
-        var mse = new double[outRows];
+        var scores = new double[outRows];
+        double[][] values = terms.Select(_ => new double[outRows]).ToArray();
         var perFeature = new float[outRows * width];
         var expected = new double[outRows * width];
         int s = 0;
         for (int r = 0; r < outRows; r++)
         {
             bool scored = s < ends.Length && ends[s] == context + r;
-            errors[r] = scored ? windowErrors[s] : double.NaN;
-            mse[r] = scored ? windowMse[s] : double.NaN;
+            scores[r] = scored ? windowScores[s] : double.NaN;
+            for (int t = 0; t < terms.Count; t++)
+            {
+                values[t][r] = scored ? termValues[t][s] : double.NaN;
+            }
+
             for (int j = 0; j < width; j++)
             {
                 int k = (r * width) + j;
-                perFeature[k] = scored ? squared[(s * width) + j] : float.NaN;
+                perFeature[k] = scored ? batch.SquaredErrors[(s * width) + j] : float.NaN;
                 expected[k] = scored ? scaler.Inverse(recon[(s * width) + j], j) : double.NaN;
             }
 
@@ -57,18 +63,17 @@ internal static class BatchScorer
             }
         }
 
-        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), errors, perFeature, expected, mse);
+        var termColumns = terms.Select((t, i) => new TermValues(t.Name, values[i])).ToArray();
+        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), scores, termColumns, perFeature, expected);
     }
 
     /// <summary>
-    /// Errors of the windows ending at <paramref name="ends"/> (rows of <paramref name="scaled"/>, <paramref name="width"/>
-    /// wide). Per window: its score (the mean squared error over all its values, combined with the distance to the
-    /// nearest training samples when <paramref name="neighbours"/> is given), each feature's mean squared error over
-    /// the window's rows, and the reconstruction of its last row.
-    /// <paramref name="mse"/> receives the reconstruction errors alone (the same array as the scores without
-    /// <paramref name="neighbours"/>).
+    /// Runs the network on the windows ending at <paramref name="ends"/> (rows of <paramref name="scaled"/>,
+    /// <paramref name="width"/> wide) and measures what every score term needs: per window its reconstruction error
+    /// (the mean squared error over all its values) and each feature's mean squared error over the window's rows, with
+    /// the samples the network read. Also returns the reconstruction of each window's last row.
     /// </summary>
-    public static (double[] Errors, float[] Squared, float[] LastRow) WindowErrors(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends, NeighbourTerm? neighbours, out double[] mse)
+    public static (TermBatch Batch, float[] LastRow) Reconstruct(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends)
     {
         int rows = scaled.Length / width;
         float[] netRows = pca?.Project(scaled, rows) ?? scaled;
@@ -105,14 +110,7 @@ internal static class BatchScorer
             errors[s] = total / (window * width);
         }
 
-        mse = errors;
-        if (neighbours is not null)
-        {
-            errors = (double[])errors.Clone();
-            neighbours.Combine(errors, samples);
-        }
-
-        return (errors, squared, last);
+        return (new TermBatch(samples, ends.Length, window, width, pca, errors, squared), last);
     }
 
     /// <summary>
@@ -127,14 +125,24 @@ internal static class BatchScorer
         {
             int len = Math.Min(Chunk, count - start);
             using var scope = NewDisposeScope();
-            Tensor x = len < MinimumRows
-                ? torch.zeros(new long[] { MinimumRows, size }, ScalarType.Float32)
-                : torch.empty(new long[] { len, size }, ScalarType.Float32);
-            MemoryMarshal.AsBytes(samples.AsSpan(start * size, len * size)).CopyTo(x.bytes);
-            Tensor y = net.forward(x).contiguous();
+            Tensor y = net.forward(Rows(samples.AsSpan(start * size, len * size), len, size, MinimumRows)).contiguous();
             MemoryMarshal.Cast<byte, float>(y.bytes)[..(len * size)].CopyTo(output.AsSpan(start * size, len * size));
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// A float32 tensor of <paramref name="rows"/> rows of <paramref name="size"/> values from <paramref name="values"/>,
+    /// padded with zero rows to <paramref name="minimumRows"/>: libtorch multiplies a matrix of a few rows with another
+    /// kernel whose sums round differently, so a fixed least height keeps a row's result the same in any batch.
+    /// </summary>
+    internal static Tensor Rows(ReadOnlySpan<float> values, int rows, int size, int minimumRows)
+    {
+        Tensor x = rows < minimumRows
+            ? torch.zeros(new long[] { minimumRows, size }, ScalarType.Float32)
+            : torch.empty(new long[] { rows, size }, ScalarType.Float32);
+        MemoryMarshal.AsBytes(values).CopyTo(x.bytes);
+        return x;
     }
 }

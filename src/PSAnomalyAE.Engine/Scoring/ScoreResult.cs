@@ -3,14 +3,14 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// <summary>The scores of a batch of rows.</summary>
 public sealed class ScoreResult
 {
-    internal ScoreResult(FeatureEncoding encoding, int rows, double[] values, double[] errors, float[] squared, double[] expected, double[]? reconstructionErrors = null)
+    internal ScoreResult(FeatureEncoding encoding, int rows, double[] values, double[] scores, IReadOnlyList<TermValues> terms, float[] squared, double[] expected)
     {
-        ReconstructionErrors = reconstructionErrors ?? errors;
         Encoding = encoding;
         Rows = rows;
         Width = encoding.Width;
         Values = values;
-        Errors = errors;
+        Scores = scores;
+        Terms = terms;
         SquaredErrors = squared;
         Expected = expected;
     }
@@ -25,14 +25,14 @@ public sealed class ScoreResult
     /// <summary>The encoded input values, row-major, in the columns' own units.</summary>
     public double[] Values { get; }
 
-    /// <summary>
-    /// Per-row score, which thresholds apply to: the reconstruction error, combined with the distance to the nearest
-    /// training rows when the model has a <see cref="NeighbourTerm"/>.
-    /// </summary>
-    public double[] Errors { get; }
+    /// <summary>Per-row score, which thresholds apply to: the sum of the score terms' contributions (<see cref="ScoreTerms"/>).</summary>
+    public double[] Scores { get; }
 
-    /// <summary>Per-row reconstruction error alone: the mean squared error over the network inputs, in scaled units.</summary>
-    public double[] ReconstructionErrors { get; }
+    /// <summary>Each score term's raw value per row, in the order the terms are summed; the first is the reconstruction error.</summary>
+    public IReadOnlyList<TermValues> Terms { get; }
+
+    /// <summary>Per-row reconstruction error: the mean squared error over the network inputs, in scaled units.</summary>
+    public double[] ReconstructionErrors => Terms.First(t => t.Name == ReconstructionTerm.TermName).Values;
 
     /// <summary>Per-input squared errors in scaled units, row-major.</summary>
     public float[] SquaredErrors { get; }

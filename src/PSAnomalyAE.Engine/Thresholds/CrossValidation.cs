@@ -210,7 +210,7 @@ public static class CrossValidation
             }
 
             double mean = model.Score(held, nHeld).ReconstructionErrors.Average();
-            double[]? labelledErrors = labelled is not null ? model.Score(labelled.Data, labelled.Rows).Errors.ToArray() : null;
+            double[]? labelledErrors = labelled is not null ? model.Score(labelled.Data, labelled.Rows).Scores.ToArray() : null;
             return new FitOutcome(mean, labelledErrors, clock.Elapsed.TotalSeconds, false, null);
         }
         catch (Exception ex)

@@ -4,8 +4,8 @@ using System.Management.Automation;
 namespace PSAnomalyAE.Commands;
 
 /// <summary>
-/// Find-AEThreshold: chooses the reconstruction-error threshold from rows that carry a ReconstructionError (the
-/// output of Measure-AEReconstructionError) or from plain numbers: by a percentile, mean + k sd, median + k MAD or
+/// Find-AEThreshold: chooses the score threshold from rows that carry a Score (the output of
+/// Measure-AEReconstructionError; rows written by older versions carry it as ReconstructionError) or from plain numbers: by a percentile, mean + k sd, median + k MAD or
 /// an expected contamination on normal rows, or, with labels, by an objective over the ROC curve.
 /// </summary>
 [Cmdlet(VerbsCommon.Find, "AEThreshold", DefaultParameterSetName = PercentileSet, SupportsShouldProcess = true)]
@@ -17,7 +17,10 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     private const string MadSet = "Mad";
     private const string ContaminationSet = "Contamination";
     private const string LabelledSet = "Labelled";
-    private const string ErrorProperty = OutputProperty.ReconstructionError;
+    private const string ErrorProperty = OutputProperty.Score;
+
+    // Scored rows written before the score had a column of its own carry it as ReconstructionError.
+    private const string EarlierErrorProperty = OutputProperty.ReconstructionError;
     private readonly List<double> _errors = new();
     private readonly List<bool> _labels = new();
     private readonly RowProblemGate<(ErrorRecord Record, string Systematic)> _gate = new();
@@ -25,7 +28,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     private RocCurve? _curve;
     private int _unscored;
 
-    /// <summary>A row with a ReconstructionError property, or a number.</summary>
+    /// <summary>A row with a Score property (or, from older files, a ReconstructionError), or a number.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
@@ -99,11 +102,11 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
         if (!plainValue && InputObject is not null)
         {
-            PSPropertyInfo? property = InputObject.Properties[ErrorProperty];
+            PSPropertyInfo? property = InputObject.Properties[ErrorProperty] ?? InputObject.Properties[EarlierErrorProperty];
             value = property?.Value is { } v ? (v is PSObject p ? p.BaseObject : v) : null;
             if (property is not null && value is null)
             {
-                // A windowed model's first rows have no score yet; they carry an empty ReconstructionError.
+                // A windowed model's first rows have no score yet; they carry an empty Score.
                 _unscored++;
                 return;
             }

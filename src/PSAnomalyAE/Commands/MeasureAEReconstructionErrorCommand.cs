@@ -3,8 +3,8 @@ using System.Management.Automation;
 namespace PSAnomalyAE.Commands;
 
 /// <summary>
-/// Measure-AEReconstructionError: emits every input row with its ReconstructionError and per-feature FeatureErrors
-/// added, in input order.
+/// Measure-AEReconstructionError: emits every input row with its Score, each score term's value (ReconstructionError
+/// first) and the per-feature FeatureErrors added, in input order.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AEReconstructionError")]
 [OutputType(typeof(PSObject))]
@@ -21,18 +21,17 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
     {
         base.BeginProcessing();
         _flatNames = FlattenFeatureErrors ? Features.Select(f => OutputProperty.FeatureErrorPrefix + f).ToArray() : Array.Empty<string>();
-        string[] added = _flatNames.Append(OutputProperty.ReconstructionError).Append(OutputProperty.FeatureErrors).ToArray();
+        string[] added = _flatNames.Concat(OutputProperty.ScoreColumns(Model.Engine)).Append(OutputProperty.FeatureErrors).ToArray();
         _view = ScoredRowView.ForErrors(this, Features, added, featureErrorsColumn: !FlattenFeatureErrors);
     }
 
     private protected override void Emit(ScoreResult result, int index)
     {
         PSObject output = OutputRow(index);
-        double error = result.Errors[index];
-        bool scored = !double.IsNaN(error);
+        bool scored = !double.IsNaN(result.Scores[index]);
 
         // Without a score (a model that reads windows, before its first full window) the columns are there, empty.
-        SetProperty(output, OutputProperty.ReconstructionError, scored ? error : null);
+        OutputProperty.SetScores(SetProperty, output, result, index);
         double[]? columns = scored ? result.ColumnErrors(index) : null;
         if (FlattenFeatureErrors)
         {

@@ -4,18 +4,19 @@ using System.Management.Automation;
 namespace PSAnomalyAE.Commands;
 
 /// <summary>
-/// Test-AEAnomaly: emits every input row with ReconstructionError, Threshold, Anomaly, AnomalyScore, the top
-/// contributing features and a one-line Reason added.
+/// Test-AEAnomaly: emits every input row with its Score, each score term's value, Threshold, Anomaly,
+/// ScoreToThreshold, Severity, ScorePercentile, the top contributing features and a one-line Reason added.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "AEAnomaly")]
 [OutputType(typeof(PSObject))]
 public sealed class TestAEAnomalyCommand : ScoringCommand
 {
-    // The properties a scored row gets, in the order they are added (Export-Csv takes its columns from the first row).
+    // The properties a scored row gets after its score columns, in the order they are added (Export-Csv takes its
+    // columns from the first row).
     private static readonly string[] s_resultProperties =
     {
-        OutputProperty.ReconstructionError, OutputProperty.Threshold, OutputProperty.Anomaly, OutputProperty.AnomalyScore,
-        OutputProperty.Severity, OutputProperty.ErrorPercentile, OutputProperty.TopFeatures,
+        OutputProperty.Threshold, OutputProperty.Anomaly, OutputProperty.ScoreToThreshold,
+        OutputProperty.Severity, OutputProperty.ScorePercentile, OutputProperty.TopFeatures,
     };
 
     private static readonly string[] s_severity = Enum.GetNames<AnomalySeverity>();
@@ -24,7 +25,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     private ScoredRowView _view = null!;
     private object _threshold = null!;
 
-    /// <summary>The score (ReconstructionError) above which a row is an anomaly; defaults to the model's threshold.</summary>
+    /// <summary>The Score above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
     public double Threshold { get; set; }
@@ -58,14 +59,14 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
         _threshold = _detector.Threshold;
-        _view = ScoredRowView.ForAnomalies(this, Features, s_resultProperties.Append(OutputProperty.Reason));
+        _view = ScoredRowView.ForAnomalies(this, Features, OutputProperty.ScoreColumns(Model.Engine).Concat(s_resultProperties).Append(OutputProperty.Reason));
         StreamDetector = _detector;
     }
 
     private protected override void Emit(ScoreResult result, int index)
     {
-        double error = result.Errors[index];
-        if (double.IsNaN(error))
+        double score = result.Scores[index];
+        if (double.IsNaN(score))
         {
             if (AnomaliesOnly)
             {
@@ -74,6 +75,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
 
             PSObject pending = OutputRow(index);
             // The model reads windows and this row has too few rows before it: no score yet, rather than an invented one.
+            OutputProperty.SetScores(SetProperty, pending, result, index);
             foreach (string name in s_resultProperties)
             {
                 SetProperty(pending, name, name == OutputProperty.Threshold ? _threshold : null);
@@ -86,7 +88,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
             return;
         }
 
-        Detection verdict = _detector.Next(error);
+        Detection verdict = _detector.Next(score);
         if (AnomaliesOnly && !verdict.Anomaly)
         {
             return;
@@ -94,12 +96,12 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
 
         PSObject output = OutputRow(index);
         var top = new AEFeatureContributionList(result.TopFeatures(index, Top).Select(c => new AEFeatureContribution(c)).ToArray());
-        SetProperty(output, OutputProperty.ReconstructionError, error);
+        OutputProperty.SetScores(SetProperty, output, result, index);
         SetProperty(output, OutputProperty.Threshold, _threshold);
         SetProperty(output, OutputProperty.Anomaly, verdict.Anomaly);
-        SetProperty(output, OutputProperty.AnomalyScore, verdict.Score);
+        SetProperty(output, OutputProperty.ScoreToThreshold, verdict.Score);
         SetProperty(output, OutputProperty.Severity, s_severity[(int)verdict.Severity]);
-        SetProperty(output, OutputProperty.ErrorPercentile, verdict.Percentile);
+        SetProperty(output, OutputProperty.ScorePercentile, verdict.Percentile);
         SetProperty(output, OutputProperty.TopFeatures, top);
         SetProperty(output, OutputProperty.Reason, Reason(verdict, top));
         AddModelName(output);
@@ -117,7 +119,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
 
     private static string Reason(Detection verdict, AEFeatureContributionList top)
     {
-        string head = string.Create(CultureInfo.InvariantCulture, $"{(verdict.Anomaly ? "Anomaly" : "Normal")} (score {verdict.Score:0.00})");
+        string head = string.Create(CultureInfo.InvariantCulture, $"{(verdict.Anomaly ? "Anomaly" : "Normal")} (score {verdict.Score:0.00}x threshold)");
         return top.Count == 0 || !verdict.Anomaly ? head : head + ": " + top;
     }
 }

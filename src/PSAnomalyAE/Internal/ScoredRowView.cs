@@ -50,26 +50,27 @@ internal sealed class ScoredRowView
         _table = table;
     }
 
-    /// <summary>The view of Test-AEAnomaly's rows: leading columns, AnomalyScore (two decimals), Severity, Reason.</summary>
+    /// <summary>The view of Test-AEAnomaly's rows: leading columns, ScoreToThreshold (two decimals), Severity, Reason.</summary>
     internal static ScoredRowView ForAnomalies(PSCmdlet cmdlet, IEnumerable<string> features, IEnumerable<string> added) =>
-        new(cmdlet, AnomalyTypeName, AnomalyTypeName, features, added, lead => Table(lead, OutputProperty.AnomalyScore, OutputProperty.Severity, OutputProperty.Reason)
-            .AddScriptBlockColumn("if ($null -ne $_.AnomalyScore) { '{0:N2}' -f $_.AnomalyScore }", Alignment.Undefined, null)
+        new(cmdlet, AnomalyTypeName, AnomalyTypeName, features, added, lead => Table(lead, OutputProperty.ScoreToThreshold, OutputProperty.Severity, OutputProperty.Reason)
+            .AddScriptBlockColumn("if ($null -ne $_.ScoreToThreshold) { '{0:N2}' -f $_.ScoreToThreshold }", Alignment.Undefined, null)
             .AddPropertyColumn(OutputProperty.Severity, Alignment.Undefined, null)
             .AddPropertyColumn(OutputProperty.Reason, Alignment.Undefined, null)
             .EndRowDefinition()
             .EndTable());
 
     /// <summary>
-    /// The view of Measure-AEReconstructionError's rows: leading columns, ReconstructionError (4 significant digits)
-    /// and, when present, FeatureErrors (3 significant digits each). With -FlattenFeatureErrors the generated views are
+    /// The view of Measure-AEReconstructionError's rows: leading columns, Score and ReconstructionError (4 significant
+    /// digits each) and, when present, FeatureErrors (3 significant digits each). With -FlattenFeatureErrors the generated views are
     /// named PSAnomalyAE.ReconstructionErrorResult.Flat#..., apart from those with a FeatureErrors column.
     /// </summary>
     internal static ScoredRowView ForErrors(PSCmdlet cmdlet, IEnumerable<string> features, IEnumerable<string> added, bool featureErrorsColumn) =>
         new(cmdlet, ErrorTypeName, featureErrorsColumn ? ErrorTypeName : ErrorTypeName + ".Flat", features, added, lead =>
         {
             TableRowDefinitionBuilder row = Table(lead, featureErrorsColumn
-                    ? new[] { OutputProperty.ReconstructionError, OutputProperty.FeatureErrors }
-                    : new[] { OutputProperty.ReconstructionError })
+                    ? new[] { OutputProperty.Score, OutputProperty.ReconstructionError, OutputProperty.FeatureErrors }
+                    : new[] { OutputProperty.Score, OutputProperty.ReconstructionError })
+                .AddScriptBlockColumn("if ($null -ne $_.Score) { '{0:G4}' -f $_.Score }", Alignment.Undefined, null)
                 .AddScriptBlockColumn("if ($null -ne $_.ReconstructionError) { '{0:G4}' -f $_.ReconstructionError }", Alignment.Undefined, null);
             if (featureErrorsColumn)
             {
@@ -211,7 +212,7 @@ internal sealed class ScoredRowView
 
         foreach (string result in results)
         {
-            bool number = result is OutputProperty.AnomalyScore or OutputProperty.ReconstructionError;
+            bool number = result is OutputProperty.ScoreToThreshold or OutputProperty.Score or OutputProperty.ReconstructionError;
             table = table.AddHeader(number ? Alignment.Right : Alignment.Undefined, 0, result);
         }
 

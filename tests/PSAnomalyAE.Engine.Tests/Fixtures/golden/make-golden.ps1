@@ -1,15 +1,20 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Writes the golden model files: models saved in model format 1, kept so that every later version of the module
+    Writes the golden model files: models saved in one model format, kept so that every later version of the module
     proves it still loads them and scores their rows identically (see ModelFileCompatibilityTests).
 .DESCRIPTION
     Run once with the module version whose format is being frozen; the files are checked in and never regenerated:
         dotnet pwsh ./build.ps1 Build
-        dotnet pwsh -NoProfile -File tests/PSAnomalyAE.Engine.Tests/Fixtures/golden/make-golden.ps1
-    Each model <name>.aemodel comes with <name>.errors.csv: the reconstruction error of every row of rows.csv.
+        dotnet pwsh -NoProfile -File tests/PSAnomalyAE.Engine.Tests/Fixtures/golden/make-golden.ps1 -Format 1
+    Each model <name>.aemodel comes with <name>.errors.csv: the score of every row of rows.csv. Format 1 (module 0.x
+    before the distance term; its scores are reconstruction errors) wrote the first three models; format 2 (the
+    module whose default score added the distance to the nearest training rows) wrote the *-distance models.
 #>
-param([string] $ModulePath = (Join-Path $PSScriptRoot '../../../../out/PSAnomalyAE/PSAnomalyAE.psd1'))
+param(
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../../../../out/PSAnomalyAE/PSAnomalyAE.psd1'),
+    [ValidateSet(1, 2)] [int] $Format = 1
+)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 
@@ -28,10 +33,17 @@ $rows = foreach ($i in 0..79) {
 $rows | Export-Csv (Join-Path $PSScriptRoot 'rows.csv') -NoTypeInformation -UseQuotes AsNeeded
 $rows = Import-Csv (Join-Path $PSScriptRoot 'rows.csv')
 
-$models = @{
-    'dense-categorical' = @{ CategoricalProperty = 'host'; HiddenSize = 8; LatentSize = 2 }
-    'variational-pca'   = @{ Architecture = 'Variational'; PcaComponents = 3; ExcludeProperty = 'host' }
-    'convolutional-window' = @{ Architecture = 'Convolutional'; WindowSize = 4; HiddenSize = 4; LatentSize = 3; ExcludeProperty = 'host' }
+$models = if ($Format -eq 1) {
+    @{
+        'dense-categorical' = @{ CategoricalProperty = 'host'; HiddenSize = 8; LatentSize = 2 }
+        'variational-pca'   = @{ Architecture = 'Variational'; PcaComponents = 3; ExcludeProperty = 'host' }
+        'convolutional-window' = @{ Architecture = 'Convolutional'; WindowSize = 4; HiddenSize = 4; LatentSize = 3; ExcludeProperty = 'host' }
+    }
+} else {
+    @{
+        'dense-distance' = @{ CategoricalProperty = 'host'; HiddenSize = 8; LatentSize = 2 }
+        'pca-window-distance' = @{ PcaComponents = 3; WindowSize = 3; HiddenSize = 6; LatentSize = 2; ExcludeProperty = 'host' }
+    }
 }
 foreach ($name in $models.Keys) {
     $settings = $models[$name]

@@ -1,0 +1,73 @@
+namespace PSAnomalyAE.Engine.Scoring;
+
+/// <summary>
+/// A batch of samples as score terms see it: each sample is the network's input for one scored row (a window of
+/// <see cref="Window"/> rows, scaled and, when the model has one, projected by its PCA basis), with the network's
+/// reconstruction errors already measured.
+/// </summary>
+public sealed class TermBatch
+{
+    public TermBatch(float[] samples, int count, int window, int width, Pca? pca, double[] reconstructionErrors, float[] squaredErrors)
+    {
+        Samples = samples;
+        Count = count;
+        Window = window;
+        Width = width;
+        Pca = pca;
+        ReconstructionErrors = reconstructionErrors;
+        SquaredErrors = squaredErrors;
+    }
+
+    /// <summary>The samples, row-major, <see cref="SampleSize"/> values each.</summary>
+    public float[] Samples { get; }
+
+    public int Count { get; }
+
+    /// <summary>Rows per sample.</summary>
+    public int Window { get; }
+
+    /// <summary>The model's inputs per row (<see cref="FeatureEncoding.Width"/>), before any PCA.</summary>
+    public int Width { get; }
+
+    /// <summary>The PCA basis between the inputs and the network; null when the network sees the inputs.</summary>
+    public Pca? Pca { get; }
+
+    /// <summary>Values per row in the network's input space.</summary>
+    public int NetWidth => Pca?.Count ?? Width;
+
+    public int SampleSize => NetWidth * Window;
+
+    /// <summary>Each sample's reconstruction error: the mean squared error over its scaled inputs.</summary>
+    public double[] ReconstructionErrors { get; }
+
+    /// <summary>Each sample's squared error per input (averaged over the window's rows), <see cref="Width"/> per sample.</summary>
+    public float[] SquaredErrors { get; }
+
+    /// <summary>
+    /// Per-input squared differences in scaled units for one sample, from a difference in the network's input space
+    /// (<see cref="SampleSize"/> values): mapped back through the PCA basis when there is one, averaged over the
+    /// window's rows. Adds into <paramref name="target"/> (<see cref="Width"/> values).
+    /// </summary>
+    public void AddInputSquares(ReadOnlySpan<double> difference, Span<float> target)
+    {
+        int net = NetWidth;
+        var row = new double[Width];
+        for (int t = 0; t < Window; t++)
+        {
+            ReadOnlySpan<double> step = difference.Slice(t * net, net);
+            if (Pca is null)
+            {
+                step.CopyTo(row);
+            }
+            else
+            {
+                Pca.Unproject(step, row);
+            }
+
+            for (int j = 0; j < Width; j++)
+            {
+                target[j] += (float)(row[j] * row[j] / Window);
+            }
+        }
+    }
+}
