@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using TorchSharp;
+
+namespace PSAnomalyAE.Engine;
+
+// Training: a new network, or more epochs on a trained one, put in place with everything scoring needs at once.
+public sealed partial class AnomalyModel
+{
+    /// <summary>
+    /// Trains a new network on <paramref name="rows"/> rows of raw feature values (row-major), replacing any earlier one.
+    /// Cancelling keeps the best weights of the completed epochs; with none completed the model is left as it was and
+    /// <see cref="OperationCanceledException"/> is thrown.
+    /// </summary>
+    public void Train(string[] features, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default) =>
+        Train(FeatureEncoding.Numeric(features), data, rows, onEpoch, cancel);
+
+    /// <summary>Trains on <paramref name="rows"/> rows already encoded by <paramref name="encoding"/> (row-major).</summary>
+    public void Train(FeatureEncoding encoding, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
+    {
+        int width = encoding.Width;
+        if (width == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "A model needs at least one feature column.");
+        }
+
+        RequireRows(data, rows, width, "There are no valid training rows.");
+
+        TorchRuntime.EnsureLoaded();
+        var clock = Stopwatch.StartNew();
+        int seed = Spec.Seed ?? Random.Shared.Next();
+        var rng = new Random(seed);
+        TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng);
+        NetworkShape shape = NetworkShape.For(Spec, set.NetWidth, set.Pca is not null);
+        AutoencoderNet net = CreateNetwork(shape, seed, start: null);
+        bool keep = false;
+        try
+        {
+            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms) = Fit(net, set, rng, onEpoch, cancel);
+
+            var summary = new TrainingSummary(
+                rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
+                fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
+
+            Install(
+                net, encoding, FeatureSchema.ColumnMeans(data, width), set.Scaler, shape, set.Pca, terms, fit.History, summary, valErrors,
+                valErrors.Length > 0 ? ProvisionalThreshold(valErrors) : null);
+            keep = true;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                net.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Continues training <paramref name="trained"/>'s network on more rows (a warm start): this model takes its
+    /// features, scaler, PCA basis and weights, trains for this model's <see cref="ModelSpec.Epochs"/> more epochs and
+    /// appends them to its history. <paramref name="data"/> holds <paramref name="rows"/> rows already encoded by
+    /// <paramref name="trained"/>'s <see cref="Encoding"/>. This model's settings may change how it trains (epochs,
+    /// batch size, learning rate, patience, validation share, seed), not what the network is; a change of
+    /// architecture, layers, window, scaling or PCA is an error. <paramref name="trained"/> is left unchanged.
+    /// Returns true when a threshold chosen on the earlier network (by Find-AEThreshold or set by hand) was kept: it
+    /// should be chosen again. A provisional threshold from training is replaced by one from this run's validation rows.
+    /// </summary>
+    public bool ContinueTraining(AnomalyModel trained, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
+    {
+        FeatureEncoding encoding;
+        Scaler scaler;
+        Pca? pca;
+        NetworkShape trainedShape;
+        IReadOnlyList<WeightTensor> weights;
+        List<EpochRecord> earlier;
+        ThresholdChoice? earlierThreshold;
+        double[] earlierMeans;
+        ScoreMethod trainedScore;
+        trained._sync.EnterReadLock();
+        try
+        {
+            if (trained._network is null || trained.Scaler is null)
+            {
+                throw NotTrained();
+            }
+
+            (encoding, scaler, pca, trainedShape) = (trained.Encoding!, trained.Scaler, trained.Pca, trained.Shape!);
+            weights = NetworkState.Get(trained._network);
+            earlier = trained._history.ToList();
+            earlierThreshold = trained._threshold;
+            earlierMeans = trained.FeatureMeans;
+            trainedScore = trained.Scoring;
+        }
+        finally
+        {
+            trained._sync.ExitReadLock();
+        }
+
+        RequireSameNetwork(trained.Spec);
+
+        // The model goes on scoring as it did: its threshold was chosen on those scores.
+        Spec.Score = trainedScore;
+        int width = encoding.Width;
+        RequireRows(data, rows, width, "There are no valid rows to continue training on.");
+
+        TorchRuntime.EnsureLoaded();
+        var clock = Stopwatch.StartNew();
+        int seed = Spec.Seed ?? Random.Shared.Next();
+        var rng = new Random(seed);
+        TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng, scaler, pca);
+        AutoencoderNet net = CreateNetwork(trainedShape, seed, start: weights);
+        bool keep = false;
+        try
+        {
+            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms) = Fit(net, set, rng, onEpoch, cancel);
+
+            int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
+            var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
+            var summary = new TrainingSummary(
+                rows, set.TrainRows, set.ValidationRows, offset + fit.EpochsRun, offset + fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
+                fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
+            bool provisional = earlierThreshold is null || earlierThreshold.Source == ProvisionalSource;
+
+            bool fresh = valErrors.Length > 0;
+            Install(
+                net, encoding, earlierMeans, scaler, trainedShape, pca, fresh ? terms : trained.ScoreTerms, history, summary,
+                fresh ? valErrors : trained.ValidationErrors,
+                provisional && fresh ? ProvisionalThreshold(valErrors) : earlierThreshold);
+            keep = true;
+            return !provisional;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                net.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Where a threshold set by training comes from (the held-out validation rows).</summary>
+    internal const string ProvisionalSource = "training validation split";
+
+    /// <summary>The threshold training sets: a percentile of the held-out rows' sorted scores.</summary>
+    private static ThresholdChoice ProvisionalThreshold(double[] sortedErrors) => new(
+        ThresholdRules.Percentile(sortedErrors, ModelDefaults.TrainingThresholdPercentile),
+        "Percentile",
+        ModelDefaults.TrainingThresholdPercentile,
+        sortedErrors.Length,
+        ProvisionalSource);
+
+    /// <summary>Puts a trained network and everything scoring needs in place at once, under the write lock.</summary>
+    private void Install(
+        AutoencoderNet net, FeatureEncoding encoding, double[] featureMeans, Scaler scaler, NetworkShape shape, Pca? pca, IReadOnlyList<IScoreTerm> terms,
+        List<EpochRecord> history, TrainingSummary summary, double[] validationErrors, ThresholdChoice? threshold)
+    {
+        _sync.EnterWriteLock();
+        try
+        {
+            _network?.Dispose();
+            _network = net;
+            Encoding = encoding;
+            FeatureMeans = featureMeans;
+            Scaler = scaler;
+            Shape = shape;
+            Pca = pca;
+            ScoreTerms = terms;
+            _history = history;
+            Training = summary;
+            _validationErrors = validationErrors;
+            _threshold = threshold;
+        }
+        finally
+        {
+            _sync.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Checks that <paramref name="data"/> holds <paramref name="rows"/> rows (at least one) of <paramref name="width"/> values.</summary>
+    private static void RequireRows(double[] data, int rows, int width, string noRows)
+    {
+        if (rows < 1)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, noRows)
+            {
+                RecommendedAction = "Pipe rows of normal data into Invoke-AETraining.",
+            };
+        }
+
+        if (data.Length != (long)rows * width)
+        {
+            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
+        }
+    }
+
+    /// <summary>A network of <paramref name="shape"/>, initialised from <paramref name="seed"/>, or holding <paramref name="start"/>'s weights.</summary>
+    private AutoencoderNet CreateNetwork(NetworkShape shape, int seed, IReadOnlyList<WeightTensor>? start)
+    {
+        AutoencoderNet net;
+        lock (TorchRuntime.SeedLock)
+        {
+            // manual_seed hands back a new native handle to the default generator; it is released here, not by a finalizer.
+            using (torch.random.manual_seed(seed))
+            {
+                net = NetworkFactory.Create(Spec, shape, seed);
+            }
+        }
+
+        if (start is not null)
+        {
+            try
+            {
+                NetworkState.Set(net, start);
+            }
+            catch
+            {
+                net.Dispose();
+                throw;
+            }
+        }
+
+        return net;
+    }
+
+    /// <summary>
+    /// Trains <paramref name="net"/> on <paramref name="set"/> and returns the run, the score terms fitted on the
+    /// training samples and calibrated on the held-out ones, and the held-out rows' scores, sorted and scored as
+    /// <see cref="Score"/> scores them (same thread count).
+    /// </summary>
+    private (TrainerResult Fit, double[] ValidationErrors, IReadOnlyList<IScoreTerm> Terms) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    {
+        TrainerResult fit = new Trainer(Spec, net, rng).Fit(
+            set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
+        if (set.ValidationEnds.Length == 0)
+        {
+            return (fit, Array.Empty<double>(), Engine.Scoring.ScoreTerms.Plain);
+        }
+
+        using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
+        TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds).Batch;
+        IReadOnlyList<IScoreTerm> terms = Engine.Scoring.ScoreTerms.Fit(Spec.Score, new TermTraining(set.TrainSamples, heldOut, rng));
+        double[] scores = Engine.Scoring.ScoreTerms.Compose(terms, Engine.Scoring.ScoreTerms.Measure(terms, heldOut));
+        Array.Sort(scores);
+        return (fit, scores, terms);
+    }
+}
