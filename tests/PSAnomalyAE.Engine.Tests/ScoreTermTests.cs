@@ -3,8 +3,11 @@ using Xunit;
 
 namespace PSAnomalyAE.Engine.Tests;
 
-/// <summary>The default score: the reconstruction error combined with the distance to the nearest training rows.</summary>
-public sealed class NeighbourTermTests : IDisposable
+/// <summary>
+/// The score as a list of terms; the default: the reconstruction error combined with the distance to the nearest
+/// training rows.
+/// </summary>
+public sealed class ScoreTermTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("psae-").FullName;
 
@@ -144,5 +147,35 @@ public sealed class NeighbourTermTests : IDisposable
 
         ScoreResult result = model.Score(probe, 4);
         Assert.Equal(4, Array.IndexOf(result.ColumnErrors(2), result.ColumnErrors(2).Max()));
+    }
+
+    [Fact]
+    public void A_file_whose_score_has_a_term_this_version_does_not_know_is_refused_as_newer_and_a_stray_array_as_damaged()
+    {
+        using AnomalyModel model = Trained(ScoreMethod.ReconstructionAndDistance);
+        using var stream = new MemoryStream();
+        ModelFile.Save(model, stream);
+        byte[] file = stream.ToArray();
+
+        byte[] unknown = WithHeader(file, h => h.Replace("\"NeighbourDistance\"", "\"LatentDistance\"").Replace("score.NeighbourDistance.", "score.LatentDistance."));
+        var newer = Assert.Throws<AnomalyDetectionException>(() => ModelFile.Load(unknown, "m"));
+        Assert.Equal(AnomalyErrorKind.NewerModelFile, newer.Kind);
+        Assert.Contains("LatentDistance", newer.Message);
+
+        byte[] stray = WithHeader(file, h => h.Replace("\"score.NeighbourDistance.reference\"]", "\"score.ReconstructionError.reference\"]"));
+        var damaged = Assert.Throws<AnomalyDetectionException>(() => ModelFile.Load(stray, "m"));
+        Assert.Equal(AnomalyErrorKind.InvalidModelFile, damaged.Kind);
+    }
+
+    /// <summary>A model file with its JSON header rewritten by <paramref name="edit"/> and its checksum made good again.</summary>
+    private static byte[] WithHeader(byte[] file, Func<string, string> edit)
+    {
+        int length = BitConverter.ToInt32(file, 12);
+        string header = System.Text.Encoding.UTF8.GetString(file, 16, length);
+        string edited = edit(header);
+        Assert.NotEqual(header, edited);
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(edited);
+        byte[] body = file[..12].Concat(BitConverter.GetBytes(json.Length)).Concat(json).Concat(file[(16 + length)..^32]).ToArray();
+        return body.Concat(System.Security.Cryptography.SHA256.HashData(body)).ToArray();
     }
 }

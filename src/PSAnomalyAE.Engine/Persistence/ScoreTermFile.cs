@@ -61,11 +61,14 @@ internal static class ScoreTermFile
 
         if (header.ScoreTerms is { } records)
         {
-            return records.Select(r => new ScoreTermState(
-                r.Term,
-                r.Median,
-                r.Settings ?? new Dictionary<string, double>(),
-                (r.Tensors ?? Array.Empty<string>()).Select(n => Find(n) with { Name = n[Math.Min(n.Length, TensorPrefix.Length + r.Term.Length + 1)..] }).ToList())).ToList();
+            return records.Select(r =>
+            {
+                string prefix = TensorPrefix + r.Term + ".";
+                var arrays = (r.Tensors ?? Array.Empty<string>()).Select(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.Length > prefix.Length
+                    ? Find(n) with { Name = n[prefix.Length..] }
+                    : throw damaged($"its score array '{n}' does not belong to the term '{r.Term}'.")).ToList();
+                return new ScoreTermState(r.Term, r.Median, r.Settings ?? new Dictionary<string, double>(), arrays);
+            }).ToList();
         }
 
         if (header.Neighbours is { } nr)
