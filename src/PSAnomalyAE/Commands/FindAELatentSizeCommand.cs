@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using PSAnomalyAE.Engine.Selection;
 
 namespace PSAnomalyAE.Commands;
 
