@@ -1,4 +1,5 @@
 using PSAnomalyAE.Engine;
+using PSAnomalyAE.Engine.Selection;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,15 +1,20 @@
 namespace PSAnomalyAE.Engine.Data;
 
-/// <summary>Chooses the feature columns of a training set and turns rows into numbers.</summary>
-public static class FeatureSchema
+/// <summary>
+/// Chooses the feature columns of a training set and turns rows into numbers (the cells are read in
+/// FeatureSchema.Cells.cs; wildcards are expanded by <see cref="ColumnPatterns"/>).
+/// </summary>
+public static partial class FeatureSchema
 {
     /// <summary>
     /// The feature columns of <paramref name="rows"/>. With <paramref name="include"/> those names, in that order
     /// (each must exist on the rows). Otherwise every property, in first-row order, for which more than half of the
     /// non-missing values read as numbers (see <see cref="ValueParser"/>). <paramref name="exclude"/> removes names.
+    /// Messages name the lists of names with <paramref name="words"/> (default <see cref="ColumnListNames.Default"/>).
     /// </summary>
-    public static string[] Select(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, Action<string>? note = null)
+    public static string[] Select(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, Action<string>? note = null, ColumnListNames? words = null)
     {
+        words ??= ColumnListNames.Default;
         if (rows.Count == 0)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
@@ -27,7 +32,7 @@ public static class FeatureSchema
             var names = include.Where(n => !excluded.Contains(n)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             return names.Length > 0
                 ? CanonicalNames(names, rows)
-                : throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "-ExcludeProperty removes every column named by -Property; no features are left.");
+                : throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"{words.Excluded} removes every column named by {words.Features}; no features are left.");
         }
 
         List<string> order = ColumnOrder(rows);
@@ -38,7 +43,7 @@ public static class FeatureSchema
                 AnomalyErrorKind.InvalidArgument,
                 $"No numeric columns were found among {string.Join(", ", order.Select(n => "'" + n + "'"))}.")
             {
-                RecommendedAction = "Name the feature columns with -Property, or convert the values to numbers.",
+                RecommendedAction = $"Name the feature columns with {words.Features}, or convert the values to numbers.",
             };
         }
 
@@ -51,183 +56,40 @@ public static class FeatureSchema
     /// </summary>
     /// <remarks>
     /// Names may hold wildcards (*, ? and [abc], any case), expanded against the columns of the rows: a pattern of
-    /// -Property or -CategoricalProperty that matches nothing is an error; a name or pattern of -ExcludeProperty that
-    /// matches nothing, and a feature column with the same value in every row, get a warning through
-    /// <paramref name="warn"/>.
+    /// <paramref name="include"/> or <paramref name="categorical"/> that matches nothing is an error; a name or pattern
+    /// of <paramref name="exclude"/> that matches nothing, and a feature column with the same value in every row, get
+    /// a warning through <paramref name="warn"/>. Messages name the three lists with <paramref name="words"/>
+    /// (default <see cref="ColumnListNames.Default"/>: -Property, -ExcludeProperty, -CategoricalProperty).
     /// </remarks>
-    public static FeatureEncoding Plan(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note = null, Action<string>? warn = null)
+    public static FeatureEncoding Plan(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note = null, Action<string>? warn = null, ColumnListNames? words = null)
     {
+        words ??= ColumnListNames.Default;
         if (rows.Count == 0)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
         }
 
         List<string> present = ColumnOrder(rows);
-        include = Expand(include, present, "-Property", warn);
-        exclude = Expand(exclude, present, "-ExcludeProperty", warn);
-        categorical = Expand(categorical, present, "-CategoricalProperty", warn);
-        FeatureEncoding encoding = PlanExpanded(rows, include, exclude, categorical, note);
+        include = ColumnPatterns.Expand(include, present, ColumnList.Features, words, warn);
+        exclude = ColumnPatterns.Expand(exclude, present, ColumnList.Excluded, words, warn);
+        categorical = ColumnPatterns.Expand(categorical, present, ColumnList.Categorical, words, warn);
+        FeatureEncoding encoding = PlanExpanded(rows, include, exclude, categorical, note, words);
         if (warn is not null)
         {
-            WarnConstantColumns(rows, encoding, warn);
+            ConstantColumns.Warn(rows, encoding, words, warn);
         }
 
         return encoding;
     }
 
-    /// <summary>True when <paramref name="name"/> holds a wildcard character (*, ? or [).</summary>
-    public static bool HasWildcard(string name) => name.IndexOfAny(s_wildcards) >= 0;
+    /// <summary>True when <paramref name="name"/> holds a wildcard character (*, ? or [); see <see cref="ColumnPatterns"/>.</summary>
+    public static bool HasWildcard(string name) => ColumnPatterns.HasWildcard(name);
 
-    /// <summary>
-    /// Expands the wildcard patterns among <paramref name="names"/> against <paramref name="columns"/> (in column
-    /// order, any case); plain names are kept as given. A pattern of <paramref name="parameter"/> that matches no
-    /// column is an error, except for -ExcludeProperty, where it, and a plain name that names no column, get a warning.
-    /// </summary>
-    public static string[]? Expand(IReadOnlyList<string>? names, IReadOnlyList<string> columns, string parameter, Action<string>? warn = null)
-    {
-        if (names is not { Count: > 0 })
-        {
-            return names?.ToArray();
-        }
-
-        bool exclude = parameter == "-ExcludeProperty";
-        var result = new List<string>();
-        foreach (string name in names)
-        {
-            if (!HasWildcard(name))
-            {
-                if (exclude && !columns.Contains(name, StringComparer.OrdinalIgnoreCase))
-                {
-                    warn?.Invoke($"-ExcludeProperty '{name}' names no column of the input, so it excluded nothing. Columns present: {List(columns)}.");
-                }
-
-                result.Add(name);
-                continue;
-            }
-
-            var pattern = new System.Text.RegularExpressions.Regex(
-                "^" + GlobToRegex(name) + "$",
-                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-            var matches = columns.Where(c => pattern.IsMatch(c)).ToList();
-            if (matches.Count == 0)
-            {
-                if (exclude)
-                {
-                    warn?.Invoke($"-ExcludeProperty '{name}' matches no column of the input, so it excluded nothing. Columns present: {List(columns)}.");
-                    continue;
-                }
-
-                throw new AnomalyDetectionException(AnomalyErrorKind.MissingFeature, $"{parameter} '{name}' matches no column of the input. Columns present: {List(columns)}.")
-                {
-                    Column = name,
-                    RecommendedAction = $"Correct the pattern given to {parameter}.",
-                };
-            }
-
-            result.AddRange(matches);
-        }
-
-        return result.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-    }
-
-    private static readonly char[] s_wildcards = { '*', '?', '[' };
-
-    private static string GlobToRegex(string glob)
-    {
-        var sb = new System.Text.StringBuilder();
-        for (int i = 0; i < glob.Length; i++)
-        {
-            char c = glob[i];
-            switch (c)
-            {
-                case '*': sb.Append(".*"); break;
-                case '?': sb.Append('.'); break;
-                case '`' when i + 1 < glob.Length: sb.Append(System.Text.RegularExpressions.Regex.Escape(glob[++i].ToString())); break;
-                case '[':
-                    int end = glob.IndexOf(']', i + 1);
-                    if (end < 0)
-                    {
-                        sb.Append(@"\[");
-                        break;
-                    }
-
-                    string set = glob[(i + 1)..end].Replace(@"\", @"\\", StringComparison.Ordinal);
-                    sb.Append('[').Append(set).Append(']');
-                    i = end;
-                    break;
-                default: sb.Append(System.Text.RegularExpressions.Regex.Escape(c.ToString())); break;
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    private static string List(IEnumerable<string> names)
-    {
-        string list = string.Join(", ", names.Take(30).Select(n => "'" + n + "'"));
-        return list.Length == 0 ? "none" : list;
-    }
-
-    /// <summary>Warns about each feature column whose value is the same in every row that has one.</summary>
-    private static void WarnConstantColumns(IReadOnlyList<IRow> rows, FeatureEncoding encoding, Action<string> warn)
-    {
-        if (rows.Count < 2)
-        {
-            return;
-        }
-
-        for (int c = 0; c < encoding.Columns.Length; c++)
-        {
-            string name = encoding.Columns[c];
-            bool categorical = encoding.Categories[c] is not null;
-            string? first = null;
-            object? firstRaw = null;
-            bool constant = true;
-            foreach (IRow row in rows)
-            {
-                if (!row.TryGetValue(name, out object? v))
-                {
-                    continue;
-                }
-
-                string? key;
-                if (categorical)
-                {
-                    key = FeatureEncoding.Category(v);
-                }
-                else
-                {
-                    key = ValueParser.Parse(v, out double x) == ValueKind.Number ? x.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : null;
-                }
-
-                if (key is null)
-                {
-                    continue;
-                }
-
-                if (first is null)
-                {
-                    (first, firstRaw) = (key, v);
-                }
-                else if (!string.Equals(first, key, StringComparison.Ordinal))
-                {
-                    constant = false;
-                    break;
-                }
-            }
-
-            if (constant && first is not null)
-            {
-                warn($"Column '{name}' is {ValueParser.Describe(firstRaw)} in every training row: it teaches the model nothing, and any other value in it will make a row look anomalous. If it is a label or an identifier, leave it out with -ExcludeProperty {name}.");
-            }
-        }
-    }
-
-    private static FeatureEncoding PlanExpanded(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note)
+    private static FeatureEncoding PlanExpanded(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note, ColumnListNames words)
     {
         if (categorical is not { Count: > 0 })
         {
-            return FeatureEncoding.Numeric(Select(rows, include, exclude, note));
+            return FeatureEncoding.Numeric(Select(rows, include, exclude, note, words));
         }
 
         var missing = categorical.Where(n => !rows.Any(r => r.TryGetValue(n, out _))).ToList();
@@ -243,7 +105,7 @@ public static class FeatureSchema
         string[] columns;
         if (include is { Count: > 0 })
         {
-            columns = Select(rows, include.Concat(cat.Where(c => !include.Contains(c, StringComparer.OrdinalIgnoreCase))).ToList(), excluded.ToList(), note);
+            columns = Select(rows, include.Concat(cat.Where(c => !include.Contains(c, StringComparer.OrdinalIgnoreCase))).ToList(), excluded.ToList(), note, words);
         }
         else
         {
@@ -262,90 +124,6 @@ public static class FeatureSchema
         {
             throw MissingColumns(missing, row.Names);
         }
-    }
-
-    /// <summary>
-    /// Reads the features of one row into <paramref name="destination"/>. Returns null when every value is a
-    /// finite number, otherwise an error naming the row and the first bad column.
-    /// </summary>
-    public static AnomalyDetectionException? TryRead(IRow row, IReadOnlyList<string> features, long rowNumber, Span<double> destination) =>
-        TryRead(row, features, rowNumber, destination, MissingValuePolicy.Error, out _);
-
-    /// <summary>
-    /// Reads the features of one row into <paramref name="destination"/>. Under <see cref="MissingValuePolicy.Skip"/>
-    /// and <see cref="MissingValuePolicy.Impute"/> a missing value becomes NaN and is counted in
-    /// <paramref name="missing"/>; the caller skips the row or fills the NaNs (see <see cref="Impute"/>).
-    /// Values that are present but unusable are always errors.
-    /// </summary>
-    public static AnomalyDetectionException? TryRead(IRow row, IReadOnlyList<string> features, long rowNumber, Span<double> destination, MissingValuePolicy policy, out int missing)
-    {
-        missing = 0;
-        for (int j = 0; j < features.Count; j++)
-        {
-            string name = features[j];
-            if (!row.TryGetValue(name, out object? value))
-            {
-                return new AnomalyDetectionException(
-                    AnomalyErrorKind.MissingFeature,
-                    $"Row {rowNumber}: column '{name}' is missing; the model needs it.")
-                { RowNumber = rowNumber, Column = name };
-            }
-
-            AnomalyDetectionException? problem = ReadNumber(value, name, rowNumber, policy, out destination[j]);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            if (double.IsNaN(destination[j]))
-            {
-                missing++;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Reads one cell of a numeric column. A missing value is NaN under Skip and Impute, an error under Error;
-    /// a value that is present but not a finite number is always an error naming the row and column.
-    /// </summary>
-    public static AnomalyDetectionException? ReadNumber(object? value, string column, long rowNumber, MissingValuePolicy policy, out double result) =>
-        Checked(ValueParser.Parse(value, out result), value, column, rowNumber, policy, ref result);
-
-    /// <summary>
-    /// Reads one cell of a numeric column from its text (see <see cref="ITextRow"/>), with the same rules and errors
-    /// as <see cref="ReadNumber(object?, string, long, MissingValuePolicy, out double)"/>.
-    /// </summary>
-    public static AnomalyDetectionException? ReadNumber(ReadOnlySpan<char> text, string column, long rowNumber, MissingValuePolicy policy, out double result)
-    {
-        ValueKind kind = ValueParser.ParseText(text, out result);
-        return kind == ValueKind.Number ? null : Checked(kind, text.ToString(), column, rowNumber, policy, ref result);
-    }
-
-    private static AnomalyDetectionException? Checked(ValueKind kind, object? value, string column, long rowNumber, MissingValuePolicy policy, ref double result)
-    {
-        if (kind == ValueKind.Number)
-        {
-            return null;
-        }
-
-        if (kind == ValueKind.Missing && policy != MissingValuePolicy.Error)
-        {
-            result = double.NaN;
-            return null;
-        }
-
-        string what = kind switch
-        {
-            ValueKind.Missing => "is empty or missing",
-            ValueKind.NotFinite => $"is {ValueParser.Describe(value)}, which is infinite",
-            _ => $"is {ValueParser.Describe(value)}, which is not a number",
-        };
-        return new AnomalyDetectionException(
-            AnomalyErrorKind.InvalidRow,
-            $"Row {rowNumber}: column '{column}' {what}; expected a finite number such as 12.5 (invariant culture: '.' for decimals). The row was skipped.")
-        { RowNumber = rowNumber, Column = column };
     }
 
     private static List<string> ColumnOrder(IReadOnlyList<IRow> rows)
@@ -403,39 +181,6 @@ public static class FeatureSchema
         }
 
         return features;
-    }
-
-    /// <summary>Replaces every NaN in row-major <paramref name="data"/> with that column's value in <paramref name="fill"/>; returns how many.</summary>
-    public static int Impute(Span<double> data, IReadOnlyList<double> fill)
-    {
-        int width = fill.Count, count = 0;
-        for (int k = 0; k < data.Length; k++)
-        {
-            if (double.IsNaN(data[k]))
-            {
-                data[k] = fill[k % width];
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    /// <summary>Each column's mean over its non-NaN values (0 for a column with none).</summary>
-    public static double[] ColumnMeans(ReadOnlySpan<double> data, int width)
-    {
-        var sum = new double[width];
-        var n = new long[width];
-        for (int k = 0; k < data.Length; k++)
-        {
-            if (!double.IsNaN(data[k]))
-            {
-                sum[k % width] += data[k];
-                n[k % width]++;
-            }
-        }
-
-        return sum.Select((s, j) => n[j] > 0 ? s / n[j] : 0).ToArray();
     }
 
     private static string[] CanonicalNames(IEnumerable<string> names, IReadOnlyList<IRow> rows)

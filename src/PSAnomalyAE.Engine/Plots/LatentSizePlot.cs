@@ -1,4 +1,5 @@
 using System.Globalization;
+using PSAnomalyAE.Engine.Selection;
 using ScottPlot;
 
 namespace PSAnomalyAE.Engine.Plots;

@@ -41,17 +41,10 @@ public static class ThresholdPlot
         line.Color = Curve;
         if (point is not null)
         {
-            var m = plot.Add.Marker(point.FalsePositiveRate, point.Recall);
-            m.Size = 12;
-            m.Color = Colors.OrangeRed;
-            m.LegendText = F($"threshold {point.Threshold:G4}: FPR {point.FalsePositiveRate:0.###}, recall {point.Recall:0.###}");
+            MarkPoint(plot, point.FalsePositiveRate, point.Recall, F($"threshold {point.Threshold:G4}: FPR {point.FalsePositiveRate:0.###}, recall {point.Recall:0.###}"));
         }
 
-        plot.Title("ROC curve");
-        plot.XLabel("False positive rate");
-        plot.YLabel("True positive rate (recall)");
-        plot.Axes.SetLimits(-0.02, 1.02, -0.02, 1.02);
-        plot.ShowLegend(Alignment.LowerRight);
+        Label(plot, "ROC curve", "False positive rate", "True positive rate (recall)", 1.02, Alignment.LowerRight);
     }
 
     private static void DrawPrecisionRecall(Plot plot, RocCurve curve, OperatingPoint? point)
@@ -65,17 +58,29 @@ public static class ThresholdPlot
         baseRate.LegendText = "share of anomalies";
         if (point is not null)
         {
-            var m = plot.Add.Marker(point.Recall, point.Precision);
-            m.Size = 12;
-            m.Color = Colors.OrangeRed;
-            m.LegendText = F($"threshold: precision {point.Precision:0.###}, recall {point.Recall:0.###}");
+            MarkPoint(plot, point.Recall, point.Precision, F($"threshold: precision {point.Precision:0.###}, recall {point.Recall:0.###}"));
         }
 
-        plot.Title("Precision and recall");
-        plot.XLabel("Recall");
-        plot.YLabel("Precision");
-        plot.Axes.SetLimits(-0.02, 1.02, -0.02, 1.05);
-        plot.ShowLegend(Alignment.LowerLeft);
+        Label(plot, "Precision and recall", "Recall", "Precision", 1.05, Alignment.LowerLeft);
+    }
+
+    /// <summary>Marks the chosen operating point on a curve.</summary>
+    private static void MarkPoint(Plot plot, double x, double y, string legend)
+    {
+        var m = plot.Add.Marker(x, y);
+        m.Size = 12;
+        m.Color = Colors.OrangeRed;
+        m.LegendText = legend;
+    }
+
+    /// <summary>Titles a curve's panel, whose axes are rates from 0 to 1 (the vertical one up to <paramref name="yMax"/>).</summary>
+    private static void Label(Plot plot, string title, string xLabel, string yLabel, double yMax, Alignment legend)
+    {
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.Axes.SetLimits(-0.02, 1.02, -0.02, yMax);
+        plot.ShowLegend(legend);
     }
 
     private static void DrawHistogram(Plot plot, IReadOnlyList<double> errors, IReadOnlyList<bool>? isAnomaly, double threshold, string method)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,24 +33,10 @@ internal sealed class Trainer
     /// </summary>
     public TrainerResult Fit(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
-        // The intra-op thread count is per calling thread in libtorch (OpenMP); set it for this run, put it back after.
         int threads = _spec.ThreadCount ?? ModelDefaults.ThreadCount;
-        int previousThreads = torch.get_num_threads();
-        if (previousThreads != threads)
-        {
-            torch.set_num_threads(threads);
-        }
-
-        try
+        using (TorchRuntime.UseThreads(threads))
         {
             return RunOnDevice(train, trainCount, validation, validationCount, sampleSize, onEpoch, cancel) with { Threads = threads };
-        }
-        finally
-        {
-            if (previousThreads != threads)
-            {
-                torch.set_num_threads(previousThreads);
-            }
         }
     }
 
@@ -84,151 +69,43 @@ internal sealed class Trainer
         }
     }
 
+    /// <summary>
+    /// The epoch loop: trains an epoch, measures it, keeps the best weights, records it, and stops after
+    /// <see cref="ModelSpec.Epochs"/>, on Ctrl+C, or early; the network is left holding the best weights.
+    /// </summary>
     private TrainerResult Run(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Device device, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
         using Tensor xTrain = torch.tensor(train, new long[] { trainCount, sampleSize }, device: device);
         using Tensor xVal = torch.tensor(validation, new long[] { validationCount, sampleSize }, device: device);
-
-        // Every parameter in one flat buffer and every gradient in another: a step is nine native calls however many
-        // layers the network has, with the same results as torch.optim.Adam.
-        using var optimizer = new FlatAdam(_net, _spec.LearningRate);
-
-        // The epoch's loss sums stay on the device (float64) and are read once per epoch: reading a loss every step
-        // waits for the step to finish and costs a native scalar each time. The parts are summed only for the kinds
-        // with a penalty (without one, the reconstruction loss is the loss).
-        using Tensor sums = torch.zeros(3, dtype: ScalarType.Float64, device: device);
-        using Tensor sum = sums[0], sumRecon = sums[1], sumPenalty = sums[2];
-
+        using var pass = new EpochPass(_spec, _net, _rng, xTrain, trainCount, device);
+        var best = new BestWeights(_net);
         var history = new List<EpochRecord>();
-        List<WeightTensor>? best = null;
-        double bestLoss = double.PositiveInfinity;
-        int bestEpoch = 0, sinceBest = 0, epochsRun = 0;
         bool stoppedEarly = false, cancelled = false;
-        int batch = Math.Min(_spec.BatchSize, trainCount);
-        long[] perm = new long[trainCount];
-
-        // Sums of full batches are scaled by the batch size once per epoch; a shorter last batch is weighed on its own.
-        int fullBatches = trainCount / batch;
-        int lastLength = trainCount - (fullBatches * batch);
-        using Scalar lastWeight = (lastLength / (double)batch).ToScalar();
-
-        for (int epoch = 1; epoch <= _spec.Epochs && !cancelled; epoch++)
+        for (int epoch = 1; epoch <= _spec.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            _net.train();
-            for (int i = 0; i < perm.Length; i++)
+            if (!pass.Train(cancel))
             {
-                perm[i] = i;
-            }
-
-            // The same shuffle as ever (the model's Random), copied to the device once per epoch; batches are views of it.
-            _rng.Shuffle(perm);
-            using Tensor order = torch.tensor(perm, device: device);
-            sums.fill_(HeldScalars.Zero);
-            for (int start = 0; start < perm.Length; start += batch)
-            {
-                if (cancel.IsCancellationRequested)
-                {
-                    cancelled = true;
-                    break;
-                }
-
-                int len = Math.Min(batch, perm.Length - start);
-                using (var scope = NewDisposeScope())
-                {
-                    Tensor xb = xTrain.index_select(0, order.narrow(0, start, len));
-                    optimizer.ZeroGrad();
-                    LossParts loss = _net.Loss(xb);
-                    loss.Total.backward();
-                    optimizer.Step();
-                    using (torch.no_grad())
-                    {
-                        if (len == batch)
-                        {
-                            sum.add_(loss.Total, HeldScalars.One);
-                            if (loss.Penalty is not null)
-                            {
-                                sumRecon.add_(loss.Reconstruction, HeldScalars.One);
-                                sumPenalty.add_(loss.Penalty, HeldScalars.One);
-                            }
-                        }
-                        else
-                        {
-                            sum.add_(loss.Total, lastWeight);
-                            if (loss.Penalty is not null)
-                            {
-                                sumRecon.add_(loss.Reconstruction, lastWeight);
-                                sumPenalty.add_(loss.Penalty, lastWeight);
-                            }
-                        }
-                    }
-                }
-            }
-
-            if (cancelled)
-            {
+                cancelled = true;
                 break;
             }
 
-            double[] totals;
-            using (Tensor host = sums.cpu())
-            {
-                totals = host.data<double>().ToArray();
-            }
-
-            double trainLoss = totals[0] * batch / perm.Length;
-            if (!double.IsFinite(trainLoss))
-            {
-                throw new AnomalyDetectionException(
-                    AnomalyErrorKind.TrainingDiverged,
-                    $"Training stopped at epoch {epoch}: the loss became {trainLoss.ToString(CultureInfo.InvariantCulture)}.")
-                {
-                    RecommendedAction = $"Lower -LearningRate (now {_spec.LearningRate.ToString(CultureInfo.InvariantCulture)}), or look for extreme values in the input.",
-                };
-            }
-
-            double? valLoss = null;
-            if (validationCount > 0)
-            {
-                valLoss = MeanLoss(xVal);
-            }
-
-            double monitored = valLoss ?? trainLoss;
-            bool improved = monitored < bestLoss;
-            epochsRun = epoch;
-            if (improved)
-            {
-                bestLoss = monitored;
-                bestEpoch = epoch;
-                sinceBest = 0;
-                best = NetworkState.Get(_net);
-            }
-            else
-            {
-                sinceBest++;
-            }
-
-            var record = new EpochRecord(
-                epoch, trainLoss, valLoss, epochClock.Elapsed.TotalSeconds, improved,
-                _net.HasPenalty ? totals[1] * batch / perm.Length : null,
-                _net.HasPenalty ? totals[2] * batch / perm.Length : null);
+            EpochLoss loss = pass.Loss(epoch);
+            double? valLoss = validationCount > 0 ? MeanLoss(xVal) : null;
+            bool improved = best.Offer(valLoss ?? loss.Train, epoch);
+            var record = new EpochRecord(epoch, loss.Train, valLoss, epochClock.Elapsed.TotalSeconds, improved, loss.Reconstruction, loss.Penalty);
             history.Add(record);
             onEpoch?.Invoke(record);
-            if (_spec.Patience > 0 && sinceBest >= _spec.Patience && epoch < _spec.Epochs)
+            if (_spec.Patience > 0 && best.SinceBest >= _spec.Patience && epoch < _spec.Epochs)
             {
                 stoppedEarly = true;
                 break;
             }
         }
 
-        if (best is null)
-        {
-            throw new OperationCanceledException("Training was stopped before the first epoch completed; the model was not changed.");
-        }
-
-        NetworkState.Set(_net, best);
+        best.Restore();
         _net.eval();
-        return new TrainerResult(history, epochsRun, bestEpoch, bestLoss, stoppedEarly, cancelled, 0);
+        return new TrainerResult(history, history.Count, best.Epoch, best.Loss, stoppedEarly, cancelled, 0);
     }
 
     /// <summary>The mean squared reconstruction error over every value of <paramref name="x"/>, without gradients.</summary>
@@ -246,5 +123,48 @@ internal sealed class Trainer
         }
 
         return n == 0 ? double.NaN : sum / (n * x.shape[1]);
+    }
+
+    /// <summary>The best epoch so far (the lowest monitored loss) and a snapshot of the network's weights after it.</summary>
+    private sealed class BestWeights
+    {
+        private readonly AutoencoderNet _net;
+        private List<WeightTensor>? _snapshot;
+
+        public BestWeights(AutoencoderNet net) => _net = net;
+
+        public double Loss { get; private set; } = double.PositiveInfinity;
+
+        public int Epoch { get; private set; }
+
+        /// <summary>Epochs since the best one.</summary>
+        public int SinceBest { get; private set; }
+
+        /// <summary>Takes a snapshot of the weights when <paramref name="monitored"/> is a new best; returns whether it was.</summary>
+        public bool Offer(double monitored, int epoch)
+        {
+            if (!(monitored < Loss))
+            {
+                SinceBest++;
+                return false;
+            }
+
+            Loss = monitored;
+            Epoch = epoch;
+            SinceBest = 0;
+            _snapshot = NetworkState.Get(_net);
+            return true;
+        }
+
+        /// <summary>Puts the best weights back; with no epoch completed, throws <see cref="OperationCanceledException"/>.</summary>
+        public void Restore()
+        {
+            if (_snapshot is null)
+            {
+                throw new OperationCanceledException("Training was stopped before the first epoch completed; the model was not changed.");
+            }
+
+            NetworkState.Set(_net, _snapshot);
+        }
     }
 }

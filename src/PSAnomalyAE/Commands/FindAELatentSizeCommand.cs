@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using PSAnomalyAE.Engine.Selection;
 
 namespace PSAnomalyAE.Commands;
 
@@ -59,62 +60,12 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
     protected override void EndProcessing()
     {
         var spec = new ModelSpec();
-        FeatureEncoding encoding;
-        double[] data;
-        int count;
-        LabelledData? labelled = null;
-        int[] candidates;
-        try
+        if (Prepare(spec) is not { } input || CrossValidate(spec, input) is not { } results)
         {
-            SpecParameters.Apply(spec, MyInvocation.BoundParameters);
-            spec.Seed ??= Random.Shared.Next();
-            (encoding, data, count) = EncodeRows(spec);
-            candidates = (LatentSize ?? CrossValidation.DefaultLadder(encoding.Width)).Distinct().Order().ToArray();
-            if (ValidationData is not null)
-            {
-                labelled = Labelled(encoding);
-            }
-        }
-        catch (AnomalyDetectionException ex)
-        {
-            ThrowTerminatingError(Errors.From(ex, null));
             return;
         }
 
-        WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"{Folds}-fold cross-validation of bottleneck sizes {string.Join(", ", candidates)} on {count} rows (seed {spec.Seed})."));
-        var progress = new Progress(this, 1, "Cross-validating bottleneck sizes");
-        int total = candidates.Length * Folds, done = 0;
-        IReadOnlyList<CandidateResult> results;
-        try
-        {
-            results = CrossValidation.Run(
-                spec, encoding, data, count, candidates, Folds, labelled, (s, l) => Roc.Curve(s, l).RocAuc,
-                f =>
-                {
-                    done++;
-                    string status = string.Create(CultureInfo.InvariantCulture, $"Size {f.LatentSize}, fold {f.Fold}/{Folds}: validation error {f.MeanError:G4}");
-                    try
-                    {
-                        progress.Report(status, 100 * done / total, force: true);
-                        WriteVerbose(status);
-                    }
-                    catch (PipelineStoppedException)
-                    {
-                        Cancel.Cancel();
-                    }
-                },
-                Cancel.Token);
-        }
-        catch (AnomalyDetectionException ex)
-        {
-            ThrowTerminatingError(Errors.From(ex, null));
-            return;
-        }
-        finally
-        {
-            progress.Complete();
-        }
-
+        (FeatureEncoding encoding, double[] data, int count, int[] candidates, _) = input;
         AELatentSizeCandidate[] rows = results.Select(r => new AELatentSizeCandidate(r)).ToArray();
         if (PlotPath is not null && results.Count > 0 && !Cancel.IsCancellationRequested)
         {
@@ -143,28 +94,71 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
         WriteVerbose($"Training on all {count} rows with the recommended bottleneck size {best}.");
         spec.LatentSize = best;
         var model = new AnomalyModel(spec);
-        var trainProgress = new Progress(this, 2, "Training with the recommended size");
+        var progress = new Progress(this, 2, "Training with the recommended size");
+        AEModel? result = TrainModel(model, spec, progress, null, FromStart(model, encoding, data, count), trained => new AEModel(trained));
+        if (result is not null)
+        {
+            WriteObject(result);
+        }
+    }
+
+    /// <summary>Encodes the rows piped in, the labelled rows of -ValidationData, and the candidate sizes; null when the command was stopped.</summary>
+    private CrossValidationInput? Prepare(ModelSpec spec)
+    {
         try
         {
-            model.Train(encoding, data, count, e => trainProgress.Report(string.Create(CultureInfo.InvariantCulture, $"Epoch {e.Epoch}/{spec.Epochs}: validation loss {e.ValidationLoss:G4}"), 100 * e.Epoch / spec.Epochs), Cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            model.Dispose();
-            return;
+            SpecParameters.Apply(spec, MyInvocation.BoundParameters);
+            spec.Seed ??= Random.Shared.Next();
+            (FeatureEncoding encoding, double[] data, int count) = EncodeRows(spec);
+            int[] candidates = (LatentSize ?? CrossValidation.DefaultLadder(encoding.Width)).Distinct().Order().ToArray();
+            LabelledData? labelled = ValidationData is not null ? Labelled(encoding) : null;
+            return new CrossValidationInput(encoding, data, count, candidates, labelled);
         }
         catch (AnomalyDetectionException ex)
         {
-            model.Dispose();
             ThrowTerminatingError(Errors.From(ex, null));
+            return null;
+        }
+    }
+
+    /// <summary>Cross-validates the candidate sizes with a progress bar and a verbose line per fold; null when the command was stopped by an error.</summary>
+    private IReadOnlyList<CandidateResult>? CrossValidate(ModelSpec spec, CrossValidationInput input)
+    {
+        WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"{Folds}-fold cross-validation of bottleneck sizes {string.Join(", ", input.Candidates)} on {input.Count} rows (seed {spec.Seed})."));
+        var progress = new Progress(this, 1, "Cross-validating bottleneck sizes");
+        int total = input.Candidates.Length * Folds, done = 0;
+        try
+        {
+            return CrossValidation.Run(
+                spec, input.Encoding, input.Data, input.Count, input.Candidates, Folds, input.Labelled, (s, l) => Roc.Curve(s, l).RocAuc,
+                f =>
+                {
+                    done++;
+                    string status = string.Create(CultureInfo.InvariantCulture, $"Size {f.LatentSize}, fold {f.Fold}/{Folds}: validation error {f.MeanError:G4}");
+                    try
+                    {
+                        progress.Report(status, 100 * done / total, force: true);
+                        WriteVerbose(status);
+                    }
+                    catch (PipelineStoppedException)
+                    {
+                        Cancel.Cancel();
+                    }
+                },
+                Cancel.Token);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(Errors.From(ex, null));
+            return null;
         }
         finally
         {
-            trainProgress.Complete();
+            progress.Complete();
         }
-
-        WriteObject(new AEModel(model));
     }
+
+    private sealed record CrossValidationInput(FeatureEncoding Encoding, double[] Data, int Count, int[] Candidates, LabelledData? Labelled);
 
     private LabelledData Labelled(FeatureEncoding encoding)
     {

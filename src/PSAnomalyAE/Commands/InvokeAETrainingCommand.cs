@@ -92,78 +92,33 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
             return;
         }
 
+        Func<Action<EpochRecord>, bool> train = Continue
+            ? report => engine.ContinueTraining(Model!.Engine, data, count, report, Cancel.Token)
+            : FromStart(engine, encoding, data, count);
         var progress = new Progress(this, 1, "Training autoencoder");
-        bool keptThreshold = false;
-        try
-        {
-            if (Continue)
+        AEModel? result = TrainModel(
+            engine,
+            spec,
+            progress,
+            Model,
+            train,
+            trained =>
             {
-                keptThreshold = engine.ContinueTraining(Model!.Engine, data, count, e => ReportEpoch(progress, spec, e), Cancel.Token);
-            }
-            else
-            {
-                engine.Train(encoding, data, count, e => ReportEpoch(progress, spec, e), Cancel.Token);
-            }
-        }
-        catch (OperationCanceledException)
+                // Swap the trained network in before writing anything: after Ctrl+C every write throws.
+                AEModel swapped = Model ?? new AEModel(trained);
+                swapped.Replace(trained);
+                return swapped;
+            });
+        if (result is null)
         {
-            engine.Dispose();
             return;
-        }
-        catch (AnomalyDetectionException ex)
-        {
-            engine.Dispose();
-            ThrowTerminatingError(Errors.From(ex, Model));
-        }
-        finally
-        {
-            progress.Complete();
-        }
-
-        // Swap the trained network in before writing anything: after Ctrl+C every write throws.
-        AEModel result = Model ?? new AEModel(engine);
-        result.Replace(engine);
-        TrainingSummary t = engine.Training!;
-        WriteVerbose(string.Create(
-            CultureInfo.InvariantCulture,
-            $"Trained on {t.TrainRows} rows ({t.ValidationRows} held out for validation) in {t.Seconds:0.0} s: {t.EpochsRun} epochs, best epoch {t.BestEpoch} (loss {t.BestLoss:G4}), seed {t.Seed}, {t.Threads} threads."));
-        if (keptThreshold)
-        {
-            WriteWarning(string.Create(CultureInfo.InvariantCulture, $"The model keeps its threshold {engine.Threshold!.Value:G6}, chosen for the network before this training; choose it again: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model"));
-        }
-        else if (engine.Threshold is { } th)
-        {
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: 99th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
-        }
-
-        if (engine.Spec.Score != ScoreMethod.Reconstruction && engine.Scoring == ScoreMethod.Reconstruction)
-        {
-            WriteWarning(t.ValidationRows == 0
-                ? "The model scores rows by their reconstruction error alone: the distance part of the default score is scaled on held-out rows, and -ValidationFraction 0 leaves none. Keep a share of the rows for validation (the default is 0.2) to score by both."
-                : "The model scores rows by their reconstruction error alone: the held-out rows lie exactly on the training rows or are reconstructed exactly, so the distance part of the default score has nothing to be scaled by.");
         }
 
         if (PlotPath is not null && !Cancel.IsCancellationRequested)
         {
-            PlotOutput.Write(this, PlotPath, "Write training-history picture", path => TrainingHistoryPlot.Save(path, engine.History, t.BestEpoch));
+            PlotOutput.Write(this, PlotPath, "Write training-history picture", path => TrainingHistoryPlot.Save(path, engine.History, engine.Training!.BestEpoch));
         }
 
         WriteObject(result);
-    }
-
-    private void ReportEpoch(Progress progress, ModelSpec spec, EpochRecord e)
-    {
-        string val = e.ValidationLoss is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
-        string status = string.Create(CultureInfo.InvariantCulture, $"Epoch {e.Epoch}/{spec.Epochs}: train loss {e.TrainLoss:G4}, validation loss {val}{(e.IsBest ? " (best)" : string.Empty)}");
-        try
-        {
-            progress.Report(status, (int)(100L * e.Epoch / spec.Epochs), force: e.Epoch == 1);
-            WriteVerbose(status);
-        }
-        catch (PipelineStoppedException)
-        {
-            // Ctrl+C arrived while reporting: finish the epoch loop normally so the best weights are kept.
-            Cancel.Cancel();
-        }
     }
 }

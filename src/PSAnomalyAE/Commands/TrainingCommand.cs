@@ -28,6 +28,9 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     [ArgumentCompleter(typeof(ColumnNameCompleter))]
     public string? TimestampProperty { get; set; }
 
+    /// <summary>The words messages use for the lists of column names: this command's parameters.</summary>
+    private static readonly ColumnListNames s_columnLists = new("-" + nameof(Property), "-" + nameof(ExcludeProperty), "-" + nameof(CategoricalProperty));
+
     private protected CancellationTokenSource Cancel { get; } = new();
 
     protected override void ProcessRecord()
@@ -77,27 +80,14 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     /// </summary>
     private protected (FeatureEncoding Encoding, double[] Data, int Count) EncodeRows(ModelSpec spec)
     {
-        if (_gate.NothingPassed)
-        {
-            ThrowNotRows();
-        }
-
-        if (_rows.Count == 0)
-        {
-            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No rows were given to train on.")
-            {
-                RecommendedAction = "Pipe rows of normal data in, for example: Import-Csv normal.csv | Invoke-AETraining",
-            };
-        }
-
+        RequireRows("Import-Csv normal.csv | Invoke-AETraining");
         if (TimestampProperty is not null)
         {
-            SortByTimestamp();
             spec.TimestampProperty = TimestampProperty;
             spec.ExcludeProperty = (spec.ExcludeProperty ?? Array.Empty<string>()).Append(TimestampProperty).ToArray();
         }
 
-        FeatureEncoding encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning);
+        FeatureEncoding encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists);
         WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
         if (encoding.HasCategorical)
         {
@@ -114,6 +104,17 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     /// </summary>
     private protected (double[] Data, int Count) EncodeRows(FeatureEncoding encoding)
     {
+        RequireRows("Import-Csv new-normal.csv | Invoke-AETraining -Model $model -Continue");
+        FeatureSchema.RequireColumns(_rows[0], encoding.Columns);
+        return EncodeWith(encoding);
+    }
+
+    /// <summary>
+    /// Stops when no rows were collected (<paramref name="example"/> shows how to pipe them in), then sorts them by
+    /// -TimestampProperty when it is given.
+    /// </summary>
+    private void RequireRows(string example)
+    {
         if (_gate.NothingPassed)
         {
             ThrowNotRows();
@@ -123,7 +124,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "No rows were given to train on.")
             {
-                RecommendedAction = "Pipe rows of normal data in, for example: Import-Csv new-normal.csv | Invoke-AETraining -Model $model -Continue",
+                RecommendedAction = "Pipe rows of normal data in, for example: " + example,
             };
         }
 
@@ -131,9 +132,88 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         {
             SortByTimestamp();
         }
+    }
 
-        FeatureSchema.RequireColumns(_rows[0], encoding.Columns);
-        return EncodeWith(encoding);
+    /// <summary>
+    /// Trains <paramref name="engine"/> by calling <paramref name="train"/> with the per-epoch report (progress on
+    /// <paramref name="progress"/>, each epoch also written as verbose); Ctrl+C stops at the next batch and keeps the
+    /// best epoch. <paramref name="wrap"/> then gives the model to output, before anything is written (after Ctrl+C
+    /// every write throws), and the training is summed up as verbose, with warnings about what the user should know.
+    /// Returns null when training stopped before an epoch finished; errors stop the command, aimed at
+    /// <paramref name="errorTarget"/>. <paramref name="train"/> returns whether a threshold chosen before was kept.
+    /// </summary>
+    private protected AEModel? TrainModel(AnomalyModel engine, ModelSpec spec, Progress progress, object? errorTarget, Func<Action<EpochRecord>, bool> train, Func<AnomalyModel, AEModel> wrap)
+    {
+        bool keptThreshold = false;
+        try
+        {
+            keptThreshold = train(e => ReportEpoch(progress, spec, e));
+        }
+        catch (OperationCanceledException)
+        {
+            engine.Dispose();
+            return null;
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            engine.Dispose();
+            ThrowTerminatingError(Errors.From(ex, errorTarget));
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        AEModel result = wrap(engine);
+        ReportTraining(engine, keptThreshold);
+        return result;
+    }
+
+    /// <summary>Training from scratch on <paramref name="data"/>, for <see cref="TrainModel"/>: there is no earlier threshold to keep.</summary>
+    private protected Func<Action<EpochRecord>, bool> FromStart(AnomalyModel engine, FeatureEncoding encoding, double[] data, int count) => report =>
+    {
+        engine.Train(encoding, data, count, report, Cancel.Token);
+        return false;
+    };
+
+    /// <summary>Sums up the training as verbose, and warns about a kept threshold and a score without its distance part.</summary>
+    private void ReportTraining(AnomalyModel engine, bool keptThreshold)
+    {
+        TrainingSummary t = engine.Training!;
+        WriteVerbose(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Trained on {t.TrainRows} rows ({t.ValidationRows} held out for validation) in {t.Seconds:0.0} s: {t.EpochsRun} epochs, best epoch {t.BestEpoch} (loss {t.BestLoss:G4}), seed {t.Seed}, {t.Threads} threads."));
+        if (keptThreshold)
+        {
+            WriteWarning(string.Create(CultureInfo.InvariantCulture, $"The model keeps its threshold {engine.Threshold!.Value:G6}, chosen for the network before this training; choose it again: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model"));
+        }
+        else if (engine.Threshold is { } th)
+        {
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: 99th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
+        }
+
+        if (engine.Spec.Score != ScoreMethod.Reconstruction && engine.Scoring == ScoreMethod.Reconstruction)
+        {
+            WriteWarning(t.ValidationRows == 0
+                ? "The model scores rows by their reconstruction error alone: the distance part of the default score is scaled on held-out rows, and -ValidationFraction 0 leaves none. Keep a share of the rows for validation (the default is 0.2) to score by both."
+                : "The model scores rows by their reconstruction error alone: the held-out rows lie exactly on the training rows or are reconstructed exactly, so the distance part of the default score has nothing to be scaled by.");
+        }
+    }
+
+    private void ReportEpoch(Progress progress, ModelSpec spec, EpochRecord e)
+    {
+        string val = e.ValidationLoss is { } v ? v.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
+        string status = string.Create(CultureInfo.InvariantCulture, $"Epoch {e.Epoch}/{spec.Epochs}: train loss {e.TrainLoss:G4}, validation loss {val}{(e.IsBest ? " (best)" : string.Empty)}");
+        try
+        {
+            progress.Report(status, (int)(100L * e.Epoch / spec.Epochs), force: e.Epoch == 1);
+            WriteVerbose(status);
+        }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C arrived while reporting: finish the epoch loop normally so the best weights are kept.
+            Cancel.Cancel();
+        }
     }
 
     private (double[] Data, int Count) EncodeWith(FeatureEncoding encoding)

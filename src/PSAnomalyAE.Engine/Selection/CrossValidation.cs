@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using TorchSharp;
 
-namespace PSAnomalyAE.Engine.Thresholds;
+namespace PSAnomalyAE.Engine.Selection;
 
 /// <summary>
 /// Chooses the bottleneck size by k-fold cross-validation: every candidate is trained k times, each time on all
@@ -54,7 +52,27 @@ public static class CrossValidation
         Action<FoldResult>? onFold = null,
         CancellationToken cancel = default)
     {
-        int width = encoding.Width;
+        Check(spec, rows, candidates, folds);
+        int seed = spec.Seed ?? Random.Shared.Next();
+        int[] assignment = AssignFolds(rows, folds, seed);
+        var fits = candidates.SelectMany(size => Enumerable.Range(0, folds).Select(f => (Size: size, Fold: f))).ToArray();
+        int workers = Math.Clamp(spec.ThreadCount ?? Environment.ProcessorCount, 1, fits.Length);
+        LabelledData? scored = labelled is not null && rocAuc is not null ? labelled : null;
+
+        // The seeds are fixed per fold (seed + fold) before any fit starts, so the results do not depend on how many
+        // fits run at once. Results are taken in the order of the fits (candidate by candidate, fold by fold) on the
+        // calling thread, so onFold and rocAuc run there, in the same order as one fit at a time would give.
+        var tally = new CandidateTally(folds, scored, rocAuc, onFold);
+        using (var running = new FoldWorkers(fits.Length, workers, (j, token) => Fit(spec, encoding, data, encoding.Width, assignment, fits[j].Size, fits[j].Fold, seed, scored, token), cancel))
+        {
+            running.Collect((j, outcome) => tally.Add(fits[j].Size, fits[j].Fold, outcome));
+        }
+
+        return Recommend(tally.Finished);
+    }
+
+    private static void Check(ModelSpec spec, int rows, IReadOnlyList<int> candidates, int folds)
+    {
         if (spec.WindowSize > 1)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "Folds of shuffled rows would cut through windows of consecutive rows; cross-validate without -WindowSize.");
@@ -74,112 +92,6 @@ public static class CrossValidation
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "Candidate bottleneck sizes must be 1 or more.");
         }
-
-        int seed = spec.Seed ?? Random.Shared.Next();
-        int[] assignment = AssignFolds(rows, folds, seed);
-        var fits = candidates.SelectMany(size => Enumerable.Range(0, folds).Select(f => (Size: size, Fold: f))).ToArray();
-        int workers = Math.Clamp(spec.ThreadCount ?? Environment.ProcessorCount, 1, fits.Length);
-        var outcomes = new FitOutcome?[fits.Length];
-        using var finishedFits = new BlockingCollection<int>();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        int next = -1;
-        ExceptionDispatchInfo? workerFailure = null;
-
-        // One network per worker thread, each at one intra-op thread: independent fits scale with the cores without
-        // libtorch's threads waiting for each other, and every fit computes exactly what it would alone, so the results
-        // do not depend on how many run at once. The seeds are fixed per fold (seed + fold) before any fit starts.
-        void Work()
-        {
-            try
-            {
-                torch.set_num_threads(1);
-                int j;
-                while (!stop.IsCancellationRequested && (j = Interlocked.Increment(ref next)) < fits.Length)
-                {
-                    outcomes[j] = Fit(spec, encoding, data, width, assignment, fits[j].Size, fits[j].Fold, seed, labelled is not null && rocAuc is not null ? labelled : null, stop.Token);
-                    finishedFits.Add(j);
-                }
-            }
-            catch (Exception ex)
-            {
-                workerFailure ??= ExceptionDispatchInfo.Capture(ex);
-                stop.Cancel();
-            }
-            finally
-            {
-                finishedFits.Add(-1);
-            }
-        }
-
-        TorchRuntime.EnsureLoaded();
-        int callerThreads = torch.get_num_threads();
-        var threads = Enumerable.Range(0, workers).Select(w => new Thread(Work) { IsBackground = true, Name = $"PSAnomalyAE fold {w + 1}" }).ToList();
-        threads.ForEach(t => t.Start());
-
-        // Results are taken in the order of the fits (candidate by candidate, fold by fold) on the calling thread, so
-        // onFold and rocAuc run there, in the same order as one fit at a time would give.
-        var finished = new List<CandidateResult>();
-        var errors = new List<double>();
-        var aucs = new List<double>();
-        double seconds = 0;
-        int taken = 0, running = workers;
-        bool ended = false;
-        try
-        {
-            while (running > 0)
-            {
-                if (finishedFits.Take() < 0)
-                {
-                    running--;
-                }
-
-                for (; !ended && taken < fits.Length && outcomes[taken] is FitOutcome o; taken++)
-                {
-                    if (o.Failure is not null)
-                    {
-                        stop.Cancel();
-                        threads.ForEach(t => t.Join());
-                        o.Failure.Throw();
-                    }
-
-                    if (o.Cancelled)
-                    {
-                        ended = true; // a candidate whose folds did not all finish is left out
-                        break;
-                    }
-
-                    (int size, int fold) = fits[taken];
-                    double? auc = o.LabelledErrors is not null ? rocAuc!(o.LabelledErrors, labelled!.IsAnomaly) : null;
-                    if (auc is not null)
-                    {
-                        aucs.Add(auc.Value);
-                    }
-
-                    errors.Add(o.MeanError);
-                    seconds += o.Seconds;
-                    onFold?.Invoke(new FoldResult(size, fold + 1, o.MeanError, o.Seconds, auc));
-                    if (fold == folds - 1)
-                    {
-                        double avg = errors.Average();
-                        double sd = Math.Sqrt(errors.Sum(e => (e - avg) * (e - avg)) / (errors.Count - 1));
-                        finished.Add(new CandidateResult(size, folds, avg, sd, sd / Math.Sqrt(folds), seconds, aucs.Count > 0 ? aucs.Average() : null, false));
-                        errors.Clear();
-                        aucs.Clear();
-                        seconds = 0;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            stop.Cancel();
-            threads.ForEach(t => t.Join());
-            torch.set_num_threads(callerThreads);
-        }
-
-        workerFailure?.Throw();
-
-        return Recommend(finished);
     }
 
     /// <summary>One fold's fit: trained on the other folds and scored on this one (and on the labelled rows, if any).</summary>
@@ -219,7 +131,50 @@ public static class CrossValidation
         }
     }
 
-    private sealed record FitOutcome(double MeanError, double[]? LabelledErrors, double Seconds, bool Cancelled, ExceptionDispatchInfo? Failure);
+    /// <summary>Adds up each candidate's folds, in order, as they are handed over: a candidate is finished with its last fold.</summary>
+    private sealed class CandidateTally
+    {
+        private readonly int _folds;
+        private readonly LabelledData? _labelled;
+        private readonly Func<IReadOnlyList<double>, IReadOnlyList<bool>, double>? _rocAuc;
+        private readonly Action<FoldResult>? _onFold;
+        private readonly List<double> _errors = new();
+        private readonly List<double> _aucs = new();
+        private double _seconds;
+
+        public CandidateTally(int folds, LabelledData? labelled, Func<IReadOnlyList<double>, IReadOnlyList<bool>, double>? rocAuc, Action<FoldResult>? onFold)
+        {
+            _folds = folds;
+            _labelled = labelled;
+            _rocAuc = rocAuc;
+            _onFold = onFold;
+        }
+
+        /// <summary>The candidates whose folds all finished.</summary>
+        public List<CandidateResult> Finished { get; } = new();
+
+        public void Add(int size, int fold, FitOutcome o)
+        {
+            double? auc = o.LabelledErrors is not null ? _rocAuc!(o.LabelledErrors, _labelled!.IsAnomaly) : null;
+            if (auc is not null)
+            {
+                _aucs.Add(auc.Value);
+            }
+
+            _errors.Add(o.MeanError);
+            _seconds += o.Seconds;
+            _onFold?.Invoke(new FoldResult(size, fold + 1, o.MeanError, o.Seconds, auc));
+            if (fold == _folds - 1)
+            {
+                double avg = _errors.Average();
+                double sd = Math.Sqrt(_errors.Sum(e => (e - avg) * (e - avg)) / (_errors.Count - 1));
+                Finished.Add(new CandidateResult(size, _folds, avg, sd, sd / Math.Sqrt(_folds), _seconds, _aucs.Count > 0 ? _aucs.Average() : null, false));
+                _errors.Clear();
+                _aucs.Clear();
+                _seconds = 0;
+            }
+        }
+    }
 
     /// <summary>Marks the smallest size whose mean error is within one standard error of the best mean.</summary>
     public static IReadOnlyList<CandidateResult> Recommend(IReadOnlyList<CandidateResult> results)

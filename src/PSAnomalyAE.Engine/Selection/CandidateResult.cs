@@ -1,4 +1,4 @@
-namespace PSAnomalyAE.Engine.Thresholds;
+namespace PSAnomalyAE.Engine.Selection;
 
 /// <summary>A bottleneck size and how well it reconstructs rows it was not trained on.</summary>
 public sealed record CandidateResult(
