@@ -6,6 +6,10 @@ namespace PSAnomalyAE.Engine.Configuration;
 /// </summary>
 public static class ModelDefaults
 {
+    public const AutoencoderKind Kind = AutoencoderKind.Dense;
+    public const ActivationKind Activation = ActivationKind.ReLU;
+    public const ScalingMethod Scaling = ScalingMethod.ZScore;
+    public const ComputeDevice Device = ComputeDevice.Cpu;
     public const int Epochs = 100;
     public const int BatchSize = 64;
     public const double LearningRate = 1e-3;
