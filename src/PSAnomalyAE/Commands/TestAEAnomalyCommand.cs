@@ -50,10 +50,14 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        double? threshold = MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : Model.Threshold;
-        if (threshold is null)
+        double threshold = 0;
+        try
         {
-            ThrowTerminatingError(Errors.NoThreshold(Model));
+            threshold = ThresholdRules.Require(MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null, Model.Engine.Threshold);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(Errors.From(ex, Model));
         }
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
