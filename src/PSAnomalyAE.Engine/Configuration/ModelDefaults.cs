@@ -47,6 +47,9 @@ public static class ModelDefaults
     /// <summary>The percentile of the held-out rows' errors that training sets as a provisional threshold.</summary>
     public const double TrainingThresholdPercentile = 99;
 
+    /// <summary>The percentile of normal rows' errors a threshold is chosen at when no other rule is asked for.</summary>
+    public const double ThresholdPercentile = 99;
+
     /// <summary>A labelled threshold's objective limits when none is given: the false-positive rate, the recall, the cost of a miss in false alarms.</summary>
     public const double MaxFalsePositiveRate = 0.01;
     public const double MinRecall = 0.99;

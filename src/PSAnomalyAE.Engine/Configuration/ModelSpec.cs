@@ -158,7 +158,7 @@ public sealed class ModelSpec
         Require(WindowSize >= 1 && WindowSize <= ModelLimits.MaxWindowSize, $"WindowSize must be between 1 and {ModelLimits.MaxWindowSize}.");
         Require(Stride >= 1 && Stride <= ModelLimits.MaxWindowSize, $"Stride must be between 1 and {ModelLimits.MaxWindowSize}.");
         Require(ImageShape is null || (ImageShape.Length == 2 && ImageShape.All(d => d >= 1 && d <= ModelLimits.MaxImageSide)), "ImageShape is a height and a width, such as 28, 28.");
-        Require(ImageShape is null || (Kind == AutoencoderKind.Convolutional && WindowSize == 1 && PcaComponents is null), "ImageShape goes with -Architecture Convolutional, without -WindowSize or -PcaComponents.");
+        Require(ImageShape is null || (Kind == AutoencoderKind.Convolutional && WindowSize == 1 && PcaComponents is null), "ImageShape goes with the Convolutional architecture, without WindowSize or PcaComponents.");
         Require(Within(NoiseLevel, 0, ModelLimits.MaxNoiseLevel), $"NoiseLevel must be between 0 and {ModelLimits.MaxNoiseLevel}.");
         Require(ThreadCount is null || (ThreadCount >= 1 && ThreadCount <= ModelLimits.MaxThreadCount), $"ThreadCount must be between 1 and {ModelLimits.MaxThreadCount}.");
         Require(PcaComponents is null || Within(PcaComponents.Value, ModelLimits.MinPcaComponents, ModelLimits.MaxPcaComponents), "PcaComponents must be a count of 1 or more, or a share of variance between 0 and 1.");

@@ -27,7 +27,7 @@ public static class ThresholdRules
     public static double Require(double? given, ThresholdChoice? stored) =>
         given ?? stored?.Value ?? throw new AnomalyDetectionException(AnomalyErrorKind.NoThreshold, "The model has no threshold and none was given.")
         {
-            RecommendedAction = "Choose one: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model, or pass -Threshold.",
+            RecommendedAction = "Choose a threshold from the scores of normal rows, or give one.",
         };
 
     /// <summary>

@@ -33,7 +33,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     /// <summary>The percentile (0-100) of the errors of normal rows to use as the threshold.</summary>
     [Parameter(ParameterSetName = PercentileSet)]
     [ValidateRange(0.0, 100.0)]
-    public double Percentile { get; set; } = 99;
+    public double Percentile { get; set; } = ModelDefaults.ThresholdPercentile;
 
     /// <summary>Threshold = mean + k standard deviations of the errors.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SigmaSet)]

@@ -57,7 +57,12 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
         catch (AnomalyDetectionException ex)
         {
-            ThrowTerminatingError(Errors.From(ex, Model));
+            ErrorRecord error = Errors.From(ex, Model);
+            error.ErrorDetails = new ErrorDetails(ex.Message)
+            {
+                RecommendedAction = "Choose one: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model, or pass -Threshold.",
+            };
+            ThrowTerminatingError(error);
         }
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
