@@ -142,38 +142,12 @@ public sealed partial class AnomalyModel : IDisposable
     /// <summary>A detector with this model's threshold (or <paramref name="threshold"/>) and its normal rows' errors.</summary>
     public Detector CreateDetector(double? threshold = null, int minConsecutive = 1)
     {
-        double value = threshold ?? Threshold?.Value ?? throw new AnomalyDetectionException(AnomalyErrorKind.NoThreshold, "The model has no threshold and none was given.")
-        {
-            RecommendedAction = "Choose one: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model, or pass -Threshold.",
-        };
-        return new Detector(value, minConsecutive, ValidationErrors);
+        return new Detector(ThresholdRules.Require(threshold, Threshold), minConsecutive, ValidationErrors);
     }
 
     private void RequireSameNetwork(ModelSpec trained)
     {
-        var changed = new List<string>();
-        void Check(bool same, string name)
-        {
-            if (!same)
-            {
-                changed.Add(name);
-            }
-        }
-
-        static bool SameArray(int[]? a, int[]? b) => a is null || b is null ? a is null && b is null : a.SequenceEqual(b);
-        Check(Spec.Kind == trained.Kind, "Architecture");
-        Check(Spec.Activation == trained.Activation, "Activation");
-        Check(Spec.Scaling == trained.Scaling, "Scaling");
-        Check(Spec.WindowSize == trained.WindowSize, "WindowSize");
-        Check(SameArray(Spec.ImageShape, trained.ImageShape), "ImageShape");
-        Check(Spec.PcaComponents == trained.PcaComponents, "PcaComponents");
-        Check(SameArray(Spec.HiddenSize, trained.HiddenSize), "HiddenSize");
-        Check(Spec.LatentSize == trained.LatentSize, "LatentSize");
-        Check(Spec.Score == trained.Score, "Scoring");
-        static bool SameNames(string[]? a, string[]? b) => (a ?? Array.Empty<string>()).SequenceEqual(b ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
-        Check(SameNames(Spec.Property, trained.Property), "Property");
-        Check(SameNames(Spec.ExcludeProperty, trained.ExcludeProperty), "ExcludeProperty");
-        Check(SameNames(Spec.CategoricalProperty, trained.CategoricalProperty), "CategoricalProperty");
+        IReadOnlyList<string> changed = Spec.NetworkSettingsChangedFrom(trained);
         if (changed.Count > 0)
         {
             throw new AnomalyDetectionException(

@@ -6,6 +6,10 @@ namespace PSAnomalyAE.Engine.Configuration;
 /// </summary>
 public static class ModelDefaults
 {
+    public const AutoencoderKind Kind = AutoencoderKind.Dense;
+    public const ActivationKind Activation = ActivationKind.ReLU;
+    public const ScalingMethod Scaling = ScalingMethod.ZScore;
+    public const ComputeDevice Device = ComputeDevice.Cpu;
     public const int Epochs = 100;
     public const int BatchSize = 64;
     public const double LearningRate = 1e-3;
@@ -37,8 +41,19 @@ public static class ModelDefaults
     /// <summary>Rows per network call when scoring a stream.</summary>
     public const int ScoringBatchSize = 2048;
 
+    /// <summary>Rows per network call when scoring a file and no batch size is given: large batches, few calls.</summary>
+    public const int FileScoringBatchSize = 16384;
+
     /// <summary>The percentile of the held-out rows' errors that training sets as a provisional threshold.</summary>
     public const double TrainingThresholdPercentile = 99;
+
+    /// <summary>The percentile of normal rows' errors a threshold is chosen at when no other rule is asked for.</summary>
+    public const double ThresholdPercentile = 99;
+
+    /// <summary>A labelled threshold's objective limits when none is given: the false-positive rate, the recall, the cost of a miss in false alarms.</summary>
+    public const double MaxFalsePositiveRate = 0.01;
+    public const double MinRecall = 0.99;
+    public const double MissCost = 10;
 
     /// <summary>Channels of a convolutional network over image-shaped rows, when -HiddenSize is not given.</summary>
     public const int ImageChannels = 16;

@@ -1,23 +1,49 @@
+using System.Reflection;
+using System.Text.Json.Serialization;
+
 namespace PSAnomalyAE.Engine.Configuration;
 
-/// <summary>Everything that configures a model before it sees data: architecture and training settings.</summary>
+/// <summary>
+/// Everything that configures a model before it sees data: architecture and training settings. A model file saves
+/// these properties under their names and in this order (see Persistence/SpecJson), all but those marked
+/// [JsonIgnore]: renaming or moving one changes the file format.
+/// </summary>
 public sealed class ModelSpec
 {
+    /// <summary>The settings that define a trained network; continued training keeps them (see <see cref="NetworkSettingsChangedFrom"/>).</summary>
+    private static readonly (string Name, Func<ModelSpec, object?> Value)[] s_networkSettings =
+    {
+        ("Architecture", s => s.Kind),
+        (nameof(Activation), s => s.Activation),
+        (nameof(Scaling), s => s.Scaling),
+        (nameof(WindowSize), s => s.WindowSize),
+        (nameof(ImageShape), s => s.ImageShape),
+        (nameof(PcaComponents), s => s.PcaComponents),
+        (nameof(HiddenSize), s => s.HiddenSize),
+        (nameof(LatentSize), s => s.LatentSize),
+        ("Scoring", s => s.Score),
+        (nameof(Property), s => s.Property),
+        (nameof(ExcludeProperty), s => s.ExcludeProperty),
+        (nameof(CategoricalProperty), s => s.CategoricalProperty),
+    };
+
+    private static readonly PropertyInfo[] s_arrays = typeof(ModelSpec).GetProperties().Where(p => p.PropertyType.IsArray && p.CanWrite).ToArray();
+
     /// <summary>Encoder layer sizes from the input towards the bottleneck; the decoder mirrors them. Null: derived from the feature count.</summary>
     public int[]? HiddenSize { get; set; }
 
     /// <summary>Bottleneck size. Null: derived from the feature count.</summary>
     public int? LatentSize { get; set; }
 
-    public ActivationKind Activation { get; set; } = ActivationKind.ReLU;
+    public ActivationKind Activation { get; set; } = ModelDefaults.Activation;
 
-    public ScalingMethod Scaling { get; set; } = ScalingMethod.ZScore;
+    public ScalingMethod Scaling { get; set; } = ModelDefaults.Scaling;
 
     /// <summary>What a row's score is made of: the reconstruction error with the distance to the nearest training rows, or the reconstruction error alone.</summary>
     public ScoreMethod Score { get; set; } = ModelDefaults.Score;
 
     /// <summary>The kind of autoencoder.</summary>
-    public AutoencoderKind Kind { get; set; } = AutoencoderKind.Dense;
+    public AutoencoderKind Kind { get; set; } = ModelDefaults.Kind;
 
     /// <summary>Sparse: the weight of the L1 penalty on the bottleneck activations.</summary>
     public double SparsityWeight { get; set; } = ModelDefaults.SparsityWeight;
@@ -60,10 +86,12 @@ public sealed class ModelSpec
     /// trained at once (one thread each). Null: <see cref="ModelDefaults.ThreadCount"/> for one network, every
     /// logical CPU for cross-validation. Not part of the model: results are reproducible for a seed and thread count.
     /// </summary>
+    [JsonIgnore]
     public int? ThreadCount { get; set; }
 
     /// <summary>Where the network trains (not part of the model: a trained network is always kept on the CPU).</summary>
-    public ComputeDevice Device { get; set; } = ComputeDevice.Cpu;
+    [JsonIgnore]
+    public ComputeDevice Device { get; set; } = ModelDefaults.Device;
 
     /// <summary>Seed for weight initialisation, the validation split and shuffling. Null: a random seed, recorded after training.</summary>
     public int? Seed { get; set; }
@@ -80,16 +108,29 @@ public sealed class ModelSpec
     /// <summary>The column the training rows were sorted by; scoring warns when a windowed model's rows go back in time.</summary>
     public string? TimestampProperty { get; set; }
 
+    /// <summary>A copy of every setting, with copies of the arrays: changing the copy never changes this spec.</summary>
     public ModelSpec Clone()
     {
         var copy = (ModelSpec)MemberwiseClone();
-        copy.HiddenSize = HiddenSize?.ToArray();
-        copy.Property = Property?.ToArray();
-        copy.ExcludeProperty = ExcludeProperty?.ToArray();
-        copy.CategoricalProperty = CategoricalProperty?.ToArray();
-        copy.ImageShape = ImageShape?.ToArray();
+        foreach (PropertyInfo array in s_arrays)
+        {
+            array.SetValue(copy, (array.GetValue(this) as Array)?.Clone());
+        }
+
         return copy;
     }
+
+    /// <summary>
+    /// The settings that define the network (its inputs, layers and what its scores are made of) and differ from those of
+    /// <paramref name="other"/>, by the names the model shows them under (Architecture for <see cref="Kind"/>, Scoring
+    /// for <see cref="Score"/>). Column lists compare without regard to case, and a missing list equals an empty one.
+    /// </summary>
+    public IReadOnlyList<string> NetworkSettingsChangedFrom(ModelSpec other) =>
+        s_networkSettings.Where(s => !Same(s.Value(this), s.Value(other))).Select(s => s.Name).ToList();
+
+    private static bool Same(object? a, object? b) => a is string[] || b is string[]
+        ? ((string[]?)a ?? Array.Empty<string>()).SequenceEqual((string[]?)b ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase)
+        : a is int[] x && b is int[] y ? x.SequenceEqual(y) : Equals(a, b);
 
     /// <summary>Throws when a setting is out of range (see <see cref="ModelLimits"/>); the message names the setting.</summary>
     public void Validate()
@@ -117,13 +158,14 @@ public sealed class ModelSpec
         Require(WindowSize >= 1 && WindowSize <= ModelLimits.MaxWindowSize, $"WindowSize must be between 1 and {ModelLimits.MaxWindowSize}.");
         Require(Stride >= 1 && Stride <= ModelLimits.MaxWindowSize, $"Stride must be between 1 and {ModelLimits.MaxWindowSize}.");
         Require(ImageShape is null || (ImageShape.Length == 2 && ImageShape.All(d => d >= 1 && d <= ModelLimits.MaxImageSide)), "ImageShape is a height and a width, such as 28, 28.");
-        Require(ImageShape is null || (Kind == AutoencoderKind.Convolutional && WindowSize == 1 && PcaComponents is null), "ImageShape goes with -Architecture Convolutional, without -WindowSize or -PcaComponents.");
+        Require(ImageShape is null || (Kind == AutoencoderKind.Convolutional && WindowSize == 1 && PcaComponents is null), "ImageShape goes with the Convolutional architecture, without WindowSize or PcaComponents.");
         Require(Within(NoiseLevel, 0, ModelLimits.MaxNoiseLevel), $"NoiseLevel must be between 0 and {ModelLimits.MaxNoiseLevel}.");
         Require(ThreadCount is null || (ThreadCount >= 1 && ThreadCount <= ModelLimits.MaxThreadCount), $"ThreadCount must be between 1 and {ModelLimits.MaxThreadCount}.");
         Require(PcaComponents is null || Within(PcaComponents.Value, ModelLimits.MinPcaComponents, ModelLimits.MaxPcaComponents), "PcaComponents must be a count of 1 or more, or a share of variance between 0 and 1.");
     }
 
     /// <summary>True for the kinds that read a window of consecutive rows as a sequence (not flattened).</summary>
+    [JsonIgnore]
     public bool ReadsSequence => Kind is AutoencoderKind.Convolutional or AutoencoderKind.Recurrent && ImageShape is null;
 
     /// <summary>

@@ -85,6 +85,9 @@ public static class ValueParser
     private static readonly HashSet<string> s_positive = new(StringComparer.OrdinalIgnoreCase) { "1", "true", "yes", "anomaly", "anomalous", "y" };
     private static readonly HashSet<string> s_negative = new(StringComparer.OrdinalIgnoreCase) { "0", "false", "no", "normal", "n" };
 
+    /// <summary>The labels <see cref="ParseLabel"/> reads, as error messages name them.</summary>
+    public const string LabelValues = "1/0, true/false, yes/no or anomaly/normal";
+
     /// <summary>
     /// Reads a label: 1/0, true/false, yes/no, anomaly/normal (any case) or a boolean or 0/1 number.
     /// Returns null for anything else.

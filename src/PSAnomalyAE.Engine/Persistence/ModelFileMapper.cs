@@ -14,7 +14,7 @@ internal static class ModelFileMapper
             Version = ModelFile.VersionFor(model),
             CreatedBy = createdBy,
             TorchSharp = torchSharp,
-            Spec = ToRecord(spec),
+            Spec = spec,
             Features = encoding.Columns,
             Categories = encoding.HasCategorical ? encoding.Categories : null,
             Network = new NetworkRecord
@@ -63,7 +63,7 @@ internal static class ModelFileMapper
             throw damaged("its category lists do not match its features.");
         }
 
-        ModelSpec spec = FromRecord(header.Spec);
+        ModelSpec spec = header.Spec;
         if (header.Network.Kind is { } kind && kind != spec.Kind.ToString())
         {
             throw damaged($"its network kind '{kind}' disagrees with its settings ('{spec.Kind}').");
@@ -126,60 +126,4 @@ internal static class ModelFileMapper
             header.Description,
             terms);
     }
-
-    private static SpecRecord ToRecord(ModelSpec s) => new()
-    {
-        HiddenSize = s.HiddenSize,
-        LatentSize = s.LatentSize,
-        Activation = s.Activation,
-        Scaling = s.Scaling,
-        Kind = s.Kind,
-        SparsityWeight = s.SparsityWeight,
-        KLWeight = s.KLWeight,
-        Samples = s.Samples,
-        NoiseLevel = s.NoiseLevel,
-        WindowSize = s.WindowSize,
-        Stride = s.Stride,
-        ImageShape = s.ImageShape,
-        PcaComponents = s.PcaComponents,
-        Epochs = s.Epochs,
-        BatchSize = s.BatchSize,
-        LearningRate = s.LearningRate,
-        ValidationFraction = s.ValidationFraction,
-        Patience = s.Patience,
-        Seed = s.Seed,
-        Property = s.Property,
-        ExcludeProperty = s.ExcludeProperty,
-        CategoricalProperty = s.CategoricalProperty,
-        TimestampProperty = s.TimestampProperty,
-        Score = s.Score == ScoreMethod.Reconstruction ? null : s.Score,
-    };
-
-    private static ModelSpec FromRecord(SpecRecord r) => new()
-    {
-        HiddenSize = r.HiddenSize,
-        LatentSize = r.LatentSize,
-        Activation = r.Activation,
-        Scaling = r.Scaling,
-        Kind = r.Kind,
-        SparsityWeight = r.SparsityWeight,
-        KLWeight = r.KLWeight,
-        Samples = r.Samples,
-        NoiseLevel = r.NoiseLevel,
-        WindowSize = r.WindowSize,
-        Stride = r.Stride,
-        ImageShape = r.ImageShape,
-        PcaComponents = r.PcaComponents,
-        Epochs = r.Epochs,
-        BatchSize = r.BatchSize,
-        LearningRate = r.LearningRate,
-        ValidationFraction = r.ValidationFraction,
-        Patience = r.Patience,
-        Seed = r.Seed,
-        Property = r.Property,
-        ExcludeProperty = r.ExcludeProperty,
-        CategoricalProperty = r.CategoricalProperty,
-        TimestampProperty = r.TimestampProperty,
-        Score = r.Score ?? ScoreMethod.Reconstruction,
-    };
 }

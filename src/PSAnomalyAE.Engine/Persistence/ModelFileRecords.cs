@@ -1,10 +1,13 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace PSAnomalyAE.Engine.Persistence;
 
 // The JSON header of a model file, format version 1, written out as records of its own. Every property name is
 // fixed here with JsonPropertyName, so renaming a domain type or property never changes the format; a change to
-// these records is a change of format (and of ModelFile.FormatVersion). Enum values are written by name.
+// these records is a change of format (and of ModelFile.FormatVersion). Enum values are written by name. The one
+// exception is the settings, written as the ModelSpec itself (SpecJson): a setting is declared once, there.
 // ModelFileMapper maps them to and from the domain types. tests/.../Fixtures/golden holds files in this format.
 
 internal sealed class ModelRecord
@@ -13,7 +16,7 @@ internal sealed class ModelRecord
     [JsonPropertyName("Version")] public int Version { get; set; }
     [JsonPropertyName("CreatedBy")] public string? CreatedBy { get; set; }
     [JsonPropertyName("TorchSharp")] public string? TorchSharp { get; set; }
-    [JsonPropertyName("Spec")] public SpecRecord? Spec { get; set; }
+    [JsonPropertyName("Spec"), JsonConverter(typeof(SpecJson))] public ModelSpec? Spec { get; set; }
     [JsonPropertyName("Features")] public string[]? Features { get; set; }
     [JsonPropertyName("Categories")] public string[]?[]? Categories { get; set; }
     [JsonPropertyName("Architecture")] public NetworkRecord? Network { get; set; }
@@ -46,35 +49,39 @@ internal sealed record NeighboursRecord(
     [property: JsonPropertyName("ErrorMedian")] double ErrorMedian,
     [property: JsonPropertyName("DistanceMedian")] double DistanceMedian);
 
-/// <summary>The model's settings (ModelSpec).</summary>
-internal sealed class SpecRecord
+/// <summary>
+/// The model's settings: the <see cref="ModelSpec"/> itself, by its property names and in their order, without those
+/// marked [JsonIgnore] there. Score is written last, and only when it is not Reconstruction; absent, it is
+/// Reconstruction (every file before format 2).
+/// </summary>
+internal sealed class SpecJson : JsonConverter<ModelSpec>
 {
-    [JsonPropertyName("HiddenSize")] public int[]? HiddenSize { get; set; }
-    [JsonPropertyName("LatentSize")] public int? LatentSize { get; set; }
-    [JsonPropertyName("Activation")] public ActivationKind Activation { get; set; }
-    [JsonPropertyName("Scaling")] public ScalingMethod Scaling { get; set; }
-    [JsonPropertyName("Kind")] public AutoencoderKind Kind { get; set; }
-    [JsonPropertyName("SparsityWeight")] public double SparsityWeight { get; set; } = ModelDefaults.SparsityWeight;
-    [JsonPropertyName("KLWeight")] public double KLWeight { get; set; } = ModelDefaults.KLWeight;
-    [JsonPropertyName("Samples")] public int Samples { get; set; } = ModelDefaults.Samples;
-    [JsonPropertyName("NoiseLevel")] public double NoiseLevel { get; set; } = ModelDefaults.NoiseLevel;
-    [JsonPropertyName("WindowSize")] public int WindowSize { get; set; } = ModelDefaults.WindowSize;
-    [JsonPropertyName("Stride")] public int Stride { get; set; } = ModelDefaults.Stride;
-    [JsonPropertyName("ImageShape")] public int[]? ImageShape { get; set; }
-    [JsonPropertyName("PcaComponents")] public double? PcaComponents { get; set; }
-    [JsonPropertyName("Epochs")] public int Epochs { get; set; } = ModelDefaults.Epochs;
-    [JsonPropertyName("BatchSize")] public int BatchSize { get; set; } = ModelDefaults.BatchSize;
-    [JsonPropertyName("LearningRate")] public double LearningRate { get; set; } = ModelDefaults.LearningRate;
-    [JsonPropertyName("ValidationFraction")] public double ValidationFraction { get; set; } = ModelDefaults.ValidationFraction;
-    [JsonPropertyName("Patience")] public int Patience { get; set; } = ModelDefaults.Patience;
-    [JsonPropertyName("Seed")] public int? Seed { get; set; }
-    [JsonPropertyName("Property")] public string[]? Property { get; set; }
-    [JsonPropertyName("ExcludeProperty")] public string[]? ExcludeProperty { get; set; }
-    [JsonPropertyName("CategoricalProperty")] public string[]? CategoricalProperty { get; set; }
-    [JsonPropertyName("TimestampProperty")] public string? TimestampProperty { get; set; }
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ScoreAsInFormat2 } },
+    };
 
-    /// <summary>Written for ReconstructionAndDistance only; absent means Reconstruction (every file before format 2).</summary>
-    [JsonPropertyName("Score")] public ScoreMethod? Score { get; set; }
+    public override ModelSpec? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<ModelSpec>(ref reader, s_json);
+
+    public override void Write(Utf8JsonWriter writer, ModelSpec value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, value, s_json);
+
+    private static void ScoreAsInFormat2(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(ModelSpec))
+        {
+            return;
+        }
+
+        JsonPropertyInfo score = info.Properties.Single(p => p.Name == nameof(ModelSpec.Score));
+        info.Properties.Remove(score);
+        info.Properties.Add(score);
+        score.ShouldSerialize = (_, value) => value is not ScoreMethod.Reconstruction;
+        info.OnDeserializing = spec => ((ModelSpec)spec).Score = ScoreMethod.Reconstruction;
+    }
 }
 
 /// <summary>

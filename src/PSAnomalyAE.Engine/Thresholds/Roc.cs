@@ -3,6 +3,21 @@ namespace PSAnomalyAE.Engine.Thresholds;
 /// <summary>ROC and precision-recall analysis of reconstruction errors against labels (true = anomaly).</summary>
 public static class Roc
 {
+    /// <summary>Throws unless <paramref name="isAnomaly"/> holds both normal and anomalous rows, as ROC analysis needs.</summary>
+    public static void RequireBothClasses(IReadOnlyCollection<bool> isAnomaly)
+    {
+        bool anyAnomaly = isAnomaly.Contains(true);
+        if (!anyAnomaly || !isAnomaly.Contains(false))
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument,
+                $"ROC analysis needs both normal and anomalous rows; all {isAnomaly.Count} rows are labelled {(anyAnomaly ? "anomalous" : "normal")}.")
+            {
+                RecommendedAction = "Include labelled anomalies and normal rows in the validation data.",
+            };
+        }
+    }
+
     /// <summary>
     /// The ROC curve (as scikit-learn's roc_curve with drop_intermediate=False), the precision-recall curve,
     /// ROC-AUC and average precision (as roc_auc_score and average_precision_score).
@@ -27,16 +42,8 @@ public static class Roc
             }
         }
 
+        RequireBothClasses(isAnomaly);
         int pos = isAnomaly.Count(a => a), neg = scores.Count - pos;
-        if (pos == 0 || neg == 0)
-        {
-            throw new AnomalyDetectionException(
-                AnomalyErrorKind.InvalidArgument,
-                $"ROC analysis needs both normal and anomalous rows; all {scores.Count} rows are labelled {(pos == 0 ? "normal" : "anomalous")}.")
-            {
-                RecommendedAction = "Include labelled anomalies and normal rows in the validation data.",
-            };
-        }
 
         int[] order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ToArray();
         var points = new List<RocPoint> { new(double.PositiveInfinity, 0, 0, 0, 0, neg, pos) };

@@ -3,6 +3,33 @@ namespace PSAnomalyAE.Engine.Thresholds;
 /// <summary>Threshold rules over reconstruction errors of normal validation rows.</summary>
 public static class ThresholdRules
 {
+    /// <summary>The largest expected share of anomalies <see cref="Contamination"/> takes; it takes any share above 0 up to this.</summary>
+    public const double MaxContamination = 0.5;
+
+    /// <summary>Why <see cref="Contamination"/> does not take <paramref name="contamination"/>, or null when it does.</summary>
+    public static string? ContaminationProblem(double contamination) => contamination > 0 && contamination <= MaxContamination
+        ? null
+        : FormattableString.Invariant($"Contamination is the expected share of anomalies: more than 0 and at most {MaxContamination}.");
+
+    /// <summary>The limit of <paramref name="objective"/> when none is given (see <see cref="ModelDefaults"/>); 0 for objectives without one.</summary>
+    public static double DefaultObjectiveValue(ThresholdObjective objective) => objective switch
+    {
+        ThresholdObjective.MaxFalsePositiveRate => ModelDefaults.MaxFalsePositiveRate,
+        ThresholdObjective.MinRecall => ModelDefaults.MinRecall,
+        ThresholdObjective.Cost => ModelDefaults.MissCost,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// The threshold to flag by: <paramref name="given"/>, or else the model's <paramref name="stored"/> one. Throws
+    /// (<see cref="AnomalyErrorKind.NoThreshold"/>) when there is neither.
+    /// </summary>
+    public static double Require(double? given, ThresholdChoice? stored) =>
+        given ?? stored?.Value ?? throw new AnomalyDetectionException(AnomalyErrorKind.NoThreshold, "The model has no threshold and none was given.")
+        {
+            RecommendedAction = "Choose a threshold from the scores of normal rows, or give one.",
+        };
+
     /// <summary>
     /// The <paramref name="percentile"/>-th percentile (0-100) of <paramref name="values"/>, interpolating linearly
     /// between order statistics (the rule numpy.percentile uses by default).
@@ -55,14 +82,14 @@ public static class ThresholdRules
     }
 
     /// <summary>
-    /// The threshold that flags the expected share <paramref name="contamination"/> (0-0.5) of anomalies among
+    /// The threshold that flags the expected share <paramref name="contamination"/> (above 0, at most <see cref="MaxContamination"/>) of anomalies among
     /// <paramref name="values"/>: their (1 - contamination) quantile.
     /// </summary>
     public static double Contamination(IReadOnlyCollection<double> values, double contamination)
     {
-        if (!(contamination > 0 && contamination <= 0.5))
+        if (ContaminationProblem(contamination) is { } problem)
         {
-            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "Contamination is the expected share of anomalies: more than 0 and at most 0.5.");
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, problem);
         }
 
         return Percentile(values, 100 * (1 - contamination));

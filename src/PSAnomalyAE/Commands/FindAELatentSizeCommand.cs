@@ -176,7 +176,7 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
             if (ValueParser.ParseLabel(raw) is not { } label)
             {
                 WriteError(new ErrorRecord(
-                    new ArgumentException($"Validation row {i + 1}: {LabelProperty} is {ValueParser.Describe(raw)}; expected 1/0, true/false, yes/no or anomaly/normal."),
+                    new ArgumentException($"Validation row {i + 1}: {LabelProperty} is {ValueParser.Describe(raw)}; expected {ValueParser.LabelValues}."),
                     "InvalidLabel",
                     ErrorCategory.InvalidData,
                     ValidationData[i]));
@@ -189,12 +189,7 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
 
         (double[] data, int count, List<int> kept) = RowTable.Encode(this, rows, encoding, MissingValue, "the column means of the validation rows");
         bool[] isAnomaly = kept.Select(k => labels[k]).ToArray();
-        if (!isAnomaly.Contains(true) || !isAnomaly.Contains(false))
-        {
-            throw new AnomalyDetectionException(
-                AnomalyErrorKind.InvalidArgument,
-                $"-ValidationData needs both normal and anomalous rows to measure ROC-AUC; its {count} usable rows are all {(isAnomaly.Contains(true) ? "anomalous" : "normal")}.");
-        }
+        Roc.RequireBothClasses(isAnomaly); // before the cross-validation, not after it
 
         return new LabelledData(data, count, isAnomaly);
     }

@@ -36,7 +36,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     /// <summary>The percentile (0-100) of the errors of normal rows to use as the threshold.</summary>
     [Parameter(ParameterSetName = PercentileSet)]
     [ValidateRange(0.0, 100.0)]
-    public double Percentile { get; set; } = 99;
+    public double Percentile { get; set; } = ModelDefaults.ThresholdPercentile;
 
     /// <summary>Threshold = mean + k standard deviations of the errors.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SigmaSet)]
@@ -50,7 +50,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
     /// <summary>The expected share of anomalies among the rows given (0-0.5); the threshold flags that share.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ContaminationSet)]
-    [ValidateRange(0.0, 0.5)]
+    [ValidateContamination]
     public double Contamination { get; set; }
 
     /// <summary>The column that says whether a row is an anomaly: 1/0, true/false, yes/no, anomaly/normal.</summary>
@@ -137,11 +137,11 @@ public sealed class FindAEThresholdCommand : PSCmdlet
                 bool absent = InputObject.Properties[LabelProperty] is null;
                 Report(
                     RowError(
-                        $"Row {_rowNumber}: {LabelProperty} is {ValueParser.Describe(raw)}; expected 1/0, true/false, yes/no or anomaly/normal.",
+                        $"Row {_rowNumber}: {LabelProperty} is {ValueParser.Describe(raw)}; expected {ValueParser.LabelValues}.",
                         absent ? "MissingLabel" : "InvalidLabel"),
                     absent
                         ? $"-LabelProperty '{LabelProperty}' names no property of the rows piped in. Their properties: {PropertyList(InputObject)}."
-                        : $"The -LabelProperty column '{LabelProperty}' holds values such as {ValueParser.Describe(raw)}; expected 1/0, true/false, yes/no or anomaly/normal.");
+                        : $"The -LabelProperty column '{LabelProperty}' holds values such as {ValueParser.Describe(raw)}; expected {ValueParser.LabelValues}.");
                 return;
             }
 
@@ -265,14 +265,9 @@ public sealed class FindAEThresholdCommand : PSCmdlet
                 break;
             case LabelledSet:
                 _curve = Roc.Curve(_errors, _labels);
-                double value = MyInvocation.BoundParameters.ContainsKey(nameof(ObjectiveValue)) ? ObjectiveValue : Objective switch
-                {
-                    AEThresholdObjective.MaxFalsePositiveRate => 0.01,
-                    AEThresholdObjective.MinRecall => 0.99,
-                    AEThresholdObjective.Cost => 10,
-                    _ => 0,
-                };
-                OperatingPoint op = Roc.Choose(_curve, EnumMap.Convert<ThresholdObjective>(Objective), value);
+                var objective = EnumMap.Convert<ThresholdObjective>(Objective);
+                double value = MyInvocation.BoundParameters.ContainsKey(nameof(ObjectiveValue)) ? ObjectiveValue : ThresholdRules.DefaultObjectiveValue(objective);
+                OperatingPoint op = Roc.Choose(_curve, objective, value);
                 (threshold, method, parameter) = (op.Threshold, Objective.ToString(), op.Parameter);
                 break;
             default:
@@ -325,4 +320,16 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
     private ErrorRecord RowError(string message, string id) =>
         new(new ArgumentException(message), id, ErrorCategory.InvalidData, InputObject);
+
+    /// <summary>Takes the shares of anomalies the engine's Contamination rule takes, with its message.</summary>
+    private sealed class ValidateContaminationAttribute : ValidateArgumentsAttribute
+    {
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            if (ThresholdRules.ContaminationProblem(LanguagePrimitives.ConvertTo<double>(arguments)) is { } problem)
+            {
+                throw new ValidationMetadataException(problem);
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public int[]? HiddenSize { get; set; }
 
     [Parameter]
-    public AEArchitecture Architecture { get; set; } = AEArchitecture.Dense;
+    public AEArchitecture Architecture { get; set; } = EnumMap.Convert<AEArchitecture>(ModelDefaults.Kind);
 
     [Parameter]
     [ValidateRange(0.0, ModelLimits.MaxPenaltyWeight)]
@@ -49,13 +49,13 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public int[]? ImageShape { get; set; }
 
     [Parameter]
-    public AEActivation Activation { get; set; } = AEActivation.ReLU;
+    public AEActivation Activation { get; set; } = EnumMap.Convert<AEActivation>(ModelDefaults.Activation);
 
     [Parameter]
-    public AEScaling Scaling { get; set; } = AEScaling.ZScore;
+    public AEScaling Scaling { get; set; } = EnumMap.Convert<AEScaling>(ModelDefaults.Scaling);
 
     [Parameter]
-    public AEScoring Scoring { get; set; } = AEScoring.ReconstructionAndDistance;
+    public AEScoring Scoring { get; set; } = EnumMap.Convert<AEScoring>(ModelDefaults.Score);
 
     [Parameter]
     [ValidateRange(1, ModelLimits.MaxEpochs)]

@@ -25,7 +25,7 @@ public sealed class NewAEModelCommand : ModelSettingsCommand
     /// <summary>Where the network trains: cpu (default) or cuda.</summary>
     [Parameter]
     [ValidateSet("cpu", "cuda")]
-    public string Device { get; set; } = "cpu";
+    public string Device { get; set; } = ModelDefaults.Device.ToString().ToLowerInvariant();
 
     protected override void EndProcessing()
     {

@@ -13,9 +13,6 @@ public abstract partial class ScoringCommand
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
-    // Rows per network call when reading a file and -BatchSize is not given: large batches, few calls.
-    private const int FileBatchSize = 16384;
-
     private CsvRowSource? _source;
 
     /// <summary>CSV files to score (wildcards allowed); the first line names the columns, as for Import-Csv.</summary>
@@ -30,7 +27,7 @@ public abstract partial class ScoringCommand
     public string[] LiteralPath { get; set; } = null!;
 
     private int ScoringBatchSize() =>
-        ParameterSetName != PipelineSet && !MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? FileBatchSize : BatchSize;
+        ParameterSetName != PipelineSet && !MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? ModelDefaults.FileScoringBatchSize : BatchSize;
 
     private void ScoreFiles()
     {

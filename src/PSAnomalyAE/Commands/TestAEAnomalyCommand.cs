@@ -51,10 +51,19 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        double? threshold = MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : Model.Threshold;
-        if (threshold is null)
+        double threshold = 0;
+        try
         {
-            ThrowTerminatingError(Errors.NoThreshold(Model));
+            threshold = ThresholdRules.Require(MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null, Model.Engine.Threshold);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ErrorRecord error = Errors.From(ex, Model);
+            error.ErrorDetails = new ErrorDetails(ex.Message)
+            {
+                RecommendedAction = "Choose one: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model, or pass -Threshold.",
+            };
+            ThrowTerminatingError(error);
         }
 
         _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);

@@ -189,7 +189,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         }
         else if (engine.Threshold is { } th)
         {
-            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: 99th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
+            WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: {ModelDefaults.TrainingThresholdPercentile}th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
         }
 
         if (engine.Spec.Score != ScoreMethod.Reconstruction && engine.Scoring == ScoreMethod.Reconstruction)

@@ -30,12 +30,5 @@ internal static class Errors
         return record;
     }
 
-    internal static ErrorRecord NoThreshold(AEModel model) => From(
-        new AnomalyDetectionException(AnomalyErrorKind.NoThreshold, "The model has no threshold and -Threshold was not given.")
-        {
-            RecommendedAction = "Choose one: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model, or pass -Threshold.",
-        },
-        model);
-
     internal static ErrorRecord Io(Exception ex, string id, ErrorCategory category, string path) => new(ex, id, category, path);
 }

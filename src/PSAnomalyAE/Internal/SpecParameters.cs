@@ -1,39 +1,46 @@
+using PSAnomalyAE.Commands;
 
 namespace PSAnomalyAE.Internal;
 
 /// <summary>Copies the model settings a user bound on a cmdlet onto a <see cref="ModelSpec"/>.</summary>
 internal static class SpecParameters
 {
+    /// <summary>Each model-setting parameter (<see cref="ModelSettingsCommand"/>, and -LatentSize of one size) and how it sets the spec.</summary>
+    private static readonly Dictionary<string, Action<ModelSpec, object>> s_settings = new()
+    {
+        [nameof(ModelSettingsCommand.HiddenSize)] = (spec, v) => spec.HiddenSize = (int[])v,
+        [nameof(NewAEModelCommand.LatentSize)] = (spec, v) => spec.LatentSize = v is int latent ? latent : spec.LatentSize,
+        [nameof(ModelSettingsCommand.Activation)] = (spec, v) => spec.Activation = EnumMap.Convert<ActivationKind>((AEActivation)v),
+        [nameof(ModelSettingsCommand.Scaling)] = (spec, v) => spec.Scaling = EnumMap.Convert<ScalingMethod>((AEScaling)v),
+        [nameof(ModelSettingsCommand.Scoring)] = (spec, v) => spec.Score = EnumMap.Convert<ScoreMethod>((AEScoring)v),
+        [nameof(ModelSettingsCommand.Epochs)] = (spec, v) => spec.Epochs = (int)v,
+        [nameof(ModelSettingsCommand.BatchSize)] = (spec, v) => spec.BatchSize = (int)v,
+        [nameof(ModelSettingsCommand.LearningRate)] = (spec, v) => spec.LearningRate = (double)v,
+        [nameof(ModelSettingsCommand.ValidationFraction)] = (spec, v) => spec.ValidationFraction = (double)v,
+        [nameof(ModelSettingsCommand.Patience)] = (spec, v) => spec.Patience = (int)v,
+        [nameof(ModelSettingsCommand.Seed)] = (spec, v) => spec.Seed = (int)v,
+        [nameof(ModelSettingsCommand.ThreadCount)] = (spec, v) => spec.ThreadCount = (int)v,
+        [nameof(ModelSettingsCommand.Property)] = (spec, v) => spec.Property = (string[])v,
+        [nameof(ModelSettingsCommand.ExcludeProperty)] = (spec, v) => spec.ExcludeProperty = (string[])v,
+        [nameof(ModelSettingsCommand.CategoricalProperty)] = (spec, v) => spec.CategoricalProperty = (string[])v,
+        [nameof(ModelSettingsCommand.Architecture)] = (spec, v) => spec.Kind = EnumMap.Convert<AutoencoderKind>((AEArchitecture)v),
+        [nameof(ModelSettingsCommand.SparsityWeight)] = (spec, v) => spec.SparsityWeight = (double)v,
+        [nameof(ModelSettingsCommand.KLWeight)] = (spec, v) => spec.KLWeight = (double)v,
+        [nameof(ModelSettingsCommand.Samples)] = (spec, v) => spec.Samples = (int)v,
+        [nameof(ModelSettingsCommand.NoiseLevel)] = (spec, v) => spec.NoiseLevel = (double)v,
+        [nameof(ModelSettingsCommand.PcaComponents)] = (spec, v) => spec.PcaComponents = (double)v,
+        [nameof(ModelSettingsCommand.WindowSize)] = (spec, v) => spec.WindowSize = (int)v,
+        [nameof(ModelSettingsCommand.Stride)] = (spec, v) => spec.Stride = (int)v,
+        [nameof(ModelSettingsCommand.ImageShape)] = (spec, v) => spec.ImageShape = (int[])v,
+    };
+
     internal static void Apply(ModelSpec spec, IDictionary<string, object> bound)
     {
         foreach (KeyValuePair<string, object> p in bound)
         {
-            switch (p.Key)
+            if (s_settings.TryGetValue(p.Key, out Action<ModelSpec, object>? set))
             {
-                case "HiddenSize": spec.HiddenSize = (int[])p.Value; break;
-                case "LatentSize" when p.Value is int latent: spec.LatentSize = latent; break;
-                case "Activation": spec.Activation = EnumMap.Convert<ActivationKind>((AEActivation)p.Value); break;
-                case "Scaling": spec.Scaling = EnumMap.Convert<ScalingMethod>((AEScaling)p.Value); break;
-                case "Scoring": spec.Score = EnumMap.Convert<ScoreMethod>((AEScoring)p.Value); break;
-                case "Epochs": spec.Epochs = (int)p.Value; break;
-                case "BatchSize": spec.BatchSize = (int)p.Value; break;
-                case "LearningRate": spec.LearningRate = (double)p.Value; break;
-                case "ValidationFraction": spec.ValidationFraction = (double)p.Value; break;
-                case "Patience": spec.Patience = (int)p.Value; break;
-                case "Seed": spec.Seed = (int)p.Value; break;
-                case "ThreadCount": spec.ThreadCount = (int)p.Value; break;
-                case "Property": spec.Property = (string[])p.Value; break;
-                case "ExcludeProperty": spec.ExcludeProperty = (string[])p.Value; break;
-                case "CategoricalProperty": spec.CategoricalProperty = (string[])p.Value; break;
-                case "Architecture": spec.Kind = EnumMap.Convert<AutoencoderKind>((AEArchitecture)p.Value); break;
-                case "SparsityWeight": spec.SparsityWeight = (double)p.Value; break;
-                case "KLWeight": spec.KLWeight = (double)p.Value; break;
-                case "Samples": spec.Samples = (int)p.Value; break;
-                case "NoiseLevel": spec.NoiseLevel = (double)p.Value; break;
-                case "PcaComponents": spec.PcaComponents = (double)p.Value; break;
-                case "WindowSize": spec.WindowSize = (int)p.Value; break;
-                case "Stride": spec.Stride = (int)p.Value; break;
-                case "ImageShape": spec.ImageShape = (int[])p.Value; break;
+                set(spec, p.Value);
             }
         }
 
