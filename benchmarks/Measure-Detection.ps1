@@ -25,8 +25,8 @@ Import-Module $ModulePath
 $OutputFolder = (New-Item -ItemType Directory -Force -Path $OutputFolder).FullName
 
 function Measure-At($rows, [double] $threshold) {
-    $tp = @($rows | Where-Object { $_.label -eq '1' -and $_.ReconstructionError -gt $threshold }).Count
-    $fp = @($rows | Where-Object { $_.label -eq '0' -and $_.ReconstructionError -gt $threshold }).Count
+    $tp = @($rows | Where-Object { $_.label -eq '1' -and $_.Score -gt $threshold }).Count
+    $fp = @($rows | Where-Object { $_.label -eq '0' -and $_.Score -gt $threshold }).Count
     $pos = @($rows | Where-Object label -EQ '1').Count
     $neg = $rows.Count - $pos
     [pscustomobject]@{ Precision = $(if ($tp + $fp) { $tp / ($tp + $fp) } else { 1 }); Recall = $tp / $pos; FalsePositiveRate = $fp / $neg }

@@ -8,7 +8,7 @@
     normal rows are shuffled with SplitMix64 + Fisher-Yates; the first 60 % train, the next 20 % are validation rows,
     and the remaining normal rows plus every anomaly are scored once. The module's default is trained with
     `Invoke-AETraining -Seed <seed>` on the training rows (the label column left out) and scored with
-    Measure-AEReconstructionError; ROC-AUC comes from Find-AEThreshold -LabelProperty.
+    Measure-AEReconstructionError; ROC-AUC comes from Find-AEThreshold -LabelProperty, which reads each row's Score.
 
     The peers (kNN, LOF, IsolationForest, PCA and a small PyTorch autoencoder) are computed by detection_peers.py on
     the same splits when Debian's python3-sklearn and python3-torch are installed (/usr/bin/python3); otherwise the

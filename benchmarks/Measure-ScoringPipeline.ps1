@@ -96,7 +96,7 @@ using System.Management.Automation;
 [Cmdlet("Copy", "RowWithEightProperties")]
 public sealed class CopyRowWithEightPropertiesCommand : PSCmdlet
 {
-    private static readonly string[] Names = { "ReconstructionError", "Threshold", "Anomaly", "AnomalyScore", "Severity", "ErrorPercentile", "TopFeatures", "Reason" };
+    private static readonly string[] Names = { "Score", "Threshold", "Anomaly", "ScoreToThreshold", "Severity", "ScorePercentile", "TopFeatures", "Reason" };
     [Parameter(ValueFromPipeline = true)] public PSObject InputObject { get; set; }
     protected override void ProcessRecord()
     {

@@ -70,14 +70,14 @@ foreach ($row in $flagged) {
     $t = [datetime]$row.timestamp
     if ($episodes.Count -and ($t - $episodes[-1].Last).TotalMinutes -le 15) {
         $episodes[-1].Last = $t; $episodes[-1].Rows++
-        if ($row.AnomalyScore -gt $episodes[-1].Worst.AnomalyScore) { $episodes[-1].Worst = $row }
+        if ($row.Score -gt $episodes[-1].Worst.Score) { $episodes[-1].Worst = $row }
     } else {
         $episodes.Add([pscustomobject]@{ First = $t; Last = $t; Rows = 1; Worst = $row })
     }
 }
 '   {0} rows flagged in {1} episodes:' -f $flagged.Count, $episodes.Count
 $episodes | Select-Object @{ n = 'from'; e = { $_.First.ToString('MM-dd HH:mm') } }, @{ n = 'to'; e = { $_.Last.ToString('HH:mm') } },
-    Rows, @{ n = 'max score'; e = { '{0,7:N1}' -f $_.Worst.AnomalyScore } },
+    Rows, @{ n = 'max score/threshold'; e = { '{0,7:N1}' -f $_.Worst.ScoreToThreshold } },
     @{ n = 'what stood out at the worst row (value, expected)'; e = { ($_.Worst.TopFeatures | Select-Object -First 2) -join '; ' } } |
     Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
@@ -96,7 +96,7 @@ $normalRows = @($scored | Where-Object { -not $_.incident }).Count
 $modelFile = Join-Path $OutputFolder 'server.aemodel'
 Export-AEModel -Model $model -Path $modelFile -Force
 $reloaded = Import-AEModel -Path $modelFile
-$same = -not (Compare-Object ($recent | Test-AEAnomaly -Model $reloaded).ReconstructionError $scored.ReconstructionError -SyncWindow 0)
+$same = -not (Compare-Object ($recent | Test-AEAnomaly -Model $reloaded).Score $scored.Score -SyncWindow 0)
 '   model saved to {0}; the reloaded copy scores identically: {1}' -f $modelFile, $same
 
 if ($missed -gt 0 -or -not $same) {

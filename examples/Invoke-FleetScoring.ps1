@@ -17,8 +17,9 @@
     per-host models (web01.aemodel, ... from New-NightlyModel.ps1 -GroupProperty host), loaded with
     Import-AEModel <folder>/*.aemodel: each host's file is scored by the model whose Name is the host's name.
 
-    Every row keeps its columns and gets ReconstructionError, Threshold, Anomaly, AnomalyScore, Severity, Reason
-    and ModelName (Test-AEAnomaly -IncludeModelName), so the merged list says which model and threshold flagged it.
+    Every row keeps its columns and gets Score, ReconstructionError, NeighbourDistance (for models with the default
+    score), Threshold, Anomaly, ScoreToThreshold, Severity, ScorePercentile, Reason and ModelName
+    (Test-AEAnomaly -IncludeModelName), so the merged list says which model and threshold flagged it.
 .PARAMETER ComputerName
     The hosts to score on, through PowerShell remoting over WinRM. For SSH, open the sessions with
     New-PSSession -HostName and pass them to -Session.
@@ -45,7 +46,7 @@
     One model, every host scoring its own file; PSComputerName says which host each alert is from.
 .EXAMPLE
     ./Invoke-FleetScoring.ps1 -InputFolder '\\files\metrics\2026-03-14' -ModelPath '\\files\models\hosts' |
-        Sort-Object AnomalyScore -Descending | Select-Object PSComputerName, ModelName, timestamp, Severity, Reason -First 20
+        Sort-Object ScoreToThreshold -Descending | Select-Object PSComputerName, ModelName, timestamp, Severity, Reason -First 20
 
     The day's files of every host, each scored by that host's own model.
 #>

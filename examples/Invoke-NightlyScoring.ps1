@@ -16,8 +16,8 @@
     end, so a failed run (a missing or damaged model, an unreadable or empty CSV, too many bad rows, a full disk)
     never leaves yesterday's alerts looking like today's.
 
-    Each alert is the input row with ReconstructionError, Threshold, Anomaly, AnomalyScore, Severity,
-    ErrorPercentile, TopFeatures, Reason and ModelName added.
+    Each alert is the input row with Score, ReconstructionError, NeighbourDistance (for models with the default
+    score), Threshold, Anomaly, ScoreToThreshold, Severity, ScorePercentile, TopFeatures, Reason and ModelName added.
 
     Windows, Task Scheduler (Last Run Result 0x1 means "anomalies found", 0x2 "failed"):
 

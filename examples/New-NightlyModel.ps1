@@ -24,7 +24,7 @@
     A CSV file of other normal rows to choose the threshold on; without it the model keeps the provisional
     threshold training chose (the 99th percentile of the held-out rows).
 .PARAMETER Percentile
-    The percentile of the validation rows' errors that becomes the threshold.
+    The percentile of the validation rows' scores that becomes the threshold.
 .PARAMETER ExcludeProperty
     Columns that are not features (timestamps, labels, identifiers); with pwsh -File, separate them with commas.
 .PARAMETER Name

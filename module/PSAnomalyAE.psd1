@@ -42,6 +42,10 @@
 - Thresholds from normal rows (percentile, mean + k sd, median + k MAD, contamination) or labelled rows
   (F1, Youden, false-positive rate, recall, cost), with ROC / precision-recall / histogram pictures.
 - Model files with a checksum, written atomically.
+- Scored rows carry Score (what the threshold applies to), ReconstructionError (now the reconstruction error itself),
+  NeighbourDistance (default scoring), ScoreToThreshold (was AnomalyScore) and ScorePercentile (was ErrorPercentile);
+  Find-AEThreshold still reads CSV files whose ReconstructionError column holds the score. Models whose score has
+  more than the reconstruction error are saved in model format 3.
 - One package per platform (linux-x64, win-x64, osx-arm64), each with libtorch 2.10 (CPU) for that platform only.
   On Linux it needs glibc 2.34 and the libstdc++ of GCC 12 or later (Debian 12, Ubuntu 22.04 and newer).
 '@

@@ -38,8 +38,8 @@ Describe 'The <_> architecture' -ForEach $kinds {
         Export-AEModel -Model $model -Path $path
         $back = Import-AEModel -LiteralPath $path
         $back.Architecture | Should -Be $kind
-        ($probe | Measure-AEReconstructionError -Model $back).ReconstructionError |
-            Should -Be ($probe | Measure-AEReconstructionError -Model $model).ReconstructionError
+        ($probe | Measure-AEReconstructionError -Model $back).Score |
+            Should -Be ($probe | Measure-AEReconstructionError -Model $model).Score
     }
 }
 
@@ -53,8 +53,8 @@ Describe 'PCA before the network' {
         ($probe[5] | Test-AEAnomaly -Model $m).TopFeatures[0].Feature | Should -Be 'cpu_pct'
         $path = Join-Path $TestDrive 'pca.aemodel'
         Export-AEModel -Model $m -Path $path
-        ((Import-AEModel $path) | ForEach-Object { ($probe | Measure-AEReconstructionError -Model $_).ReconstructionError }) |
-            Should -Be $r.ReconstructionError
+        ((Import-AEModel $path) | ForEach-Object { ($probe | Measure-AEReconstructionError -Model $_).Score }) |
+            Should -Be $r.Score
     }
 }
 
@@ -76,16 +76,16 @@ Describe 'Time series: windows of consecutive rows' {
         $m.WindowSize | Should -Be 12
         $out = $recent | Test-AEAnomaly -Model $m
         $out | Should -HaveCount $recent.Count
-        $out[0..10] | ForEach-Object { $_.ReconstructionError | Should -BeNullOrEmpty; $_.Anomaly | Should -BeNullOrEmpty; $_.Reason | Should -BeLike 'No score yet*' }
-        $out[11..($out.Count - 1)] | ForEach-Object { $_.ReconstructionError | Should -BeOfType [double] }
+        $out[0..10] | ForEach-Object { $_.Score | Should -BeNullOrEmpty; $_.ReconstructionError | Should -BeNullOrEmpty; $_.Anomaly | Should -BeNullOrEmpty; $_.Reason | Should -BeLike 'No score yet*' }
+        $out[11..($out.Count - 1)] | ForEach-Object { $_.Score | Should -BeOfType [double] }
         # The incidents injected into the last days stand out.
         ($out | Where-Object incident | Where-Object Anomaly).Count | Should -BeGreaterThan 10
     }
 
     It '<_> streamed in small batches equals scoring in one go' -ForEach 'Convolutional', 'Recurrent' {
         $m = $windowed[$_]
-        $small = ($recent | Measure-AEReconstructionError -Model $m -BatchSize 7).ReconstructionError
-        $large = ($recent | Measure-AEReconstructionError -Model $m -BatchSize 10000).ReconstructionError
+        $small = ($recent | Measure-AEReconstructionError -Model $m -BatchSize 7).Score
+        $large = ($recent | Measure-AEReconstructionError -Model $m -BatchSize 10000).Score
         $small.Count | Should -Be $large.Count
         for ($i = 11; $i -lt $large.Count; $i++) { [math]::Abs($small[$i] - $large[$i]) | Should -BeLessOrEqual (1e-6 * [math]::Max(1, $large[$i])) }
     }
@@ -95,8 +95,8 @@ Describe 'Time series: windows of consecutive rows' {
         Export-AEModel -Model $windowed[$_] -Path $path
         $back = Import-AEModel -LiteralPath $path
         $back.WindowSize | Should -Be 12
-        $a = ($recent[0..99] | Measure-AEReconstructionError -Model $back).ReconstructionError
-        $b = ($recent[0..99] | Measure-AEReconstructionError -Model $windowed[$_]).ReconstructionError
+        $a = ($recent[0..99] | Measure-AEReconstructionError -Model $back).Score
+        $b = ($recent[0..99] | Measure-AEReconstructionError -Model $windowed[$_]).Score
         $a | Should -Be $b
     }
 
@@ -116,7 +116,7 @@ Describe 'Time series: windows of consecutive rows' {
         @($sustained | Where-Object Anomaly).Count | Should -BeLessThan @($plain | Where-Object Anomaly).Count
         for ($i = 13; $i -lt $sustained.Count; $i++) {
             if ($sustained[$i].Anomaly) {
-                $plain[($i - 2)..$i] | ForEach-Object { $_.ReconstructionError | Should -BeGreaterThan $_.Threshold }
+                $plain[($i - 2)..$i] | ForEach-Object { $_.Score | Should -BeGreaterThan $_.Threshold }
             }
         }
     }
@@ -146,7 +146,7 @@ Describe 'Image-shaped rows' {
         @($out[0..19] | Where-Object Anomaly).Count | Should -BeLessOrEqual 2
         $path = Join-Path $TestDrive 'image.aemodel'
         Export-AEModel -Model $m -Path $path
-        ($probe | Measure-AEReconstructionError -Model (Import-AEModel $path)).ReconstructionError | Should -Be $out.ReconstructionError
+        ($probe | Measure-AEReconstructionError -Model (Import-AEModel $path)).Score | Should -Be $out.Score
     }
 }
 

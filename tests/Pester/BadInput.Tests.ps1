@@ -76,7 +76,7 @@ Describe 'Scoring input that is not what the model expects' {
         $out = $h | Test-AEAnomaly -Model $model
         $out | Should -HaveCount 3
         $out[0].note | Should -Be 'keep'
-        $out.ReconstructionError | Should -Be (Get-Rows | Test-AEAnomaly -Model $model).ReconstructionError
+        $out.Score | Should -Be (Get-Rows | Test-AEAnomaly -Model $model).Score
     }
 
     It 'skips rows with missing values under -MissingValue Skip and says how many' {
@@ -137,13 +137,13 @@ Describe 'Invoke-AETraining with bad input' {
         $m = New-MetricRows -Count $_ -Seed 4 | Invoke-AETraining -Epochs 3 -Seed 1 -BatchSize 64
         $m.IsTrained | Should -BeTrue
         $m.History.TrainLoss | ForEach-Object { [double]::IsFinite($_) | Should -BeTrue }
-        (New-MetricRows -Count 2 -Seed 5 | Measure-AEReconstructionError -Model $m).ReconstructionError |
+        (New-MetricRows -Count 2 -Seed 5 | Measure-AEReconstructionError -Model $m).Score |
             ForEach-Object { [double]::IsFinite($_) | Should -BeTrue }
     }
 
     It 'trains on constant columns without NaN' {
         $m = 1..40 | ForEach-Object { [pscustomobject]@{ a = 5; b = $_; c = 2 * $_ } } | Invoke-AETraining -Epochs 3 -Seed 1
-        ([pscustomobject]@{ a = 5; b = 3; c = 6 } | Measure-AEReconstructionError -Model $m).ReconstructionError |
+        ([pscustomobject]@{ a = 5; b = 3; c = 6 } | Measure-AEReconstructionError -Model $m).Score |
             ForEach-Object { [double]::IsFinite($_) | Should -BeTrue }
     }
 
@@ -158,9 +158,9 @@ Describe 'Invoke-AETraining with bad input' {
 
 Describe 'Find-AEThreshold with bad input' {
     It 'reports <Case> and uses the other rows' -ForEach @(
-        @{ Case = 'a negative error'; Row = [pscustomobject]@{ ReconstructionError = -1 }; Id = 'InvalidReconstructionError' }
-        @{ Case = 'a word'; Row = [pscustomobject]@{ ReconstructionError = 'high' }; Id = 'InvalidReconstructionError' }
-        @{ Case = 'no ReconstructionError'; Row = [pscustomobject]@{ error = 1 }; Id = 'MissingReconstructionError' }
+        @{ Case = 'a negative score'; Row = [pscustomobject]@{ Score = -1 }; Id = 'InvalidReconstructionError' }
+        @{ Case = 'a word'; Row = [pscustomobject]@{ Score = 'high' }; Id = 'InvalidReconstructionError' }
+        @{ Case = 'no Score'; Row = [pscustomobject]@{ error = 1 }; Id = 'MissingReconstructionError' }
     ) {
         $t = @(0.1, $Row, 0.3) | Find-AEThreshold -Percentile 50 -ErrorVariable e -ErrorAction SilentlyContinue
         $t.RowCount | Should -Be 2

@@ -2,7 +2,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
     $model = New-MetricRows -Count 400 -Seed 1 | Invoke-AETraining -Seed 1 -Epochs 10
     $rows = @(New-MetricRows -Count 4000 -Seed 2)
-    $serial = ($rows | Measure-AEReconstructionError -Model $model).ReconstructionError
+    $serial = ($rows | Measure-AEReconstructionError -Model $model).Score
 }
 
 Describe 'Scoring one model from several runspaces' {
@@ -11,7 +11,7 @@ Describe 'Scoring one model from several runspaces' {
         $manifest = $ModuleManifest
         $parallel = $chunks | ForEach-Object -ThrottleLimit 4 -Parallel {
             Import-Module $using:manifest
-            [pscustomobject]@{ First = $_[0].timestamp; Errors = @(($_ | Measure-AEReconstructionError -Model $using:model).ReconstructionError) }
+            [pscustomobject]@{ First = $_[0].timestamp; Errors = @(($_ | Measure-AEReconstructionError -Model $using:model).Score) }
         } | Sort-Object First
         ($parallel | ForEach-Object { $_.Errors }) | Should -Be $serial
     }
@@ -23,7 +23,7 @@ Describe 'Scoring one model from several runspaces' {
             Start-ThreadJob -ArgumentList $manifest, $model, $part -ScriptBlock {
                 param($manifest, $model, $part)
                 Import-Module $manifest
-                , @(($part | Test-AEAnomaly -Model $model).ReconstructionError)
+                , @(($part | Test-AEAnomaly -Model $model).Score)
             }
         }
         $results = $jobs | Wait-Job | Receive-Job

@@ -26,7 +26,7 @@ Describe 'Get-AEModelInfo' {
         $web.TrainingRows | Should -Be $model.TrainingRows
         $web.Seed | Should -Be 1
         $web.ParameterCount | Should -Be $model.ParameterCount
-        $web.FormatVersion | Should -Be 2
+        $web.FormatVersion | Should -Be 3
         $web.Scoring | Should -Be 'ReconstructionAndDistance'
         $web.Size | Should -Be (Get-Item (Join-Path $folder 'web.aemodel')).Length
         $web.ChecksumVerified | Should -BeTrue
@@ -153,7 +153,7 @@ Describe 'Invoke-AETraining -Continue' {
         $scored = @($newRows | Measure-AEReconstructionError -Model $m)
         # The score is the mean of the per-feature errors (float32), with no distance term added.
         $mean = ($scored[0].FeatureErrors.PSObject.Properties.Value | Measure-Object -Average).Average
-        [Math]::Abs($scored[0].ReconstructionError - $mean) / $mean | Should -BeLessThan 1e-6
+        [Math]::Abs($scored[0].Score - $mean) / $mean | Should -BeLessThan 1e-6
     }
 
     It 'refuses to change how the model scores' {

@@ -5,7 +5,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'SameErrors.ps1')
     $model = New-MetricRows -Count 300 -Seed 1 | Invoke-AETraining -Model (New-AEModel -Epochs 5) -Seed 1
     $rows = @(New-MetricRows -Count 6 -Seed 2)
-    $expected = @(($rows | Test-AEAnomaly -Model $model).ReconstructionError)
+    $expected = @(($rows | Test-AEAnomaly -Model $model).Score)
 }
 
 Describe 'A live stream' {
@@ -14,7 +14,7 @@ Describe 'A live stream' {
         $produced = [System.Collections.Generic.List[datetime]]::new()
         & { foreach ($r in $rows) { Start-Sleep -Milliseconds 400; $produced.Add([datetime]::UtcNow); $r } } |
             Test-AEAnomaly -Model $model |
-            ForEach-Object { $seen.Add([pscustomobject]@{ At = [datetime]::UtcNow; Error = $_.ReconstructionError }) }
+            ForEach-Object { $seen.Add([pscustomobject]@{ At = [datetime]::UtcNow; Error = $_.Score }) }
         Assert-SameErrors $seen.Error $expected
         for ($i = 0; $i -lt $rows.Count - 1; $i++) { $seen[$i].At | Should -BeLessThan $produced[$i + 1] }
     }
@@ -22,7 +22,7 @@ Describe 'A live stream' {
     It 'scores a steady trickle within a second of each row, as the same scores as one batch' {
         $lags = & { foreach ($r in $rows) { Start-Sleep -Milliseconds 150; $r | Add-Member -NotePropertyName at -NotePropertyValue ([datetime]::UtcNow) -PassThru } } |
             Test-AEAnomaly -Model $model |
-            ForEach-Object { [pscustomobject]@{ Lag = ([datetime]::UtcNow - $_.at).TotalMilliseconds; Error = $_.ReconstructionError } }
+            ForEach-Object { [pscustomobject]@{ Lag = ([datetime]::UtcNow - $_.at).TotalMilliseconds; Error = $_.Score } }
         Assert-SameErrors $lags.Error $expected
         $lags.Lag | ForEach-Object { $_ | Should -BeLessThan 1000 }
     }
@@ -37,7 +37,7 @@ Describe 'A live stream' {
             "Start-Sleep -Milliseconds 500; foreach (`$l in (Get-Content -LiteralPath '$file.lines')) { Start-Sleep -Milliseconds 300; Add-Content -LiteralPath '$file' -Value (`$l + ',' + [datetime]::UtcNow.Ticks) }")
         try {
             $lags = Get-Content -Wait -LiteralPath $file | ConvertFrom-Csv | Test-AEAnomaly -Model $model |
-                ForEach-Object { [pscustomobject]@{ Lag = ([datetime]::UtcNow.Ticks - [long]$_.written) / 1e4; Error = $_.ReconstructionError } } |
+                ForEach-Object { [pscustomobject]@{ Lag = ([datetime]::UtcNow.Ticks - [long]$_.written) / 1e4; Error = $_.Score } } |
                 Select-Object -First $rows.Count
         }
         finally {

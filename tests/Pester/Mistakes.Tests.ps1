@@ -12,14 +12,14 @@ Describe 'A systematic mistake gives one error' {
     It 'stops Find-AEThreshold once when -LabelProperty names no column' {
         $err = { $scored | Find-AEThreshold -LabelProperty is_incident -ErrorVariable e } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'MissingLabel,PSAnomalyAE.Commands.FindAEThresholdCommand'
-        $err.Exception.Message | Should -BeLike "*-LabelProperty 'is_incident' names no property*incident, ReconstructionError*"
+        $err.Exception.Message | Should -BeLike "*-LabelProperty 'is_incident' names no property*incident, Score, ReconstructionError*"
         $e | Should -HaveCount 1
     }
 
     It 'stops Find-AEThreshold once when the rows were not scored by Measure-AEReconstructionError' {
         $err = { $rows | Find-AEThreshold -Percentile 99 -ErrorVariable e } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'MissingReconstructionError,PSAnomalyAE.Commands.FindAEThresholdCommand'
-        $err.Exception.Message | Should -BeLike '*no ReconstructionError property*cpu_pct*Measure-AEReconstructionError*'
+        $err.Exception.Message | Should -BeLike '*no Score property*cpu_pct*Measure-AEReconstructionError*'
         $e | Should -HaveCount 1
     }
 

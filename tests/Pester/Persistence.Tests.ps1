@@ -14,10 +14,10 @@ Describe 'Export-AEModel and Import-AEModel' {
         $here = Import-Csv $probeCsv | Test-AEAnomaly -Model $model
         $there = Invoke-Pwsh @"
 `$m = Import-AEModel -LiteralPath '$path'
-Import-Csv '$probeCsv' | Test-AEAnomaly -Model `$m | Select-Object ReconstructionError, Threshold, Anomaly | ConvertTo-Json -Depth 3
+Import-Csv '$probeCsv' | Test-AEAnomaly -Model `$m | Select-Object Score, Threshold, Anomaly | ConvertTo-Json -Depth 3
 "@
         # JSON keeps 17 significant digits, so the doubles compare exactly.
-        $there.ReconstructionError | Should -Be $here.ReconstructionError
+        $there.Score | Should -Be $here.Score
         $there.Threshold | Should -Be $here.Threshold
         $there.Anomaly | Should -Be $here.Anomaly
     }

@@ -57,7 +57,7 @@ Describe 'Import-AEModel -PyTorch' {
         $scored = @(Import-Csv (Join-Path $fixtures 'rows.csv') | Measure-AEReconstructionError -Model $model)
         $scored | Should -HaveCount $expected.Count
         for ($i = 0; $i -lt $scored.Count; $i++) {
-            [Math]::Abs($scored[$i].ReconstructionError - [double]::Parse($expected[$i].error, $inv)) | Should -BeLessOrEqual 1e-5 -Because "row $i"
+            [Math]::Abs($scored[$i].Score - [double]::Parse($expected[$i].error, $inv)) | Should -BeLessOrEqual 1e-5 -Because "row $i"
         }
     }
 
@@ -122,7 +122,7 @@ Describe 'Export-AEModel -Format PyTorch' {
         $back.Threshold | Should -Be $model.Threshold
         $here = Import-Csv $rowsCsv | Measure-AEReconstructionError -Model $model
         $there = Import-Csv $rowsCsv | Measure-AEReconstructionError -Model $back
-        $there.ReconstructionError | Should -Be $here.ReconstructionError
+        $there.Score | Should -Be $here.Score
     }
 
     It $PythonTestName -Skip:([bool] $PythonSkip) {
@@ -130,7 +130,7 @@ Describe 'Export-AEModel -Format PyTorch' {
         $null = New-Item -ItemType Directory -Path $dir
         Export-AEModel -Model $model -Format PyTorch -Path (Join-Path $dir 'model.safetensors') -ConfigPath (Join-Path $dir 'config.json')
         Import-Csv $rowsCsv | Measure-AEReconstructionError -Model $model |
-            ForEach-Object { [pscustomobject]@{ ReconstructionError = $_.ReconstructionError.ToString('R', $inv) } } |
+            ForEach-Object { [pscustomobject]@{ Score = $_.Score.ToString('R', $inv) } } |
             Export-Csv -LiteralPath (Join-Path $dir 'errors.csv')
         $output = & /usr/bin/python3 (Join-Path $fixtures 'make_pytorch_fixtures.py') --check $dir --rows $rowsCsv 2>&1
         $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")

@@ -65,9 +65,9 @@ Describe 'Remote sessions over SSH on loopback' {
         $remote = Invoke-Command -Session $sessions -ArgumentList $model, $rows, $ModuleManifest -ScriptBlock {
             param($model, $rows, $manifest)
             Import-Module $manifest -ErrorAction Stop
-            [pscustomobject]@{ Process = $PID; Errors = @(($rows | Test-AEAnomaly -Model $model).ReconstructionError) }
+            [pscustomobject]@{ Process = $PID; Errors = @(($rows | Test-AEAnomaly -Model $model).Score) }
         }
-        $expected = @(($rows | Test-AEAnomaly -Model $model).ReconstructionError)
+        $expected = @(($rows | Test-AEAnomaly -Model $model).Score)
         @($remote).Count | Should -Be 3
         @($remote.Process | Sort-Object -Unique).Count | Should -Be 3
         $remote.Process | Should -Not -Contain $PID
@@ -75,6 +75,6 @@ Describe 'Remote sessions over SSH on loopback' {
 
         # A model trained on the other side comes back as a live model.
         $back = Invoke-Command -Session $sessions[0] -ArgumentList $model -ScriptBlock { param($m) $m }
-        ($rows | Test-AEAnomaly -Model $back).ReconstructionError | Should -Be $expected
+        ($rows | Test-AEAnomaly -Model $back).Score | Should -Be $expected
     }
 }

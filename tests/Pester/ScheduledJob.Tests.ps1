@@ -50,7 +50,7 @@ Describe 'The nightly-job examples' {
             $model = Import-AEModel -LiteralPath $modelFile
             # A quiet day: normal rows the model reconstructs well; an incident day adds rows that break the metrics' relationships.
             $quiet = @(New-MetricRows -Count 100 -Seed 3 -Start 700 | Measure-AEReconstructionError -Model $model |
-                Where-Object ReconstructionError -LT ($model.Threshold / 2) | Select-Object timestamp, host, cpu_pct, requests_per_s, memory_pct, latency_ms)
+                Where-Object Score -LT ($model.Threshold / 2) | Select-Object timestamp, host, cpu_pct, requests_per_s, memory_pct, latency_ms)
             $quiet | Export-Csv (Join-Path $work 'quiet.csv')
             $incident = $quiet + @(
                 [pscustomobject]@{ timestamp = '2026-02-01T03:00:00'; host = 'web1'; cpu_pct = '99'; requests_per_s = '105'; memory_pct = '50'; latency_ms = '400' }

@@ -14,10 +14,11 @@ BeforeAll {
 }
 
 Describe 'Measure-AEReconstructionError' {
-    It 'emits every row, in input order, with ReconstructionError and per-feature errors added' {
+    It 'emits every row, in input order, with Score, ReconstructionError and per-feature errors added' {
         $out = $validation[0..9] | Measure-AEReconstructionError -Model $model
         $out | Should -HaveCount 10
         $out.timestamp | Should -Be $validation[0..9].timestamp
+        $out[0].Score | Should -BeOfType [double]
         $out[0].ReconstructionError | Should -BeOfType [double]
         $fe = $out[0].FeatureErrors
         $fe.PSObject.Properties.Name | Should -Be $model.FeatureNames
@@ -25,16 +26,36 @@ Describe 'Measure-AEReconstructionError' {
 
     It 'scores a typical normal row about 2 by default: reconstruction and neighbour distance, each 1 at its median' {
         $model.Scoring | Should -Be 'ReconstructionAndDistance'
-        $errors = ($validation | Measure-AEReconstructionError -Model $model).ReconstructionError | Sort-Object
-        $errors[[int]($errors.Count / 2)] | Should -BeGreaterThan 1.2
-        $errors[[int]($errors.Count / 2)] | Should -BeLessThan 3
+        $scores = ($validation | Measure-AEReconstructionError -Model $model).Score | Sort-Object
+        $scores[[int]($scores.Count / 2)] | Should -BeGreaterThan 1.2
+        $scores[[int]($scores.Count / 2)] | Should -BeLessThan 3
+    }
+
+    It 'shows a default-scored row''s Score beside its terms: ReconstructionError, the mean of its feature errors, and NeighbourDistance' {
+        $out = $validation[0..4] | Measure-AEReconstructionError -Model $model
+        $out[0].PSObject.Properties.Name | Select-Object -Skip 6 | Should -Be 'Score', 'ReconstructionError', 'NeighbourDistance', 'FeatureErrors'
+        foreach ($row in $out) {
+            $row.NeighbourDistance | Should -BeOfType [double]
+            $row.NeighbourDistance | Should -BeGreaterThan 0
+            ($row.FeatureErrors.PSObject.Properties.Value | Measure-Object -Average).Average | Should -BeGreaterOrEqual ($row.ReconstructionError * 0.999)
+            ($row.FeatureErrors.PSObject.Properties.Value | Measure-Object -Average).Average | Should -BeLessOrEqual ($row.ReconstructionError * 1.001)
+            $row.Score | Should -Not -Be $row.ReconstructionError
+        }
+        $tested = $validation[0..4] | Test-AEAnomaly -Model $model
+        $tested[0].PSObject.Properties.Name | Select-Object -Skip 6 -First 6 |
+            Should -Be 'Score', 'ReconstructionError', 'NeighbourDistance', 'Threshold', 'Anomaly', 'ScoreToThreshold'
+        $tested.Score | Should -Be $out.Score
+        $tested.ReconstructionError | Should -Be $out.ReconstructionError
+        $tested.NeighbourDistance | Should -Be $out.NeighbourDistance
     }
 
     It 'with -Scoring Reconstruction, scores a row by its mean squared error, the mean of its feature errors' {
         $plain = $train | Invoke-AETraining -Seed 1 -Epochs 20 -LatentSize 2 -Scoring Reconstruction
         $plain.Scoring | Should -Be 'Reconstruction'
         $out = $validation[0..4] | Measure-AEReconstructionError -Model $plain
+        $out[0].PSObject.Properties.Name | Should -Not -Contain 'NeighbourDistance'
         foreach ($row in $out) {
+            $row.Score | Should -Be $row.ReconstructionError
             ($row.FeatureErrors.PSObject.Properties.Value | Measure-Object -Average).Average | Should -BeGreaterOrEqual ($row.ReconstructionError * 0.999)
             ($row.FeatureErrors.PSObject.Properties.Value | Measure-Object -Average).Average | Should -BeLessOrEqual ($row.ReconstructionError * 1.001)
         }
@@ -42,12 +63,13 @@ Describe 'Measure-AEReconstructionError' {
 
     It 'leaves the caller''s objects unchanged' {
         $null = $validation[0] | Measure-AEReconstructionError -Model $model
+        $validation[0].PSObject.Properties.Name | Should -Not -Contain 'Score'
         $validation[0].PSObject.Properties.Name | Should -Not -Contain 'ReconstructionError'
     }
 
-    It 'gives the same errors when rows arrive in small or large batches' {
-        $a = ($validation | Measure-AEReconstructionError -Model $model -BatchSize 7).ReconstructionError
-        $b = ($validation | Measure-AEReconstructionError -Model $model -BatchSize 4096).ReconstructionError
+    It 'gives the same scores when rows arrive in small or large batches' {
+        $a = ($validation | Measure-AEReconstructionError -Model $model -BatchSize 7).Score
+        $b = ($validation | Measure-AEReconstructionError -Model $model -BatchSize 4096).Score
         $a | Should -Be $b
     }
 
@@ -66,8 +88,8 @@ Describe 'Measure-AEReconstructionError' {
 }
 
 Describe 'Find-AEThreshold' {
-    It 'takes the 99th percentile of the errors of normal rows by default' {
-        $errors = ($validation | Measure-AEReconstructionError -Model $model).ReconstructionError
+    It 'takes the 99th percentile of the scores of normal rows by default' {
+        $errors = ($validation | Measure-AEReconstructionError -Model $model).Score
         $t = $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold
         $t | Should -BeOfType PSAnomalyAE.AEThreshold
         $sorted = $errors | Sort-Object
@@ -88,17 +110,22 @@ Describe 'Find-AEThreshold' {
         $m.ThresholdMethod | Should -Be 'Percentile 90 of 100 rows (Find-AEThreshold)'
     }
 
+    It 'reads Score from rows that also carry a ReconstructionError' {
+        $rows = 1..100 | ForEach-Object { [pscustomobject]@{ Score = $_; ReconstructionError = 1000 + $_ } }
+        [math]::Round(($rows | Find-AEThreshold -Percentile 90).Threshold, 9) | Should -Be 90.1
+    }
+
     It 'warns when there are too few rows for the percentile' {
         $null = 1..20 | Find-AEThreshold -Percentile 99.9 -WarningVariable w -WarningAction SilentlyContinue
         $w | Should -HaveCount 1
         "$w" | Should -BeLike '*1000 rows are needed*'
     }
 
-    It 'names a row that has no reconstruction error' {
-        $null = @([pscustomobject]@{ ReconstructionError = 0.5 }, [pscustomobject]@{ x = 1 }) |
+    It 'names a row that has no score' {
+        $null = @([pscustomobject]@{ Score = 0.5 }, [pscustomobject]@{ x = 1 }) |
             Find-AEThreshold -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -Be 'MissingReconstructionError,PSAnomalyAE.Commands.FindAEThresholdCommand'
-        $e[0].Exception.Message | Should -BeLike 'Row 2 *'
+        $e[0].Exception.Message | Should -BeLike 'Row 2 has no Score property*'
     }
 }
 
@@ -113,7 +140,7 @@ Describe 'Test-AEAnomaly' {
         $flagged | Export-Csv -LiteralPath $out
         $back = Import-Csv -LiteralPath $out
         $columns = $back[0].PSObject.Properties.Name
-        foreach ($c in 'timestamp', 'host', 'cpu_pct', 'requests_per_s', 'memory_pct', 'latency_ms', 'ReconstructionError', 'Threshold', 'Anomaly', 'AnomalyScore', 'Reason') {
+        foreach ($c in 'timestamp', 'host', 'cpu_pct', 'requests_per_s', 'memory_pct', 'latency_ms', 'Score', 'ReconstructionError', 'NeighbourDistance', 'Threshold', 'Anomaly', 'ScoreToThreshold', 'Severity', 'ScorePercentile', 'Reason') {
             $columns | Should -Contain $c
         }
     }
@@ -121,7 +148,7 @@ Describe 'Test-AEAnomaly' {
     It 'explains a flagged row in the columns'' own units' {
         $row = $today[50] | Test-AEAnomaly -Model $model
         $row.Anomaly | Should -BeTrue
-        $row.AnomalyScore | Should -Be ($row.ReconstructionError / $row.Threshold)
+        $row.ScoreToThreshold | Should -Be ($row.Score / $row.Threshold)
         $top = $row.TopFeatures[0]
         $top | Should -BeOfType PSAnomalyAE.AEFeatureContribution
         $top.Feature | Should -Be 'cpu_pct'
@@ -129,14 +156,15 @@ Describe 'Test-AEAnomaly' {
         $top.Direction | Should -Be 'High'
         $top.Expected | Should -BeGreaterThan 20
         $top.Expected | Should -BeLessThan 85
-        $row.Reason | Should -BeLike 'Anomaly (score *): cpu_pct 97.0, expected *(High, *%)*'
+        $head = [string]::Format([cultureinfo]::InvariantCulture, 'Anomaly (score {0:0.00}x threshold): ', $row.ScoreToThreshold)
+        $row.Reason | Should -BeLike ($head + 'cpu_pct 97.0, expected *(High, *%)*')
         $row.TopFeatures | Should -HaveCount 3
     }
 
     It 'does not depend on the column order of the file' {
         $reordered = $today | Select-Object latency_ms, host, memory_pct, timestamp, requests_per_s, cpu_pct
-        ($reordered | Test-AEAnomaly -Model $model).ReconstructionError |
-            Should -Be ($today | Test-AEAnomaly -Model $model).ReconstructionError
+        ($reordered | Test-AEAnomaly -Model $model).Score |
+            Should -Be ($today | Test-AEAnomaly -Model $model).Score
     }
 
     It 'uses -Threshold over the model''s threshold' {
@@ -179,8 +207,8 @@ Describe 'Test-AEAnomaly' {
         $null = $normal[[int]($n * 0.6)..([int]($n * 0.8) - 1)] | Measure-AEReconstructionError -Model $m | Find-AEThreshold -Model $m
         $test = @($normal[[int]($n * 0.8)..($n - 1)]) + $anomalous | Test-AEAnomaly -Model $m
         # ROC-AUC: the chance that an anomaly outscores a normal row.
-        $pos = @($test | Where-Object label -EQ '1').ReconstructionError
-        $neg = @($test | Where-Object label -EQ '0').ReconstructionError | Sort-Object
+        $pos = @($test | Where-Object label -EQ '1').Score
+        $neg = @($test | Where-Object label -EQ '0').Score | Sort-Object
         $wins = 0.0
         foreach ($p in $pos) { foreach ($q in $neg) { if ($p -gt $q) { $wins++ } elseif ($p -eq $q) { $wins += 0.5 } } }
         $auc = $wins / ($pos.Count * $neg.Count)
@@ -220,6 +248,6 @@ Describe 'Categorical columns' {
         $back = Import-AEModel $path
         $back.EncodedFeatureNames | Should -Be $cat.EncodedFeatureNames
         $probe = New-MetricRows -Count 20 -Seed 9
-        ($probe | Test-AEAnomaly -Model $back).ReconstructionError | Should -Be ($probe | Test-AEAnomaly -Model $cat).ReconstructionError
+        ($probe | Test-AEAnomaly -Model $back).Score | Should -Be ($probe | Test-AEAnomaly -Model $cat).Score
     }
 }

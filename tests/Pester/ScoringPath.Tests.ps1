@@ -24,8 +24,8 @@ BeforeAll {
 
 Describe 'Scoring a CSV file with -Path' {
     It 'gives <Command> the scores of Import-Csv | <Command>, with <Case>' -ForEach @(
-        @{ Command = 'Test-AEAnomaly'; Case = 'a dense model'; Window = $false; Property = 'AnomalyScore' }
-        @{ Command = 'Test-AEAnomaly'; Case = 'a windowed model'; Window = $true; Property = 'AnomalyScore' }
+        @{ Command = 'Test-AEAnomaly'; Case = 'a dense model'; Window = $false; Property = 'ScoreToThreshold' }
+        @{ Command = 'Test-AEAnomaly'; Case = 'a windowed model'; Window = $true; Property = 'ScoreToThreshold' }
         @{ Command = 'Measure-AEReconstructionError'; Case = 'a windowed model'; Window = $true; Property = 'ReconstructionError' }
     ) {
         $m = $Window ? $windowed : $model
@@ -35,7 +35,7 @@ Describe 'Scoring a CSV file with -Path' {
 
         $r.File | Should -HaveCount 299
         $r.File.timestamp | Should -Be $r.Pipe.timestamp
-        $r.File.ReconstructionError | Should -Be $r.Pipe.ReconstructionError
+        $r.File.Score | Should -Be $r.Pipe.Score
         $r.File.$Property | Should -Be $r.Pipe.$Property
         if ($Command -eq 'Test-AEAnomaly') {
             $r.File.Anomaly | Should -Be $r.Pipe.Anomaly
@@ -58,7 +58,7 @@ Describe 'Scoring a CSV file with -Path' {
         $expected = @($all | Where-Object Anomaly)
         $expected.Count | Should -BeGreaterThan 0
         $flagged.timestamp | Should -Be $expected.timestamp
-        $flagged.AnomalyScore | Should -Be $expected.AnomalyScore
+        $flagged.ScoreToThreshold | Should -Be $expected.ScoreToThreshold
         $flagged[0].PSObject.Properties.Name | Should -Be $expected[0].PSObject.Properties.Name
     }
 
@@ -74,7 +74,7 @@ Describe 'Scoring a CSV file with -Path' {
         $pipe = Import-Csv -LiteralPath $odd | Test-AEAnomaly -Model $model
         $file = Test-AEAnomaly -Model $model -Path $odd
         $file.note | Should -BeExactly $pipe.note
-        $file.ReconstructionError | Should -Be $pipe.ReconstructionError
+        $file.Score | Should -Be $pipe.Score
     }
 
     It 'stops with one error listing every feature the file lacks' {

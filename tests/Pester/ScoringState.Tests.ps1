@@ -16,10 +16,10 @@ Describe '-StatePath' {
             $rows[$start..($start + 2)] | Test-AEAnomaly -Model $model -StatePath $state
         }
         $runs[0..2].Reason | Should -BeLike 'No score yet*'
-        Assert-SameErrors $runs[3..11].ReconstructionError $whole[3..11].ReconstructionError
+        Assert-SameErrors $runs[3..11].Score $whole[3..11].Score
 
         # Without a state every run of three rows starts without context and never scores.
-        ($rows[3..5] | Test-AEAnomaly -Model $model).ReconstructionError | Should -Be @($null, $null, $null)
+        ($rows[3..5] | Test-AEAnomaly -Model $model).Score | Should -Be @($null, $null, $null)
 
         $saved = Get-Content -Raw $state | ConvertFrom-Json
         $saved.Context.Count | Should -Be 3

@@ -118,7 +118,7 @@ $run = @{
         $out = Join-Path $WorkFolder 'alerts.csv'
         Test-AEAnomaly -Model $scanModel -Path $scanFile -AnomaliesOnly | Export-Csv -LiteralPath $out -NoTypeInformation
         $alerts = @(Import-Csv -LiteralPath $out)
-        @($alerts.Count) + @($alerts | ForEach-Object { [double]::Parse($_.ReconstructionError, $inv) })
+        @($alerts.Count) + @($alerts | ForEach-Object { [double]::Parse($_.Score, $inv) })
     }
     Parallel        = {
         $manifest = $ModuleManifest
@@ -126,7 +126,7 @@ $run = @{
         $chunks = 0..7 | ForEach-Object { , $parRows[($_ * 1000)..($_ * 1000 + 999)] }
         $parts = $chunks | ForEach-Object -ThrottleLimit 4 -Parallel {
             Import-Module $using:manifest
-            [pscustomobject]@{ First = $_[0].timestamp; Errors = @(($_ | Measure-AEReconstructionError -Model $using:model).ReconstructionError) }
+            [pscustomobject]@{ First = $_[0].timestamp; Errors = @(($_ | Measure-AEReconstructionError -Model $using:model).Score) }
         } | Sort-Object First
         @($parts | ForEach-Object { $_.Errors })
     }
@@ -137,7 +137,7 @@ $run = @{
                 param($manifest, $rows, $seed)
                 Import-Module $manifest
                 $m = $rows | Invoke-AETraining -Model (New-AEModel -HiddenSize 32, 16 -LatentSize 3 -Epochs 6 -Seed $seed) -ExcludeProperty timestamp
-                , @(@($m.History | ForEach-Object { $_.TrainLoss; $_.ValidationLoss }) + @(($rows[0..499] | Measure-AEReconstructionError -Model $m).ReconstructionError))
+                , @(@($m.History | ForEach-Object { $_.TrainLoss; $_.ValidationLoss }) + @(($rows[0..499] | Measure-AEReconstructionError -Model $m).Score))
             }
         }
         $results = $jobs | Wait-Job | Receive-Job
@@ -152,12 +152,12 @@ if ($Case -eq 'TrainingJobs') {
     # Serial: one job after the other.
     $baseline = @(foreach ($seed in 1, 2) {
             $m = $jobRows | Invoke-AETraining -Model (New-AEModel -HiddenSize 32, 16 -LatentSize 3 -Epochs 6 -Seed $seed) -ExcludeProperty timestamp
-            @($m.History | ForEach-Object { $_.TrainLoss; $_.ValidationLoss }) + @(($jobRows[0..499] | Measure-AEReconstructionError -Model $m).ReconstructionError)
+            @($m.History | ForEach-Object { $_.TrainLoss; $_.ValidationLoss }) + @(($jobRows[0..499] | Measure-AEReconstructionError -Model $m).Score)
         })
 } elseif ($Case -eq 'Parallel') {
     # One pipeline; the runs score in chunks on four threads, and a pause for a collection can flush a short batch:
     # a row's score depends on neither.
-    $baseline = @(($parRows | Measure-AEReconstructionError -Model $parModel).ReconstructionError)
+    $baseline = @(($parRows | Measure-AEReconstructionError -Model $parModel).Score)
 } else {
     $baseline = @(& $run[$Case])
 }

@@ -14,9 +14,9 @@ BeforeAll {
     $n = $normal.Count
     $model = $normal[0..([int]($n * 0.6) - 1)] | Invoke-AETraining -ExcludeProperty label -Seed 1
     $half = [int]($anomalous.Count / 2)
-    # Validation: 20 % of the normal rows and half of the anomalies, with their errors measured once.
+    # Validation: 20 % of the normal rows and half of the anomalies, with their scores measured once.
     $validation = @($normal[[int]($n * 0.6)..([int]($n * 0.8) - 1)] + $anomalous[0..($half - 1)] | Measure-AEReconstructionError -Model $model)
-    $normalErrors = @($validation | Where-Object label -EQ '0' | ForEach-Object ReconstructionError)
+    $normalErrors = @($validation | Where-Object label -EQ '0' | ForEach-Object Score)
 }
 
 Describe 'Find-AEThreshold on normal rows' -Skip:(-not $haveData) {
@@ -71,7 +71,7 @@ Describe 'Find-AEThreshold on labelled rows' -Skip:(-not $haveData) {
 
     It 'respects "-Objective MaxFalsePositiveRate 0.01" on those rows' {
         $t = $validation | Find-AEThreshold -LabelProperty label -Objective MaxFalsePositiveRate 0.01
-        $flaggedNormal = @($validation | Where-Object { $_.label -eq '0' -and $_.ReconstructionError -gt $t.Threshold }).Count
+        $flaggedNormal = @($validation | Where-Object { $_.label -eq '0' -and $_.Score -gt $t.Threshold }).Count
         $flaggedNormal / $normalErrors.Count | Should -BeLessOrEqual 0.01
         $t.FalsePositiveRate | Should -BeLessOrEqual 0.01
         $t.Parameter | Should -Be 0.01
@@ -79,7 +79,7 @@ Describe 'Find-AEThreshold on labelled rows' -Skip:(-not $haveData) {
 
     It 'catches at least the asked share with -Objective MinRecall' {
         $t = $validation | Find-AEThreshold -LabelProperty label -Objective MinRecall -ObjectiveValue 0.9
-        $caught = @($validation | Where-Object { $_.label -eq '1' -and $_.ReconstructionError -gt $t.Threshold }).Count
+        $caught = @($validation | Where-Object { $_.label -eq '1' -and $_.Score -gt $t.Threshold }).Count
         $caught / $half | Should -BeGreaterOrEqual 0.9
         $t.Recall | Should -BeGreaterOrEqual 0.9
     }
@@ -104,13 +104,26 @@ Describe 'Find-AEThreshold on labelled rows' -Skip:(-not $haveData) {
         $scored = $anomalous[$half..($anomalous.Count - 1)] | Test-AEAnomaly -Model $model
         $scored | ForEach-Object { $_.Severity | Should -BeIn 'Normal', 'Low', 'Medium', 'High', 'Critical' }
         $flagged = @($scored | Where-Object Anomaly)
-        $flagged | ForEach-Object { $_.Severity | Should -Not -Be 'Normal'; $_.ErrorPercentile | Should -BeGreaterThan 50 }
+        $flagged | ForEach-Object { $_.Severity | Should -Not -Be 'Normal'; $_.ScorePercentile | Should -BeGreaterThan 50 }
         $critical = $flagged | Where-Object Severity -EQ 'Critical' | Select-Object -First 1
-        if ($critical) { $critical.AnomalyScore | Should -BeGreaterThan 10 }
+        if ($critical) { $critical.ScoreToThreshold | Should -BeGreaterThan 10 }
+    }
+
+    It 'reads a CSV written by an earlier version, whose ReconstructionError column holds the score, as it reads Score' {
+        $yesterday = Join-Path $TestDrive 'yesterday.csv'
+        $today = Join-Path $TestDrive 'today.csv'
+        $validation | ForEach-Object { [pscustomobject]@{ ReconstructionError = $_.Score; label = $_.label } } | Export-Csv $yesterday
+        $validation | ForEach-Object { [pscustomobject]@{ Score = $_.Score; label = $_.label } } | Export-Csv $today
+        $old = Import-Csv $yesterday | Find-AEThreshold -LabelProperty label
+        $new = Import-Csv $today | Find-AEThreshold -LabelProperty label
+        $old.Threshold | Should -Be $new.Threshold
+        $old.RocAuc | Should -Be $new.RocAuc
+        $old.RowCount | Should -Be $validation.Count
+        (Import-Csv $yesterday | Find-AEThreshold -Percentile 95).Threshold | Should -Be (Import-Csv $today | Find-AEThreshold -Percentile 95).Threshold
     }
 
     It 'names a row whose label it cannot read' {
-        $rows = @([pscustomobject]@{ ReconstructionError = 1; label = 'yes' }, [pscustomobject]@{ ReconstructionError = 2; label = 'perhaps' }, [pscustomobject]@{ ReconstructionError = 0.1; label = 'Normal' })
+        $rows = @([pscustomobject]@{ Score = 1; label = 'yes' }, [pscustomobject]@{ Score = 2; label = 'perhaps' }, [pscustomobject]@{ Score = 0.1; label = 'Normal' })
         $t = $rows | Find-AEThreshold -LabelProperty label -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -Be 'InvalidLabel,PSAnomalyAE.Commands.FindAEThresholdCommand'
         $e[0].Exception.Message | Should -BeLike "Row 2: label is 'perhaps'*"

@@ -60,8 +60,8 @@ Describe 'Invoke-AETraining' {
         $a.History.TrainLoss | Should -Be $b.History.TrainLoss
         $a.Threshold | Should -Be $b.Threshold
         $probe = New-MetricRows -Count 50 -Seed 9
-        ($probe | Measure-AEReconstructionError -Model $a).ReconstructionError |
-            Should -Be ($probe | Measure-AEReconstructionError -Model $b).ReconstructionError
+        ($probe | Measure-AEReconstructionError -Model $a).Score |
+            Should -Be ($probe | Measure-AEReconstructionError -Model $b).Score
     }
 
     It 'trains with -ThreadCount threads (default 1), reproducibly' {

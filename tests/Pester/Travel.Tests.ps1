@@ -5,7 +5,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'SameErrors.ps1')
     $model = New-MetricRows -Count 300 -Seed 1 | Invoke-AETraining -Model (New-AEModel -Epochs 5) -Seed 1
     $rows = @(New-MetricRows -Count 20 -Seed 2)
-    $expected = @(($rows | Test-AEAnomaly -Model $model).ReconstructionError)
+    $expected = @(($rows | Test-AEAnomaly -Model $model).Score)
 }
 
 Describe 'A serialized model' {
@@ -14,7 +14,7 @@ Describe 'A serialized model' {
         $model | Export-Clixml -LiteralPath $file
         $back = Import-Clixml -LiteralPath $file
         $back | Should -BeOfType PSAnomalyAE.AEModel
-        ($rows | Test-AEAnomaly -Model $back).ReconstructionError | Should -Be $expected
+        ($rows | Test-AEAnomaly -Model $back).Score | Should -Be $expected
 
         $modelFile = Join-Path $TestDrive 'model.aemodel'
         Export-AEModel -Model $model -Path $modelFile
@@ -29,7 +29,7 @@ Describe 'A serialized model' {
             param($model, $rows, $manifest)
             $model.pstypenames[0]
             Import-Module $manifest
-            , @(($rows | Test-AEAnomaly -Model $model).ReconstructionError)
+            , @(($rows | Test-AEAnomaly -Model $model).Score)
         }
         $out = @($job | Wait-Job | Receive-Job -ErrorAction Stop)
         $job | Remove-Job
@@ -38,10 +38,10 @@ Describe 'A serialized model' {
     }
 
     It 'is found by the runspaces of ForEach-Object -Parallel and Start-ThreadJob without importing the module there' {
-        $parallel = 1..2 | ForEach-Object -Parallel { , @(($using:rows | Test-AEAnomaly -Model $using:model).ReconstructionError) }
+        $parallel = 1..2 | ForEach-Object -Parallel { , @(($using:rows | Test-AEAnomaly -Model $using:model).Score) }
         $parallel[0] | Should -Be $expected
         $parallel[1] | Should -Be $expected
-        $job = Start-ThreadJob -ArgumentList $model, $rows -ScriptBlock { param($m, $r) ($r | Measure-AEReconstructionError -Model $m).ReconstructionError }
+        $job = Start-ThreadJob -ArgumentList $model, $rows -ScriptBlock { param($m, $r) ($r | Measure-AEReconstructionError -Model $m).Score }
         @($job | Wait-Job | Receive-Job) | Should -Be $expected
         $job | Remove-Job
     }

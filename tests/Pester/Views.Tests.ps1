@@ -13,22 +13,22 @@ BeforeAll {
 }
 
 Describe 'Test-AEAnomaly output' {
-    It 'shows as a table: the row''s own leading columns, then the score rounded, severity and reason' {
+    It 'shows as a table: the row''s own leading columns, then the score to threshold rounded, severity and reason' {
         $text = $scored | Out-String -Width 200
         $lines = @($text -split '\r?\n' | Where-Object { $_.Trim() })
-        $lines[0] | Should -Match '^timestamp\s+host\s+AnomalyScore\s+Severity\s+Reason\s*$'
+        $lines[0] | Should -Match '^timestamp\s+host\s+ScoreToThreshold\s+Severity\s+Reason\s*$'
         $lines | Should -HaveCount ($scored.Count + 2)    # header, rule, one line per row
-        $score = '{0:N2}' -f $scored[2].AnomalyScore
+        $score = '{0:N2}' -f $scored[2].ScoreToThreshold
         $lines[4] | Should -Match ([regex]::Escape($rows[2].timestamp) + '\s+web\d\s+' + [regex]::Escape($score) + '\s')
-        $text | Should -Not -Match ([regex]::Escape($scored[2].AnomalyScore.ToString()))
+        $text | Should -Not -Match ([regex]::Escape($scored[2].ScoreToThreshold.ToString()))
     }
 
     It 'leads with the columns of the rows given, and falls back to the results alone' {
         $other = $rows | Select-Object host, cpu_pct, requests_per_s, memory_pct, latency_ms | Test-AEAnomaly -Model $model
-        ($other | Out-String -Width 200) | Should -Match '(?m)^host\s+AnomalyScore\s+Severity\s+Reason\s*$'
-        $plain = [pscustomobject]@{ AnomalyScore = 1.23456; Severity = 'Low'; Reason = 'Anomaly (score 1.23)' }
+        ($other | Out-String -Width 200) | Should -Match '(?m)^host\s+ScoreToThreshold\s+Severity\s+Reason\s*$'
+        $plain = [pscustomobject]@{ ScoreToThreshold = 1.23456; Severity = 'Low'; Reason = 'Anomaly (score 1.23x threshold)' }
         $plain.PSObject.TypeNames.Insert(0, 'PSAnomalyAE.AnomalyResult')
-        ($plain | Out-String) | Should -Match '(?m)^AnomalyScore\s+Severity\s+Reason\s*$'
+        ($plain | Out-String) | Should -Match '(?m)^ScoreToThreshold\s+Severity\s+Reason\s*$'
         ($plain | Out-String) | Should -Match '1\.23 Low'
     }
 
@@ -36,9 +36,11 @@ Describe 'Test-AEAnomaly output' {
         $csv = @($scored | ConvertTo-Csv) | ConvertFrom-Csv
         $names = $csv[0].PSObject.Properties.Name
         $names[0..5] | Should -Be $original
+        $names | Should -Contain 'Score'
         $names | Should -Contain 'ReconstructionError'
-        $names | Should -Contain 'AnomalyScore'
-        [double]::Parse($csv[2].AnomalyScore, [cultureinfo]::InvariantCulture) | Should -Be $scored[2].AnomalyScore
+        $names | Should -Contain 'ScoreToThreshold'
+        [double]::Parse($csv[2].Score, [cultureinfo]::InvariantCulture) | Should -Be $scored[2].Score
+        [double]::Parse($csv[2].ScoreToThreshold, [cultureinfo]::InvariantCulture) | Should -Be $scored[2].ScoreToThreshold
         $csv[2].cpu_pct | Should -Be '97'
         $scored[0].PSObject.TypeNames[0] | Should -Be 'PSAnomalyAE.AnomalyResult#timestamp/host'
     }
@@ -60,15 +62,16 @@ Describe 'Test-AEAnomaly output' {
         $out = $h | Test-AEAnomaly -Model $model
         $out.PSObject.BaseObject | Should -BeOfType [System.Management.Automation.PSCustomObject]
         $out.PSObject.Properties.Name[0..5] | Should -Be $original
-        [math]::Round($out.AnomalyScore, 4) | Should -Be ([math]::Round($scored[2].AnomalyScore, 4))   # one row, not a batch of five: float rounding may differ
-        $out | Out-String | Should -Match 'timestamp\s+host\s+AnomalyScore'
+        [math]::Round($out.ScoreToThreshold, 4) | Should -Be ([math]::Round($scored[2].ScoreToThreshold, 4))   # one row, not a batch of five: float rounding may differ
+        $out | Out-String | Should -Match 'timestamp\s+host\s+ScoreToThreshold'
     }
 }
 
 Describe 'Measure-AEReconstructionError output' {
-    It 'shows as a table with the error and the feature errors rounded' {
+    It 'shows as a table with the score, the reconstruction error and the feature errors rounded' {
         $text = $measured | Out-String -Width 250
-        $text | Should -Match 'timestamp\s+host\s+ReconstructionError\s+FeatureErrors'
+        $text | Should -Match 'timestamp\s+host\s+Score\s+ReconstructionError\s+FeatureErrors'
+        $text | Should -Match ([regex]::Escape(('{0:G4}' -f $measured[2].Score)))
         $text | Should -Match ([regex]::Escape(('{0:G4}' -f $measured[2].ReconstructionError)))
         $text | Should -Match ('cpu_pct=' + [regex]::Escape(('{0:G3}' -f $measured[2].FeatureErrors.cpu_pct)) + ';')
     }
@@ -86,12 +89,12 @@ Describe 'Measure-AEReconstructionError output' {
         $flat = @($rows | Measure-AEReconstructionError -Model $model -FlattenFeatureErrors)
         $csv = @($flat | ConvertTo-Csv) | ConvertFrom-Csv
         $names = $csv[0].PSObject.Properties.Name
-        $names | Should -Be ($original + 'ReconstructionError' + ($model.FeatureNames | ForEach-Object { "Error_$_" }))
+        $names | Should -Be ($original + 'Score' + 'ReconstructionError' + 'NeighbourDistance' + ($model.FeatureNames | ForEach-Object { "Error_$_" }))
         foreach ($f in $model.FeatureNames) {
             [double]::Parse($csv[2]."Error_$f", [cultureinfo]::InvariantCulture) | Should -Be $measured[2].FeatureErrors.$f
         }
-        ($flat | Out-String) | Should -Match '(?m)^timestamp\s+host\s+ReconstructionError\s*$'
-        ($measured | Out-String -Width 250) | Should -Match 'ReconstructionError\s+FeatureErrors'
+        ($flat | Out-String) | Should -Match '(?m)^timestamp\s+host\s+Score\s+ReconstructionError\s*$'
+        ($measured | Out-String -Width 250) | Should -Match 'Score\s+ReconstructionError\s+FeatureErrors'
     }
 }
 
