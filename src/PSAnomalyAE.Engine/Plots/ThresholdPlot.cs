@@ -5,7 +5,7 @@ namespace PSAnomalyAE.Engine.Plots;
 
 /// <summary>
 /// Pictures of a threshold choice: the ROC curve with the chosen operating point, the precision-recall curve,
-/// and a histogram of reconstruction errors (normal and anomalous rows apart when labels exist) with the
+/// and a histogram of the rows' scores (normal and anomalous rows apart when labels exist) with the
 /// threshold line. Written as PNG or SVG, by the file's extension.
 /// </summary>
 public static class ThresholdPlot
@@ -133,8 +133,8 @@ public static class ThresholdPlot
         line.Color = Colors.Black;
         line.LineWidth = 2;
         line.LegendText = F($"threshold {threshold:G4} ({method})");
-        plot.Title("Reconstruction errors");
-        plot.XLabel("log10(reconstruction error)");
+        plot.Title("Scores");
+        plot.XLabel("log10(score)");
         plot.YLabel("Share of rows");
 
         // Every bar whole, from zero, and the legend below the axes, where it cannot cover the tallest bars.

@@ -50,6 +50,10 @@ foreach ($name in $models.Keys) {
     $model = $rows | Invoke-AETraining -Epochs 5 -Seed 7 @settings
     Export-AEModel -Model $model -Path (Join-Path $PSScriptRoot "$name.aemodel") -Force
     $rows | Measure-AEReconstructionError -Model $model |
-        ForEach-Object { [pscustomobject]@{ ReconstructionError = if ($null -eq $_.ReconstructionError) { '' } else { $_.ReconstructionError.ToString('R', [cultureinfo]::InvariantCulture) } } } |
+        ForEach-Object {
+            # Format 3 and later put the score in Score; the versions that wrote formats 1 and 2 had it in ReconstructionError.
+            $score = if ($_.PSObject.Properties['Score']) { $_.Score } else { $_.ReconstructionError }
+            [pscustomobject]@{ ReconstructionError = if ($null -eq $score) { '' } else { $score.ToString('R', [cultureinfo]::InvariantCulture) } }
+        } |
         Export-Csv (Join-Path $PSScriptRoot "$name.errors.csv") -NoTypeInformation -UseQuotes Never
 }
