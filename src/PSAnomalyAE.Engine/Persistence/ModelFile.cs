@@ -103,36 +103,16 @@ public static class ModelFile
     /// Writes <paramref name="model"/> to <paramref name="path"/> atomically: a temporary file in the same folder is
     /// written and flushed, then renamed over the target. A failure at any point leaves an existing file untouched.
     /// </summary>
-    public static void SaveAtomic(AnomalyModel model, string path, bool overwrite, Func<Stream, Stream>? wrap = null)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        if (!overwrite && File.Exists(full))
-        {
-            throw new IOException($"The file '{full}' already exists.");
-        }
-
-        string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+    public static void SaveAtomic(AnomalyModel model, string path, bool overwrite, Func<Stream, Stream>? wrap = null) =>
+        AtomicFile.Write(
+            path,
+            file =>
             {
                 Stream target = wrap is null ? file : wrap(file);
                 Save(model, target);
                 target.Flush();
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+            },
+            overwrite);
 
     /// <summary>
     /// Reads a model file. The model remembers the file's full path (<see cref="AnomalyModel.SourcePath"/>), and a

@@ -431,31 +431,3 @@ public static class SafeTensors
         RecommendedAction = "Write the weights again with safetensors.torch.save_file, or with Export-AEModel -Format PyTorch.",
     };
 }
-
-/// <summary>Writes a whole file through a temporary file in the same folder, so readers never see half a file.</summary>
-internal static class AtomicFile
-{
-    public static void Write(string path, ReadOnlySpan<byte> bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
-}
