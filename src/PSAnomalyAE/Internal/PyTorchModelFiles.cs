@@ -114,19 +114,8 @@ internal static class PyTorchModelFiles
             }
         }
 
-        try
-        {
-            return new AEModel(PyTorchInterop.Import(weights, config));
-        }
-        catch (AnomalyDetectionException ex)
-        {
-            cmdlet.ThrowTerminatingError(Errors.From(ex, weights));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            cmdlet.ThrowTerminatingError(Errors.Io(ex, "ModelReadFailed", ErrorCategory.ReadError, weights));
-        }
-
-        throw new InvalidOperationException("unreachable");
+        return FileReads.TryRead(weights, w => PyTorchInterop.Import(w, config), "ModelReadFailed", cmdlet.ThrowTerminatingError, out AnomalyModel? engine)
+            ? new AEModel(engine)
+            : throw new InvalidOperationException("unreachable");
     }
 }
