@@ -8,8 +8,8 @@ namespace PSAnomalyAE.Engine.Persistence;
 /// <summary>
 /// The part of a model file before its weights, read and checked: the prefix (magic, format version, header
 /// length), the checksum and the JSON header. <see cref="ModelFile"/> reads it before the weights, and
-/// <see cref="ModelFileInfo"/> reads nothing else. It reads from a stream, so a file is never held in memory
-/// whole and the checksum is verified by streaming it through SHA-256.
+/// <see cref="ModelFileInfo"/> reads nothing else. It reads from a stream and verifies the checksum by streaming
+/// the file through SHA-256, so describing a file never holds it in memory whole and needs no libtorch.
 /// </summary>
 internal sealed class ModelFileHeader
 {
