@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace PSAnomalyAE.Engine.Persistence;
 
 /// <summary>
@@ -72,7 +74,8 @@ public sealed class ModelFileInfo
         }
 
         ModelRecord header = file.Record;
-        string[] features = header.Features!;
+        Debug.Assert(header.Spec is not null && header.Network is not null && header.Features is not null && header.Tensors is not null, "ModelFileHeader.Read checks the required parts.");
+        string[] features = header.Features;
         return new ModelFileInfo
         {
             Path = full,
@@ -80,10 +83,10 @@ public sealed class ModelFileInfo
             Size = file.Size,
             FormatVersion = file.Version,
             CreatedBy = header.CreatedBy,
-            Kind = header.Spec!.Kind,
+            Kind = header.Spec.Kind,
             Features = features,
             CategoricalFeatures = header.Categories is { } cats ? features.Where((_, i) => i < cats.Length && cats[i] is not null).ToArray() : Array.Empty<string>(),
-            InputSize = header.Network!.InputSize,
+            InputSize = header.Network.InputSize,
             HiddenSize = header.Network.HiddenSize ?? Array.Empty<int>(),
             LatentSize = header.Network.LatentSize,
             WindowSize = Math.Max(1, header.Spec.WindowSize),
@@ -93,7 +96,7 @@ public sealed class ModelFileInfo
             Threshold = ModelFileMapper.ThresholdFrom(header.Threshold),
             Training = ModelFileMapper.TrainingFrom(header.Training),
             HistoryEpochs = header.History?.Count ?? 0,
-            ParameterCount = header.Tensors!.Where(t => t.Name != header.Neighbours?.Tensor).Sum(t => t.Length),
+            ParameterCount = header.Tensors.Where(t => t.Name != header.Neighbours?.Tensor).Sum(t => t.Length),
             ChecksumVerified = verifyChecksum,
         };
     }
