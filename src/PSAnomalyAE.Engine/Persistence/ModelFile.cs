@@ -2,9 +2,7 @@ using System.Buffers.Binary;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace PSAnomalyAE.Engine.Persistence;
 
@@ -27,15 +25,6 @@ public static class ModelFile
     internal static int VersionFor(AnomalyModel model) => ScoreTermFile.VersionFor(model.ScoreTerms);
 
     internal const string FormatName = "PSAnomalyAE.Model";
-    private const long MaxHeader = 64L << 20;
-    private static readonly byte[] s_magic = "PSAEMODL"u8.ToArray();
-
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = false,
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>
     public static void Save(AnomalyModel model, Stream stream)
@@ -61,7 +50,7 @@ public static class ModelFile
             "PSAnomalyAE " + typeof(ModelFile).Assembly.GetName().Version?.ToString(3),
             typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
 
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, s_json);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, ModelFileHeader.Json);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[8];
 
@@ -71,7 +60,7 @@ public static class ModelFile
             stream.Write(bytes);
         }
 
-        Write(s_magic);
+        Write(ModelFileHeader.Magic);
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)VersionFor(model));
         Write(buffer.AsSpan(0, 4));
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)json.Length);
@@ -97,36 +86,16 @@ public static class ModelFile
     /// Writes <paramref name="model"/> to <paramref name="path"/> atomically: a temporary file in the same folder is
     /// written and flushed, then renamed over the target. A failure at any point leaves an existing file untouched.
     /// </summary>
-    public static void SaveAtomic(AnomalyModel model, string path, bool overwrite, Func<Stream, Stream>? wrap = null)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        if (!overwrite && File.Exists(full))
-        {
-            throw new IOException($"The file '{full}' already exists.");
-        }
-
-        string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+    public static void SaveAtomic(AnomalyModel model, string path, bool overwrite, Func<Stream, Stream>? wrap = null) =>
+        AtomicFile.Write(
+            path,
+            file =>
             {
                 Stream target = wrap is null ? file : wrap(file);
                 Save(model, target);
                 target.Flush();
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+            },
+            overwrite);
 
     /// <summary>
     /// Reads a model file. The model remembers the file's full path (<see cref="AnomalyModel.SourcePath"/>), and a
@@ -147,88 +116,27 @@ public static class ModelFile
     /// <summary>Reads a model from the bytes of a model file; <paramref name="source"/> names it in errors.</summary>
     public static AnomalyModel Load(byte[] bytes, string source)
     {
-        AnomalyDetectionException Damaged(string why) => new(
-            AnomalyErrorKind.InvalidModelFile,
-            $"'{source}' is not a PSAnomalyAE model file, or it is damaged: {why}")
+        ModelFileHeader file;
+        using (var stream = new MemoryStream(bytes, writable: false))
         {
-            RecommendedAction = "Export the model again, or restore the file from a backup.",
-        };
-
-        if (bytes.Length < s_magic.Length + 8 || !bytes.AsSpan(0, s_magic.Length).SequenceEqual(s_magic))
-        {
-            throw Damaged("it does not start with the PSAnomalyAE signature.");
+            file = ModelFileHeader.Read(stream, source, verifyChecksum: true);
         }
 
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        if (version > FormatVersion)
-        {
-            throw new AnomalyDetectionException(
-                AnomalyErrorKind.NewerModelFile,
-                $"'{source}' was written in model format version {version}; this version of PSAnomalyAE reads versions up to {FormatVersion}.")
-            {
-                RecommendedAction = "Update the PSAnomalyAE module to read this model.",
-            };
-        }
-
-        if (version == 0)
-        {
-            throw Damaged("its format version is 0.");
-        }
-
-        if (bytes.Length < 8 + 4 + 4 + 8 + 32)
-        {
-            throw Damaged("it is truncated.");
-        }
-
-        byte[] expectedHash = SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32));
-        if (!expectedHash.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
-        {
-            throw Damaged("its checksum does not match its contents (truncated or altered).");
-        }
-
-        long headerLength = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12));
-        if (headerLength > MaxHeader || 16 + headerLength + 8 + 32 > bytes.Length)
-        {
-            throw Damaged("its header length is out of range.");
-        }
-
-        ModelRecord header;
-        try
-        {
-            header = JsonSerializer.Deserialize<ModelRecord>(bytes.AsSpan(16, (int)headerLength), s_json)
-                ?? throw Damaged("its header is empty.");
-        }
-        catch (JsonException ex)
-        {
-            throw Damaged("its header cannot be read (" + ex.Message + ").");
-        }
-
-        long weightStart = 16 + headerLength + 8;
-        long weightBytes = (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)(16 + headerLength)));
-        if (weightStart + weightBytes + 32 != bytes.Length)
-        {
-            throw Damaged("its weight block length does not match the file size.");
-        }
-
-        if (header.Format != FormatName || header.Tensors is null)
-        {
-            throw Damaged("its header lacks required parts.");
-        }
-
+        ModelRecord header = file.Record;
         var weights = new List<WeightTensor>();
-        long floats = weightBytes / sizeof(float);
-        foreach (TensorEntry t in header.Tensors)
+        long floats = file.WeightBytes / sizeof(float);
+        foreach (TensorEntry t in header.Tensors!)
         {
             long count = t.Shape.Aggregate(1L, (a, b) => a * b);
             if (t.Shape.Any(s => s < 0) || count != t.Length || t.Offset < 0 || t.Offset + t.Length > floats)
             {
-                throw Damaged($"the table entry for weight '{t.Name}' is inconsistent.");
+                throw ModelFileHeader.Damaged(source, $"the table entry for weight '{t.Name}' is inconsistent.");
             }
 
-            float[] data = MemoryMarshal.Cast<byte, float>(bytes.AsSpan((int)(weightStart + (t.Offset * sizeof(float))), (int)(t.Length * sizeof(float)))).ToArray();
+            float[] data = MemoryMarshal.Cast<byte, float>(bytes.AsSpan((int)(file.WeightStart + (t.Offset * sizeof(float))), (int)(t.Length * sizeof(float)))).ToArray();
             weights.Add(new WeightTensor(t.Name, t.Shape, data));
         }
 
-        return ModelFileMapper.FromRecord(header, weights, Damaged);
+        return ModelFileMapper.FromRecord(header, weights, why => ModelFileHeader.Damaged(source, why));
     }
 }

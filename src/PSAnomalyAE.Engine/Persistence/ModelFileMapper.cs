@@ -107,9 +107,6 @@ internal static class ModelFileMapper
         HashSet<string> scoreTensors = ScoreTermFile.TensorNames(header);
         weights = weights.Where(w => !scoreTensors.Contains(w.Name)).ToList();
 
-        TrainingSummary? training = header.Training is { } t
-            ? new TrainingSummary(t.Rows, t.TrainRows, t.ValidationRows, t.EpochsRun, t.BestEpoch, t.BestLoss, t.StoppedEarly, t.Cancelled, t.Seed, t.Threads, t.Seconds, t.TrainedAtUtc)
-            : null;
         return AnomalyModel.Restore(
             spec,
             encoding,
@@ -118,12 +115,20 @@ internal static class ModelFileMapper
             shape,
             weights,
             (header.History ?? new List<EpochEntry>()).Select(e => new EpochRecord(e.Epoch, e.TrainLoss, e.ValidationLoss, e.Seconds, e.IsBest, e.TrainReconstruction, e.TrainPenalty)).ToList(),
-            training,
-            header.Threshold is { } th ? new ThresholdChoice(th.Value, th.Method, th.Parameter, th.SampleCount, th.Source) : null,
+            TrainingFrom(header.Training),
+            ThresholdFrom(header.Threshold),
             header.ValidationErrors ?? Array.Empty<double>(),
             header.FeatureMeans ?? Array.Empty<double>(),
             header.Name,
             header.Description,
             terms);
     }
+
+    /// <summary>The threshold a header records, if any.</summary>
+    public static ThresholdChoice? ThresholdFrom(ThresholdRecord? r) =>
+        r is null ? null : new ThresholdChoice(r.Value, r.Method, r.Parameter, r.SampleCount, r.Source);
+
+    /// <summary>The summary of the training a header records, if any.</summary>
+    public static TrainingSummary? TrainingFrom(TrainingRecord? r) =>
+        r is null ? null : new TrainingSummary(r.Rows, r.TrainRows, r.ValidationRows, r.EpochsRun, r.BestEpoch, r.BestLoss, r.StoppedEarly, r.Cancelled, r.Seed, r.Threads, r.Seconds, r.TrainedAtUtc);
 }

@@ -29,7 +29,7 @@ public sealed record SafeTensorsContent(IReadOnlyList<SafeTensor> Tensors, IRead
 /// Writing always uses F32. Only little-endian machines are supported (every current .NET platform is one).
 /// Nothing in a file is executed: the header is parsed as plain JSON.
 /// </remarks>
-public static class SafeTensors
+public static partial class SafeTensors
 {
     /// <summary>The largest header accepted: the same limit as the reference (Rust) implementation.</summary>
     public const long MaxHeaderBytes = 100_000_000;
@@ -125,97 +125,6 @@ public static class SafeTensors
 
             return new SafeTensorsContent(tensors, metadata);
         }
-    }
-
-    /// <summary>
-    /// Writes <paramref name="tensors"/> as F32 to <paramref name="path"/>, replacing the file atomically (a temporary
-    /// file in the same folder is renamed over it, so a failure leaves an existing file as it was).
-    /// </summary>
-    public static void Write(string path, IReadOnlyList<WeightTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        byte[] bytes = ToBytes(tensors, metadata);
-        AtomicFile.Write(path, bytes);
-    }
-
-    /// <summary>Writes <paramref name="tensors"/> as F32 safetensors to <paramref name="stream"/>.</summary>
-    public static void Write(Stream stream, IReadOnlyList<WeightTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
-        stream.Write(ToBytes(tensors, metadata));
-
-    /// <summary>The bytes of an F32 safetensors file holding <paramref name="tensors"/> in the given order.</summary>
-    public static byte[] ToBytes(IReadOnlyList<WeightTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        EnsureLittleEndian();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        long offset = 0;
-        using var json = new MemoryStream();
-        using (var w = new Utf8JsonWriter(json))
-        {
-            w.WriteStartObject();
-            if (metadata is { Count: > 0 })
-            {
-                w.WriteStartObject(MetadataKey);
-                foreach (var (k, v) in metadata)
-                {
-                    w.WriteString(k, v);
-                }
-
-                w.WriteEndObject();
-            }
-
-            foreach (WeightTensor t in tensors)
-            {
-                if (string.IsNullOrEmpty(t.Name) || t.Name == MetadataKey || !names.Add(t.Name))
-                {
-                    throw new ArgumentException($"Tensor names must be non-empty, unique and not '{MetadataKey}'; '{t.Name}' is not.", nameof(tensors));
-                }
-
-                long count = 1;
-                foreach (long d in t.Shape)
-                {
-                    count = d >= 0 ? checked(count * d) : throw new ArgumentException($"Tensor '{t.Name}' has a negative dimension.", nameof(tensors));
-                }
-
-                if (count != t.Data.Length)
-                {
-                    throw new ArgumentException($"Tensor '{t.Name}' has shape [{string.Join(",", t.Shape)}] but {t.Data.Length} values.", nameof(tensors));
-                }
-
-                w.WriteStartObject(t.Name);
-                w.WriteString("dtype", "F32");
-                w.WriteStartArray("shape");
-                foreach (long d in t.Shape)
-                {
-                    w.WriteNumberValue(d);
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("data_offsets");
-                w.WriteNumberValue(offset);
-                offset += count * sizeof(float);
-                w.WriteNumberValue(offset);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndObject();
-        }
-
-        // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
-        int headerLength = (int)json.Length;
-        int padded = (headerLength + 7) / 8 * 8;
-        var result = new byte[checked(8 + padded + offset)];
-        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)padded);
-        json.GetBuffer().AsSpan(0, headerLength).CopyTo(result.AsSpan(8));
-        result.AsSpan(8 + headerLength, padded - headerLength).Fill((byte)' ');
-        int at = 8 + padded;
-        foreach (WeightTensor t in tensors)
-        {
-            ReadOnlySpan<byte> raw = MemoryMarshal.AsBytes(t.Data.AsSpan());
-            raw.CopyTo(result.AsSpan(at));
-            at += raw.Length;
-        }
-
-        return result;
     }
 
     /// <summary>The size in bytes of one element of <paramref name="dtype"/>, or 0 when it is not a safetensors dtype.</summary>
@@ -430,32 +339,4 @@ public static class SafeTensors
     {
         RecommendedAction = "Write the weights again with safetensors.torch.save_file, or with Export-AEModel -Format PyTorch.",
     };
-}
-
-/// <summary>Writes a whole file through a temporary file in the same folder, so readers never see half a file.</summary>
-internal static class AtomicFile
-{
-    public static void Write(string path, ReadOnlySpan<byte> bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PSAnomalyAE.Engine.Persistence;
 using ScottPlot;
 
 namespace PSAnomalyAE.Engine.Plots;
@@ -14,18 +15,22 @@ internal static class PlotFile
         }
     }
 
+    /// <summary>Writes <paramref name="figure"/> to <paramref name="path"/>, replacing the file atomically.</summary>
     internal static void Write(Multiplot figure, string path, int width, int height)
     {
         RequireExtension(path);
         if (Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase))
         {
-            figure.SavePng(path, width, height);
+            using Image image = figure.Render(width, height);
+            AtomicFile.Write(path, image.GetImageBytes(ImageFormat.Png, 100));
             return;
         }
 
-        using var file = File.Create(path);
-        using var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), file);
-        canvas.Clear(SkiaSharp.SKColors.White);
-        figure.Render(canvas, new PixelRect(0, width, height, 0));
+        AtomicFile.Write(path, file =>
+        {
+            using var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), file);
+            canvas.Clear(SkiaSharp.SKColors.White);
+            figure.Render(canvas, new PixelRect(0, width, height, 0));
+        });
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using PSAnomalyAE.Engine.Persistence;
 
 namespace PSAnomalyAE.Engine.Scoring;
 
@@ -154,28 +155,7 @@ public sealed class ScoringState
     }
 
     /// <summary>Writes the state to <paramref name="path"/> atomically (a temporary file renamed over it).</summary>
-    public void Save(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                JsonSerializer.Serialize(file, this, s_json);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+    public void Save(string path) => AtomicFile.Write(path, file => JsonSerializer.Serialize(file, this, s_json));
 
     private static AnomalyDetectionException Damaged(string path, string why) => new(
         AnomalyErrorKind.InvalidArgument, $"The scoring state '{path}' cannot be read: {why}.")

@@ -80,27 +80,7 @@ public sealed class ExportAEModelCommand : PSCmdlet
             ThrowTerminatingError(Errors.From(AnomalyModel.NotTrained(), Model));
         }
 
-        if (Directory.Exists(target))
-        {
-            ThrowTerminatingError(Errors.Io(new IOException($"'{target}' is a directory; give a file name."), "PathIsDirectory", ErrorCategory.InvalidArgument, target));
-        }
-
-        string? folder = System.IO.Path.GetDirectoryName(target);
-        if (folder is not null && !Directory.Exists(folder))
-        {
-            ThrowTerminatingError(Errors.Io(new DirectoryNotFoundException($"The folder '{folder}' does not exist."), "FolderNotFound", ErrorCategory.ObjectNotFound, target));
-        }
-
-        bool exists = File.Exists(target);
-        if (exists && !Force)
-        {
-            ThrowTerminatingError(Errors.Io(
-                new IOException($"The file '{target}' already exists. Use -Force to replace it."),
-                "ModelFileExists",
-                ErrorCategory.ResourceExists,
-                target));
-        }
-
+        bool exists = TargetFiles.Check(this, target, Force);
         if (!ShouldProcess(target, exists ? "Replace model file" : "Export model"))
         {
             return;
@@ -108,13 +88,9 @@ public sealed class ExportAEModelCommand : PSCmdlet
 
         try
         {
-            if (exists && Force)
+            if (exists)
             {
-                var info = new FileInfo(target);
-                if (info.IsReadOnly)
-                {
-                    info.IsReadOnly = false;
-                }
+                TargetFiles.MakeWritable(target);
             }
 
             ModelFile.SaveAtomic(Model.Engine, target, overwrite: Force);

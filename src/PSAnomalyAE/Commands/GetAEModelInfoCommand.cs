@@ -46,17 +46,9 @@ public sealed class GetAEModelInfoCommand : PSCmdlet
             return;
         }
 
-        try
+        if (FileReads.TryRead(file, f => ModelFileInfo.Read(f, verifyChecksum: !SkipChecksum), "ModelReadFailed", WriteError, out ModelFileInfo? info))
         {
-            WriteObject(new AEModelInfo(ModelFileInfo.Read(file, verifyChecksum: !SkipChecksum)));
-        }
-        catch (AnomalyDetectionException ex)
-        {
-            WriteError(Errors.From(ex, file));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(Errors.Io(ex, "ModelReadFailed", ErrorCategory.ReadError, file));
+            WriteObject(new AEModelInfo(info));
         }
     }
 }

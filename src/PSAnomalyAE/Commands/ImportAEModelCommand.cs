@@ -90,19 +90,8 @@ public sealed class ImportAEModelCommand : PSCmdlet
             ThrowTerminatingError(NotFound($"The model file '{file}' does not exist.", file));
         }
 
-        AnomalyModel engine;
-        try
+        if (!FileReads.TryRead(file, ModelFile.Load, "ModelReadFailed", ThrowTerminatingError, out AnomalyModel? engine))
         {
-            engine = ModelFile.Load(file);
-        }
-        catch (AnomalyDetectionException ex)
-        {
-            ThrowTerminatingError(Errors.From(ex, file));
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            ThrowTerminatingError(Errors.Io(ex, "ModelReadFailed", ErrorCategory.ReadError, file));
             return;
         }
 

@@ -45,18 +45,8 @@ public abstract partial class ScoringCommand
 
     private void ScoreFile(string file)
     {
-        try
+        if (!FileReads.TryRead(file, CsvRowSource.Open, "FileReadFailed", WriteError, out _source))
         {
-            _source = CsvRowSource.Open(file);
-        }
-        catch (AnomalyDetectionException ex)
-        {
-            WriteError(Errors.From(ex, file));
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(Errors.Io(ex, "FileReadFailed", ErrorCategory.ReadError, file));
             return;
         }
 

@@ -41,29 +41,7 @@ internal static class PyTorchModelFiles
         bool anyExists = false;
         foreach (string file in new[] { weightsPath, config })
         {
-            if (Directory.Exists(file))
-            {
-                cmdlet.ThrowTerminatingError(Errors.Io(new IOException($"'{file}' is a directory; give a file name."), "PathIsDirectory", ErrorCategory.InvalidArgument, file));
-            }
-
-            string? folder = Path.GetDirectoryName(file);
-            if (folder is not null && !Directory.Exists(folder))
-            {
-                cmdlet.ThrowTerminatingError(Errors.Io(new DirectoryNotFoundException($"The folder '{folder}' does not exist."), "FolderNotFound", ErrorCategory.ObjectNotFound, file));
-            }
-
-            if (File.Exists(file))
-            {
-                anyExists = true;
-                if (!force)
-                {
-                    cmdlet.ThrowTerminatingError(Errors.Io(
-                        new IOException($"The file '{file}' already exists. Use -Force to replace it."),
-                        "ModelFileExists",
-                        ErrorCategory.ResourceExists,
-                        file));
-                }
-            }
+            anyExists |= TargetFiles.Check(cmdlet, file, force);
         }
 
         if (!cmdlet.ShouldProcess($"{weightsPath} and {config}", anyExists ? "Replace PyTorch weights and config" : "Export model for PyTorch (weights and config)"))
@@ -73,15 +51,8 @@ internal static class PyTorchModelFiles
 
         try
         {
-            foreach (string file in new[] { weightsPath, config })
-            {
-                var info = new FileInfo(file);
-                if (info.Exists && info.IsReadOnly)
-                {
-                    info.IsReadOnly = false;
-                }
-            }
-
+            TargetFiles.MakeWritable(weightsPath);
+            TargetFiles.MakeWritable(config);
             PyTorchInterop.Export(model.Engine, weightsPath, config, name);
         }
         catch (AnomalyDetectionException ex)
@@ -114,19 +85,8 @@ internal static class PyTorchModelFiles
             }
         }
 
-        try
-        {
-            return new AEModel(PyTorchInterop.Import(weights, config));
-        }
-        catch (AnomalyDetectionException ex)
-        {
-            cmdlet.ThrowTerminatingError(Errors.From(ex, weights));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            cmdlet.ThrowTerminatingError(Errors.Io(ex, "ModelReadFailed", ErrorCategory.ReadError, weights));
-        }
-
-        throw new InvalidOperationException("unreachable");
+        return FileReads.TryRead(weights, w => PyTorchInterop.Import(w, config), "ModelReadFailed", cmdlet.ThrowTerminatingError, out AnomalyModel? engine)
+            ? new AEModel(engine)
+            : throw new InvalidOperationException("unreachable");
     }
 }
