@@ -99,7 +99,7 @@ public sealed partial class AnomalyModel
         RequireSameNetwork(trained.Spec);
 
         // The model goes on scoring as it did: its threshold was chosen on those scores.
-        Spec.Score = trainedScore;
+        Spec.Scoring = trainedScore;
         int width = encoding.Width;
         RequireRows(data, rows, width, "There are no valid rows to continue training on.");
 
@@ -238,7 +238,7 @@ public sealed partial class AnomalyModel
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
         TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds).Batch;
-        IReadOnlyList<IScoreTerm> terms = Engine.Scoring.ScoreTerms.Fit(Spec.Score, new TermTraining(set.TrainSamples, heldOut, rng));
+        IReadOnlyList<IScoreTerm> terms = Engine.Scoring.ScoreTerms.Fit(Spec.Scoring, new TermTraining(set.TrainSamples, heldOut, rng));
         double[] scores = Engine.Scoring.ScoreTerms.Compose(terms, Engine.Scoring.ScoreTerms.Measure(terms, heldOut));
         Array.Sort(scores);
         return (fit, scores, terms);

@@ -105,7 +105,7 @@ public sealed partial class AnomalyModel : IDisposable
     /// held-out rows, scores by the reconstruction error alone, whatever its spec says), or the configured one before
     /// training.
     /// </summary>
-    public ScoreMethod Scoring => IsTrained ? Engine.Scoring.ScoreTerms.MethodOf(ScoreTerms) : Spec.Score;
+    public ScoreMethod Scoring => IsTrained ? Engine.Scoring.ScoreTerms.MethodOf(ScoreTerms) : Spec.Scoring;
 
     /// <summary>
     /// The terms a row's score is the sum of (<see cref="Engine.Scoring.ScoreTerms"/>); the raw reconstruction error

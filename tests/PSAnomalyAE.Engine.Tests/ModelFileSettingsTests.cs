@@ -46,7 +46,7 @@ public class ModelFileSettingsTests
             Settings(file));
 
         using AnomalyModel loaded = ModelFile.Load(file, "m");
-        Assert.Equal(ScoreMethod.ReconstructionAndDistance, loaded.Spec.Score);
+        Assert.Equal(ScoreMethod.ReconstructionAndDistance, loaded.Spec.Scoring);
         Assert.Equal(TestData.Names(4), loaded.Spec.Property);
         Assert.Null(loaded.Spec.ThreadCount);
     }
@@ -54,12 +54,12 @@ public class ModelFileSettingsTests
     [Fact]
     public void A_model_scored_by_its_reconstruction_error_alone_writes_no_score_and_loads_as_such()
     {
-        using var model = new AnomalyModel(new ModelSpec { Epochs = 1, Seed = 3, Score = ScoreMethod.Reconstruction });
+        using var model = new AnomalyModel(new ModelSpec { Epochs = 1, Seed = 3, Scoring = ScoreMethod.Reconstruction });
         model.Train(TestData.Names(3), TestData.LowRank(100, 3, 1, 0.1, 3), 100);
         byte[] file = Save(model);
         Assert.DoesNotContain("\"Score\"", Settings(file), StringComparison.Ordinal);
         using AnomalyModel loaded = ModelFile.Load(file, "m");
-        Assert.Equal(ScoreMethod.Reconstruction, loaded.Spec.Score);
+        Assert.Equal(ScoreMethod.Reconstruction, loaded.Spec.Scoring);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class ModelFileSettingsTests
         var trained = new ModelSpec { Property = new[] { "CPU" }, HiddenSize = new[] { 8 } };
         var same = new ModelSpec { Property = new[] { "cpu" }, HiddenSize = new[] { 8 }, Epochs = 5, ExcludeProperty = Array.Empty<string>() };
         Assert.Empty(same.NetworkSettingsChangedFrom(trained));
-        var changed = new ModelSpec { Property = new[] { "cpu" }, Kind = AutoencoderKind.Sparse, Score = ScoreMethod.Reconstruction };
+        var changed = new ModelSpec { Property = new[] { "cpu" }, Kind = AutoencoderKind.Sparse, Scoring = ScoreMethod.Reconstruction };
         Assert.Equal(new[] { "Architecture", "HiddenSize", "Scoring" }, changed.NetworkSettingsChangedFrom(trained));
     }
 }

@@ -11,9 +11,9 @@ public class ModelTests
 
     public ModelTests(ITestOutputHelper output) => _output = output;
 
-    private static AnomalyModel Trained(int rows, int width, int rank, int seed, int epochs = 60, int? latent = null, ScoreMethod score = ModelDefaults.Score)
+    private static AnomalyModel Trained(int rows, int width, int rank, int seed, int epochs = 60, int? latent = null, ScoreMethod score = ModelDefaults.Scoring)
     {
-        var model = new AnomalyModel(new ModelSpec { LatentSize = latent ?? rank, Epochs = epochs, Seed = seed, Patience = 0, BatchSize = 64, LearningRate = 3e-3, Score = score });
+        var model = new AnomalyModel(new ModelSpec { LatentSize = latent ?? rank, Epochs = epochs, Seed = seed, Patience = 0, BatchSize = 64, LearningRate = 3e-3, Scoring = score });
         model.Train(TestData.Names(width), TestData.LowRank(rows, width, rank, 0.05, seed), rows);
         return model;
     }

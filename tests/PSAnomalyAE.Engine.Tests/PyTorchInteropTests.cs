@@ -275,7 +275,7 @@ public sealed class PyTorchInteropTests : IDisposable
     [SkippableFact]
     public void A_model_exported_for_PyTorch_imports_back_and_PyTorch_scores_it_the_same()
     {
-        using var trained = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = 7, HiddenSize = new[] { 10 }, LatentSize = 2, Score = ScoreMethod.Reconstruction });
+        using var trained = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = 7, HiddenSize = new[] { 10 }, LatentSize = 2, Scoring = ScoreMethod.Reconstruction });
         string[] names = TestData.Names(6);
         trained.Train(names, TestData.LowRank(300, 6, 2, 0.1, 7), 300);
         trained.SetThreshold(new ThresholdChoice(0.5, "Percentile", 99, 60, "test"), Array.Empty<double>());

@@ -15,7 +15,7 @@ public sealed class ScoreTermTests : IDisposable
 
     private static AnomalyModel Trained(ScoreMethod score, int rows = 300, int seed = 7, double validation = ModelDefaults.ValidationFraction)
     {
-        var model = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = seed, HiddenSize = new[] { 12 }, LatentSize = 2, Score = score, ValidationFraction = validation });
+        var model = new AnomalyModel(new ModelSpec { Epochs = 5, Seed = seed, HiddenSize = new[] { 12 }, LatentSize = 2, Scoring = score, ValidationFraction = validation });
         model.Train(TestData.Names(6), TestData.LowRank(rows, 6, 2, 0.1, 7), rows);
         return model;
     }
@@ -108,7 +108,7 @@ public sealed class ScoreTermTests : IDisposable
         Assert.Equal(model.Term<NeighbourTerm>()!.Reference, loaded.Term<NeighbourTerm>()!.Reference);
         Assert.Equal(model.Term<NeighbourTerm>()!.Median, loaded.Term<NeighbourTerm>()!.Median);
         Assert.Equal(model.Term<ReconstructionTerm>()!.Median, loaded.Term<ReconstructionTerm>()!.Median);
-        Assert.Equal(ScoreMethod.ReconstructionAndDistance, loaded.Spec.Score);
+        Assert.Equal(ScoreMethod.ReconstructionAndDistance, loaded.Spec.Scoring);
         double[] probe = TestData.LowRank(40, 6, 2, 0.3, 1);
         Assert.Equal(model.Score(probe, 40).Scores, loaded.Score(probe, 40).Scores);
         Assert.Equal(model.ParameterCount, ModelFileInfo.Read(path).ParameterCount);

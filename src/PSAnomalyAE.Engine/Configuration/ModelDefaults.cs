@@ -30,7 +30,7 @@ public static class ModelDefaults
     public const int ThreadCount = 1;
 
     /// <summary>What a new model's score is made of.</summary>
-    public const ScoreMethod Score = ScoreMethod.ReconstructionAndDistance;
+    public const ScoreMethod Scoring = ScoreMethod.ReconstructionAndDistance;
 
     /// <summary>Training samples a model keeps for the distance term: a seeded sample, so the model file stays small.</summary>
     public const int NeighbourSample = 2000;

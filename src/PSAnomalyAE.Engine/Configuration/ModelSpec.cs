@@ -21,7 +21,7 @@ public sealed class ModelSpec
         (nameof(PcaComponents), s => s.PcaComponents),
         (nameof(HiddenSize), s => s.HiddenSize),
         (nameof(LatentSize), s => s.LatentSize),
-        ("Scoring", s => s.Score),
+        (nameof(Scoring), s => s.Scoring),
         (nameof(Property), s => s.Property),
         (nameof(ExcludeProperty), s => s.ExcludeProperty),
         (nameof(CategoricalProperty), s => s.CategoricalProperty),
@@ -39,8 +39,12 @@ public sealed class ModelSpec
 
     public ScalingMethod Scaling { get; set; } = ModelDefaults.Scaling;
 
-    /// <summary>What a row's score is made of: the reconstruction error with the distance to the nearest training rows, or the reconstruction error alone.</summary>
-    public ScoreMethod Score { get; set; } = ModelDefaults.Score;
+    /// <summary>
+    /// What a row's score is made of: the reconstruction error with the distance to the nearest training rows, or the
+    /// reconstruction error alone (the terms of each: <see cref="ScoreTerms.For"/>). "Score" in the model file.
+    /// </summary>
+    [JsonPropertyName(SpecJson.ScoringName)]
+    public ScoreMethod Scoring { get; set; } = ModelDefaults.Scoring;
 
     /// <summary>The kind of autoencoder.</summary>
     public AutoencoderKind Kind { get; set; } = ModelDefaults.Kind;
@@ -122,8 +126,8 @@ public sealed class ModelSpec
 
     /// <summary>
     /// The settings that define the network (its inputs, layers and what its scores are made of) and differ from those of
-    /// <paramref name="other"/>, by the names the model shows them under (Architecture for <see cref="Kind"/>, Scoring
-    /// for <see cref="Score"/>). Column lists compare without regard to case, and a missing list equals an empty one.
+    /// <paramref name="other"/>, by the names the model shows them under (Architecture for <see cref="Kind"/>). Column
+    /// lists compare without regard to case, and a missing list equals an empty one.
     /// </summary>
     public IReadOnlyList<string> NetworkSettingsChangedFrom(ModelSpec other) =>
         s_networkSettings.Where(s => !Same(s.Value(this), s.Value(other))).Select(s => s.Name).ToList();

@@ -55,7 +55,7 @@ public sealed class ModelFileInfo
     public long ParameterCount { get; init; }
 
     /// <summary>What the model's scores are made of.</summary>
-    public ScoreMethod Score { get; init; }
+    public ScoreMethod Scoring { get; init; }
 
     /// <summary>True when the file's SHA-256 was checked and matched; false when it was not checked.</summary>
     public bool ChecksumVerified { get; init; }
@@ -92,7 +92,7 @@ public sealed class ModelFileInfo
             WindowSize = Math.Max(1, header.Spec.WindowSize),
             PcaComponents = header.Pca?.Count,
             Scaling = header.Spec.Scaling,
-            Score = ScoreTerms.MethodOf(ScoreTermFile.Names(header)),
+            Scoring = ScoreTerms.MethodOf(ScoreTermFile.Names(header)),
             Threshold = ModelFileMapper.ThresholdFrom(header.Threshold),
             Training = ModelFileMapper.TrainingFrom(header.Training),
             HistoryEpochs = header.History?.Count ?? 0,

@@ -56,6 +56,9 @@ internal sealed record NeighboursRecord(
 /// </summary>
 internal sealed class SpecJson : JsonConverter<ModelSpec>
 {
+    /// <summary>The name <see cref="ModelSpec.Scoring"/> has in the file, as in every format since 2.</summary>
+    internal const string ScoringName = "Score";
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         Converters = { new JsonStringEnumConverter() },
@@ -76,11 +79,11 @@ internal sealed class SpecJson : JsonConverter<ModelSpec>
             return;
         }
 
-        JsonPropertyInfo score = info.Properties.Single(p => p.Name == nameof(ModelSpec.Score));
+        JsonPropertyInfo score = info.Properties.Single(p => p.Name == ScoringName);
         info.Properties.Remove(score);
         info.Properties.Add(score);
         score.ShouldSerialize = (_, value) => value is not ScoreMethod.Reconstruction;
-        info.OnDeserializing = spec => ((ModelSpec)spec).Score = ScoreMethod.Reconstruction;
+        info.OnDeserializing = spec => ((ModelSpec)spec).Scoring = ScoreMethod.Reconstruction;
     }
 }
 

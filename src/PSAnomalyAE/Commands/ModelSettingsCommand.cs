@@ -55,7 +55,7 @@ public abstract class ModelSettingsCommand : PSCmdlet
     public AEScaling Scaling { get; set; } = EnumMap.Convert<AEScaling>(ModelDefaults.Scaling);
 
     [Parameter]
-    public AEScoring Scoring { get; set; } = EnumMap.Convert<AEScoring>(ModelDefaults.Score);
+    public AEScoring Scoring { get; set; } = EnumMap.Convert<AEScoring>(ModelDefaults.Scoring);
 
     [Parameter]
     [ValidateRange(1, ModelLimits.MaxEpochs)]

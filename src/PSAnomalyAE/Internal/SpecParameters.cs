@@ -12,7 +12,7 @@ internal static class SpecParameters
         [nameof(NewAEModelCommand.LatentSize)] = (spec, v) => spec.LatentSize = v is int latent ? latent : spec.LatentSize,
         [nameof(ModelSettingsCommand.Activation)] = (spec, v) => spec.Activation = EnumMap.Convert<ActivationKind>((AEActivation)v),
         [nameof(ModelSettingsCommand.Scaling)] = (spec, v) => spec.Scaling = EnumMap.Convert<ScalingMethod>((AEScaling)v),
-        [nameof(ModelSettingsCommand.Scoring)] = (spec, v) => spec.Score = EnumMap.Convert<ScoreMethod>((AEScoring)v),
+        [nameof(ModelSettingsCommand.Scoring)] = (spec, v) => spec.Scoring = EnumMap.Convert<ScoreMethod>((AEScoring)v),
         [nameof(ModelSettingsCommand.Epochs)] = (spec, v) => spec.Epochs = (int)v,
         [nameof(ModelSettingsCommand.BatchSize)] = (spec, v) => spec.BatchSize = (int)v,
         [nameof(ModelSettingsCommand.LearningRate)] = (spec, v) => spec.LearningRate = (double)v,

@@ -17,7 +17,7 @@ public sealed class AEModelInfo
         WindowSize = info.WindowSize;
         PcaComponentCount = info.PcaComponents;
         Scaling = EnumMap.Convert<AEScaling>(info.Scaling);
-        Scoring = EnumMap.Convert<AEScoring>(info.Score);
+        Scoring = EnumMap.Convert<AEScoring>(info.Scoring);
         Threshold = info.Threshold?.Value;
         ThresholdMethod = info.Threshold is { } t
             ? (t.SampleCount == 0 ? $"{t.Method} ({t.Source})" : string.Create(CultureInfo.InvariantCulture, $"{t.Method} {t.Parameter} of {t.SampleCount} rows ({t.Source})"))
