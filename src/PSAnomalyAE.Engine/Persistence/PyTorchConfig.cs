@@ -156,6 +156,17 @@ public sealed record PyTorchConfig
             throw Invalid($"'{source}' has version {Version}; versions start at 1.");
         }
 
+        int[] l = ValidateLayers(source);
+        ValidateInputs(source, l[0]);
+        if (Threshold is { } t && !(double.IsFinite(t) && t >= 0))
+        {
+            throw Invalid($"'{source}': threshold must be a finite number of 0 or more, or null.");
+        }
+    }
+
+    /// <summary>The layer widths, checked: an odd count of 3 or more, each in range, the decoder mirroring the encoder.</summary>
+    private int[] ValidateLayers(string source)
+    {
         int[] l = Layers ?? Array.Empty<int>();
         if (l.Length < 3 || l.Length % 2 == 0)
         {
@@ -181,10 +192,16 @@ public sealed record PyTorchConfig
             throw Invalid($"'{source}': outputActivation '{OutputActivation}' must be \"Sigmoid\" or null.");
         }
 
+        return l;
+    }
+
+    /// <summary>Checks the features and the scaler against the network's <paramref name="inputs"/>.</summary>
+    private void ValidateInputs(string source, int inputs)
+    {
         string[] f = Features ?? Array.Empty<string>();
-        if (f.Length != l[0])
+        if (f.Length != inputs)
         {
-            throw Invalid($"'{source}' lists {f.Length} features but the network's input has {l[0]}.");
+            throw Invalid($"'{source}' lists {f.Length} features but the network's input has {inputs}.");
         }
 
         if (f.Any(string.IsNullOrWhiteSpace) || f.Distinct(StringComparer.OrdinalIgnoreCase).Count() != f.Length)
@@ -210,11 +227,6 @@ public sealed record PyTorchConfig
         if (Scaler.Scale.Any(s => !(s > 0) || double.IsInfinity(s)) || Scaler.Offset.Any(o => !double.IsFinite(o)))
         {
             throw Invalid($"'{source}': scaler scales must be positive and finite, offsets finite.");
-        }
-
-        if (Threshold is { } t && !(double.IsFinite(t) && t >= 0))
-        {
-            throw Invalid($"'{source}': threshold must be a finite number of 0 or more, or null.");
         }
     }
 

@@ -3,7 +3,7 @@ using System.Management.Automation;
 
 namespace PSAnomalyAE.Commands;
 
-/// <summary>Set-AEThreshold: sets a model's reconstruction-error threshold to a value you choose.</summary>
+/// <summary>Set-AEThreshold: sets the score threshold of a model to a value you choose.</summary>
 [Cmdlet(VerbsCommon.Set, "AEThreshold", SupportsShouldProcess = true)]
 [OutputType(typeof(AEModel))]
 public sealed class SetAEThresholdCommand : PSCmdlet
