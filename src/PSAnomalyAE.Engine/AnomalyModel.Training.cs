@@ -42,7 +42,7 @@ public sealed partial class AnomalyModel
                 fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
 
             Install(
-                net, encoding, FeatureSchema.ColumnMeans(data, width), set.Scaler, shape, set.Pca, terms, fit.History, summary, valErrors,
+                net, encoding, FeatureSchema.ColumnMeans(data, width), FeatureRanges.Of(data, rows, width), set.Scaler, shape, set.Pca, terms, fit.History, summary, valErrors,
                 valErrors.Length > 0 ? ProvisionalThreshold(valErrors) : null);
             keep = true;
         }
@@ -75,6 +75,7 @@ public sealed partial class AnomalyModel
         List<EpochRecord> earlier;
         ThresholdChoice? earlierThreshold;
         double[] earlierMeans;
+        FeatureRanges? earlierRanges;
         ScoreMethod trainedScore;
         trained._sync.EnterReadLock();
         try
@@ -89,6 +90,7 @@ public sealed partial class AnomalyModel
             earlier = trained._history.ToList();
             earlierThreshold = trained._threshold;
             earlierMeans = trained.FeatureMeans;
+            earlierRanges = trained.Ranges;
             trainedScore = trained.Scoring;
         }
         finally
@@ -123,7 +125,7 @@ public sealed partial class AnomalyModel
 
             bool fresh = valErrors.Length > 0;
             Install(
-                net, encoding, earlierMeans, scaler, trainedShape, pca, fresh ? terms : trained.ScoreTerms, history, summary,
+                net, encoding, earlierMeans, FeatureRanges.Of(data, rows, width).Union(earlierRanges), scaler, trainedShape, pca, fresh ? terms : trained.ScoreTerms, history, summary,
                 fresh ? valErrors : trained.ValidationErrors,
                 provisional && fresh ? ProvisionalThreshold(valErrors) : earlierThreshold);
             keep = true;
@@ -151,7 +153,7 @@ public sealed partial class AnomalyModel
 
     /// <summary>Puts a trained network and everything scoring needs in place at once, under the write lock.</summary>
     private void Install(
-        AutoencoderNet net, FeatureEncoding encoding, double[] featureMeans, Scaler scaler, NetworkShape shape, Pca? pca, IReadOnlyList<IScoreTerm> terms,
+        AutoencoderNet net, FeatureEncoding encoding, double[] featureMeans, FeatureRanges ranges, Scaler scaler, NetworkShape shape, Pca? pca, IReadOnlyList<IScoreTerm> terms,
         List<EpochRecord> history, TrainingSummary summary, double[] validationErrors, ThresholdChoice? threshold)
     {
         _sync.EnterWriteLock();
@@ -161,6 +163,7 @@ public sealed partial class AnomalyModel
             _network = net;
             Encoding = encoding;
             FeatureMeans = featureMeans;
+            Ranges = ranges;
             Scaler = scaler;
             Shape = shape;
             Pca = pca;

@@ -75,6 +75,9 @@ public sealed partial class AnomalyModel : IDisposable
         }
     }
 
+    /// <summary>The lowest and highest value each input took in the training rows; null for models saved without them.</summary>
+    public FeatureRanges? Ranges { get; internal set; }
+
     /// <summary>Each feature's mean over the training rows (used to impute missing values).</summary>
     public double[] FeatureMeans { get; private set; } = Array.Empty<double>();
 
@@ -181,7 +184,7 @@ public sealed partial class AnomalyModel : IDisposable
             }
 
             using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-            return BatchScorer.Score(_network, Encoding, Scaler, Pca, ScoreTerms, WindowSize, data, rows, context);
+            return BatchScorer.Score(_network, Encoding, Scaler, Pca, ScoreTerms, Ranges, WindowSize, data, rows, context);
         }
         finally
         {

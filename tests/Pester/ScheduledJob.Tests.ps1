@@ -73,7 +73,7 @@ Describe 'The nightly-job examples' {
             $found = @(Import-Csv $alerts)
             $found.timestamp | Should -Be '2026-02-01T03:00:00', '2026-02-01T03:05:00'
             $found.ModelName | Should -Be 'web', 'web'
-            $found[0].Reason | Should -BeLike 'Anomaly*'
+            $found[0].Reason | Should -BeLike '* anomaly (score *x threshold): *'
         }
 
         It 'exits 2 and leaves no alerts file when <Case>' -ForEach @(

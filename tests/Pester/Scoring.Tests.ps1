@@ -156,8 +156,12 @@ Describe 'Test-AEAnomaly' {
         $top.Direction | Should -Be 'High'
         $top.Expected | Should -BeGreaterThan 20
         $top.Expected | Should -BeLessThan 85
-        $head = [string]::Format([cultureinfo]::InvariantCulture, 'Anomaly (score {0:0.00}x threshold): ', $row.ScoreToThreshold)
-        $row.Reason | Should -BeLike ($head + 'cpu_pct 97.0, expected *(High, *%)*')
+        $top.Expected | Should -BeLessOrEqual $top.TrainingMax
+        $top.Expected | Should -BeGreaterOrEqual $top.TrainingMin
+        $head = [string]::Format([cultureinfo]::InvariantCulture, '{0} anomaly (score {1:0.00}x threshold): ', $row.Severity, $row.ScoreToThreshold)
+        $row.Reason | Should -BeLike ($head + 'cpu_pct 97.0*')
+        $row.Reason | Should -Not -Match '\(High, \d+%\)'
+        $row.Reason.Split(';').Count | Should -BeLessOrEqual 3
         $row.TopFeatures | Should -HaveCount 3
     }
 
@@ -238,6 +242,9 @@ Describe 'Categorical columns' {
         $hostPart.Value | Should -Be '(other)'
         $hostPart.Direction | Should -Be 'Unseen'
         $hostPart.Expected | Should -BeIn 'web0', 'web1', 'web2'
+        $hostPart.Describe() | Should -Be 'host (other), never seen in training'
+        # A category that goes with the rest of its row is never given as its own explanation.
+        $out.TopFeatures | Where-Object { $_.IsCategorical -and $_.Value -eq $_.Expected } | Should -BeNullOrEmpty
         $measured = $probe | Measure-AEReconstructionError -Model $cat
         $measured[1].FeatureErrors.host | Should -BeGreaterThan ([math]::Max($measured[0].FeatureErrors.host, $measured[2].FeatureErrors.host))
     }

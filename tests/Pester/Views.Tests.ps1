@@ -47,13 +47,13 @@ Describe 'Test-AEAnomaly output' {
 
     It 'writes TopFeatures as readable text in CSV, objects in JSON and one line per feature at the console' {
         $csv = @($scored | ConvertTo-Csv) | ConvertFrom-Csv
-        $csv[2].TopFeatures | Should -Match '^cpu_pct 97\.0, expected [\d.]+ \(High, \d+%\); '
+        $csv[2].TopFeatures | Should -Match '^cpu_pct 97\.0[ ,].+ \(High, \d+%\); '
         $json = $scored[2] | ConvertTo-Json | ConvertFrom-Json
         $json.TopFeatures[0].Feature | Should -Be 'cpu_pct'
         $json.TopFeatures[0].Direction | Should -Be 'High'
         $json.TopFeatures[0].Expected | Should -BeOfType [double]
         $console = $scored[2].TopFeatures | Out-String
-        $console | Should -Match 'Feature\s+Value\s+Expected\s+Direction\s+Share'
+        $console | Should -Match 'Feature\s+Value\s+Expected\s+Normal\s+Direction\s+Share'
     }
 
     It 'turns hashtables into objects with the keys as properties, so the scores show and export' {

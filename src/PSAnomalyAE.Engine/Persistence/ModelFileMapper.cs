@@ -43,6 +43,8 @@ internal static class ModelFileMapper
             Threshold = model.Threshold is { } th ? new ThresholdRecord(th.Value, th.Method, th.Parameter, th.SampleCount, th.Source) : null,
             ValidationErrors = model.ValidationErrors,
             FeatureMeans = model.FeatureMeans,
+            FeatureMin = model.Ranges?.Min,
+            FeatureMax = model.Ranges?.Max,
             Tensors = tensors.ToList(),
             Name = model.Name,
             Description = model.Description,
@@ -107,7 +109,7 @@ internal static class ModelFileMapper
         HashSet<string> scoreTensors = ScoreTermFile.TensorNames(header);
         weights = weights.Where(w => !scoreTensors.Contains(w.Name)).ToList();
 
-        return AnomalyModel.Restore(
+        AnomalyModel model = AnomalyModel.Restore(
             spec,
             encoding,
             scaler,
@@ -122,6 +124,8 @@ internal static class ModelFileMapper
             header.Name,
             header.Description,
             terms);
+        model.Ranges = FeatureRanges.From(header.FeatureMin, header.FeatureMax, width);
+        return model;
     }
 
     /// <summary>The threshold a header records, if any.</summary>

@@ -33,6 +33,10 @@ internal sealed class ModelRecord
     [JsonPropertyName("Name")] public string? Name { get; set; }
     [JsonPropertyName("Description")] public string? Description { get; set; }
 
+    // Optional, added within format 3 and written in any format: each input's lowest and highest training value.
+    [JsonPropertyName("FeatureMin")] public double[]? FeatureMin { get; set; }
+    [JsonPropertyName("FeatureMax")] public double[]? FeatureMax { get; set; }
+
     // Added in format 2: the distance part of the score. Its reference sample is the tensor it names, in the weight
     // block with the network's tensors. A file with it is written as version 2, so older readers refuse it instead of
     // scoring with half of the score.

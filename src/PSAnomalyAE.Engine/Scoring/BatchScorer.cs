@@ -25,7 +25,8 @@ internal static class BatchScorer
     /// <paramref name="context"/> rows only give context and are not scored; a row's score is that of the window ending
     /// at it, and rows with fewer than WindowSize - 1 rows before them get NaN: they have no score yet.
     /// </summary>
-    public static ScoreResult Score(AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, IReadOnlyList<IScoreTerm> terms, int window, ReadOnlySpan<double> data, int rows, int context)
+    public static ScoreResult Score(
+        AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, IReadOnlyList<IScoreTerm> terms, FeatureRanges? ranges, int window, ReadOnlySpan<double> data, int rows, int context)
     {
         int width = encoding.Width;
         float[] scaled = new float[data.Length];
@@ -40,10 +41,12 @@ internal static class BatchScorer
         double[][] values = terms.Select(_ => new double[outRows]).ToArray();
         var perFeature = new float[outRows * width];
         var expected = new double[outRows * width];
+        var sampleOfRow = new int[outRows];
         int s = 0;
         for (int r = 0; r < outRows; r++)
         {
             bool scored = s < ends.Length && ends[s] == context + r;
+            sampleOfRow[r] = scored ? s : -1;
             scores[r] = scored ? windowScores[s] : double.NaN;
             for (int t = 0; t < terms.Count; t++)
             {
@@ -64,7 +67,10 @@ internal static class BatchScorer
         }
 
         var termColumns = terms.Select((t, i) => new TermValues(t.Name, values[i])).ToArray();
-        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), scores, termColumns, perFeature, expected);
+        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), scores, termColumns, perFeature, expected)
+        {
+            Explainer = new RowExplainer(batch, terms, termValues, scaler, ranges, sampleOfRow),
+        };
     }
 
     /// <summary>
@@ -88,9 +94,12 @@ internal static class BatchScorer
         var errors = new double[ends.Length];
         var squared = new float[ends.Length * width];
         var last = new float[ends.Length * width];
+        int[]? peaks = window > 1 ? new int[ends.Length * width] : null;
+        var peak = new double[width];
         for (int s = 0; s < ends.Length; s++)
         {
             double total = 0;
+            Array.Clear(peak);
             for (int t = 0; t < window; t++)
             {
                 int row = ends[s] - window + 1 + t;
@@ -100,6 +109,12 @@ internal static class BatchScorer
                     double d = (double)y - scaled[(row * width) + j];
                     squared[(s * width) + j] += (float)(d * d / window);
                     total += d * d;
+                    if (peaks is not null && d * d > peak[j])
+                    {
+                        peak[j] = d * d;
+                        peaks[(s * width) + j] = t;
+                    }
+
                     if (t == window - 1)
                     {
                         last[(s * width) + j] = y;
@@ -110,7 +125,7 @@ internal static class BatchScorer
             errors[s] = total / (window * width);
         }
 
-        return (new TermBatch(samples, ends.Length, window, width, pca, errors, squared), last);
+        return (new TermBatch(samples, ends.Length, window, width, pca, errors, squared, last, peaks), last);
     }
 
     /// <summary>

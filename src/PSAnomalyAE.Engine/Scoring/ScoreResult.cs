@@ -37,7 +37,7 @@ public sealed class ScoreResult
     /// <summary>Per-input squared errors in scaled units, row-major.</summary>
     public float[] SquaredErrors { get; }
 
-    /// <summary>The reconstruction in the columns' own units, row-major: what the model expected each value to be.</summary>
+    /// <summary>The network's reconstruction in the columns' own units, row-major (unclamped; explanations use <see cref="TopFeatures"/>).</summary>
     public double[] Expected { get; }
 
     /// <summary>Each input column's squared error for row <paramref name="row"/> (summed over a categorical column's indicators).</summary>
@@ -52,28 +52,19 @@ public sealed class ScoreResult
         return result;
     }
 
-    /// <summary>The <paramref name="count"/> columns of row <paramref name="row"/> with the largest share of its error.</summary>
-    public FeatureContribution[] TopFeatures(int row, int count)
-    {
-        double[] columns = ColumnErrors(row);
-        double total = columns.Sum();
-        int offset = row * Width;
-        return Enumerable.Range(0, columns.Length)
-            .OrderByDescending(c => columns[c])
-            .ThenBy(c => c)
-            .Take(Math.Max(0, count))
-            .Select(c => new FeatureContribution(
-                c,
-                Encoding.Columns[c],
-                total > 0 ? columns[c] / total : 0,
-                columns[c],
-                ValueOf(c, offset),
-                ExpectedOf(c, offset)))
-            .ToArray();
-    }
+    /// <summary>
+    /// The <paramref name="count"/> columns that drove row <paramref name="row"/>'s score most, most first, each with
+    /// what the model took as normal for it (<see cref="RowExplainer"/>); none for a row with no score yet.
+    /// </summary>
+    public FeatureContribution[] TopFeatures(int row, int count) => Explainer?.Explain(this, row, count) ?? Array.Empty<FeatureContribution>();
 
-    private object ValueOf(int column, int offset)
+    /// <summary>Explains the rows; set by the scorer that made the result.</summary>
+    internal RowExplainer? Explainer { get; init; }
+
+    /// <summary>The value of <paramref name="column"/> in row <paramref name="row"/>: a number, or for a categorical column its category.</summary>
+    internal object ValueOf(int column, int row)
     {
+        int offset = row * Width;
         int start = Encoding.Offsets[column];
         if (Encoding.Categories[column] is not { } cats)
         {
@@ -90,9 +81,4 @@ public sealed class ScoreResult
 
         return FeatureEncoding.OtherCategory;
     }
-
-    private object ExpectedOf(int column, int offset) =>
-        Encoding.Categories[column] is null
-            ? Expected[offset + Encoding.Offsets[column]]
-            : Encoding.ExpectedCategory(column, Expected.AsSpan(offset, Width));
 }

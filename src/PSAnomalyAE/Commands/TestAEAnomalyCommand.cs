@@ -21,6 +21,9 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
 
     private static readonly string[] s_severity = Enum.GetNames<AnomalySeverity>();
 
+    // A reason names at most this many columns; TopFeatures has all -Top of them.
+    private const int MaxReasonColumns = 3;
+
     private Detector _detector = null!;
     private ScoredRowView _view = null!;
     private object _threshold = null!;
@@ -126,9 +129,18 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
     }
 
+    /// <summary>
+    /// One line an operator can act on: the severity, how far past the threshold, and the one to three columns that
+    /// drove the score, e.g. "High anomaly (score 4.20x threshold): cpu_pct 99.5 where the nearest normal rows have 41-58".
+    /// </summary>
     private static string Reason(Detection verdict, AEFeatureContributionList top)
     {
-        string head = string.Create(CultureInfo.InvariantCulture, $"{(verdict.Anomaly ? "Anomaly" : "Normal")} (score {verdict.Score:0.00}x threshold)");
-        return top.Count == 0 || !verdict.Anomaly ? head : head + ": " + top;
+        if (!verdict.Anomaly)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"Normal (score {verdict.Score:0.00}x threshold)");
+        }
+
+        string head = string.Create(CultureInfo.InvariantCulture, $"{verdict.Severity} anomaly (score {verdict.Score:0.00}x threshold)");
+        return top.Count == 0 ? head : head + ": " + string.Join("; ", top.Take(MaxReasonColumns).Select(c => c.Describe()));
     }
 }

@@ -26,6 +26,9 @@ public interface IScoreTerm
     /// </summary>
     float[] FeatureWeights(TermBatch batch, int[] samples);
 
+    /// <summary>What the term expected the last row of <paramref name="batch"/>'s sample <paramref name="sample"/> to be.</summary>
+    TermExpectation Expect(TermBatch batch, int sample);
+
     /// <summary>The term's state for the model file.</summary>
     ScoreTermState Save();
 }

@@ -112,8 +112,17 @@ public sealed class NeighbourTerm : IScoreTerm
         return new NeighbourTerm(reference.Data, (int)reference.Shape[1], k is >= 1 and <= int.MaxValue ? (int)k : 0, state.RequireMedian());
     }
 
-    /// <summary>The mean distance of each sample to its <see cref="K"/> nearest reference samples.</summary>
-    public double[] Measure(TermBatch batch) => Distances(batch.Samples, batch.Count);
+    /// <summary>
+    /// The mean distance of each sample to its <see cref="K"/> nearest reference samples. Which samples those are is
+    /// noted on the batch, for explaining its rows.
+    /// </summary>
+    public double[] Measure(TermBatch batch)
+    {
+        var nearest = new int[batch.Count * K];
+        double[] distances = Distances(Reference, Width, K, batch.Samples, batch.Count, nearest);
+        batch.Notes[this] = nearest;
+        return distances;
+    }
 
     /// <summary>The mean distance of each of <paramref name="count"/> samples to its <see cref="K"/> nearest reference samples.</summary>
     public double[] Distances(float[] samples, int count) => Distances(Reference, Width, K, samples, count);
@@ -122,35 +131,25 @@ public sealed class NeighbourTerm : IScoreTerm
 
     /// <summary>
     /// Per input, the squared difference between the sample and the mean of its <see cref="K"/> nearest reference
-    /// samples: what sets the row apart from the normal rows nearest to it. Found in managed code: only the rows
-    /// being explained are searched.
+    /// samples: what sets the row apart from the normal rows nearest to it.
     /// </summary>
     public float[] FeatureWeights(TermBatch batch, int[] samples)
     {
         var weights = new float[samples.Length * batch.Width];
-        var distances = new double[Count];
         var difference = new double[Width];
         for (int i = 0; i < samples.Length; i++)
         {
+            int[] nearest = Nearest(batch, samples[i]);
             ReadOnlySpan<float> x = batch.Samples.AsSpan(samples[i] * Width, Width);
-            for (int r = 0; r < Count; r++)
-            {
-                ReadOnlySpan<float> y = Reference.AsSpan(r * Width, Width);
-                double sum = 0;
-                for (int j = 0; j < Width; j++)
-                {
-                    double d = (double)x[j] - y[j];
-                    sum += d * d;
-                }
-
-                distances[r] = sum;
-            }
-
-            int[] nearest = Enumerable.Range(0, Count).OrderBy(r => distances[r]).ThenBy(r => r).Take(K).ToArray();
             for (int j = 0; j < Width; j++)
             {
-                double mean = nearest.Average(r => (double)Reference[(r * Width) + j]);
-                difference[j] = x[j] - mean;
+                double mean = 0;
+                foreach (int r in nearest)
+                {
+                    mean += Reference[(r * Width) + j];
+                }
+
+                difference[j] = x[j] - (mean / nearest.Length);
             }
 
             batch.AddInputSquares(difference, weights.AsSpan(i * batch.Width, batch.Width));
@@ -159,13 +158,65 @@ public sealed class NeighbourTerm : IScoreTerm
         return weights;
     }
 
+    /// <summary>
+    /// The mean of the nearest reference samples' last rows, and the lowest and highest value of each input among
+    /// them: real normal rows, so every value lies in what the training rows took.
+    /// </summary>
+    public TermExpectation Expect(TermBatch batch, int sample)
+    {
+        int[] nearest = Nearest(batch, sample);
+        int net = batch.NetWidth;
+        var mean = new double[batch.Width];
+        var low = Enumerable.Repeat(double.PositiveInfinity, batch.Width).ToArray();
+        var high = Enumerable.Repeat(double.NegativeInfinity, batch.Width).ToArray();
+        foreach (int r in nearest)
+        {
+            // The neighbour's last row, mapped back from the PCA components when the network reads them.
+            ReadOnlySpan<float> step = Reference.AsSpan((r * Width) + ((batch.Window - 1) * net), net);
+            float[] row = batch.Pca?.Reconstruct(step, 1) ?? step.ToArray();
+            for (int j = 0; j < batch.Width; j++)
+            {
+                mean[j] += row[j] / (double)nearest.Length;
+                low[j] = Math.Min(low[j], row[j]);
+                high[j] = Math.Max(high[j], row[j]);
+            }
+        }
+
+        return new TermExpectation(mean, low, high);
+    }
+
+    /// <summary>The sample's nearest reference samples: as noted when the batch was measured, or searched now.</summary>
+    private int[] Nearest(TermBatch batch, int sample)
+    {
+        if (batch.Notes.TryGetValue(this, out object? noted) && noted is int[] all && all.Length == batch.Count * K)
+        {
+            return all.AsSpan(sample * K, K).ToArray();
+        }
+
+        ReadOnlySpan<float> x = batch.Samples.AsSpan(sample * Width, Width);
+        var distances = new double[Count];
+        for (int r = 0; r < Count; r++)
+        {
+            double sum = 0;
+            for (int j = 0; j < Width; j++)
+            {
+                double d = (double)x[j] - Reference[(r * Width) + j];
+                sum += d * d;
+            }
+
+            distances[r] = sum;
+        }
+
+        return Enumerable.Range(0, Count).OrderBy(r => distances[r]).ThenBy(r => r).Take(K).ToArray();
+    }
+
     public ScoreTermState Save() => new(
         TermName,
         Median,
         new Dictionary<string, double> { [KName] = K },
         new[] { new WeightTensor(ReferenceName, new long[] { Count, Width }, Reference) });
 
-    private static double[] Distances(float[] reference, int width, int k, float[] samples, int count)
+    private static double[] Distances(float[] reference, int width, int k, float[] samples, int count, int[]? nearestIndexes = null)
     {
         var result = new double[count];
         if (count == 0)
@@ -189,7 +240,16 @@ public sealed class NeighbourTerm : IScoreTerm
             // matrix) and ||x||² is added to the k kept values only; clamped at 0 against rounding.
             Tensor xd = x.to_type(ScalarType.Float64);
             Tensor partial = refNorms.addmm(xd, refsT, 1, -2);
-            Tensor kept = partial.topk(k, dim: 1, largest: false).values;
+            (Tensor kept, Tensor indexes) = partial.topk(k, dim: 1, largest: false);
+            if (nearestIndexes is not null)
+            {
+                ReadOnlySpan<long> found = MemoryMarshal.Cast<byte, long>(indexes.contiguous().bytes);
+                for (int i = 0; i < len * k; i++)
+                {
+                    nearestIndexes[(start * k) + i] = (int)found[i];
+                }
+            }
+
             Tensor nearest = kept.add_(xd.pow(HeldScalars.Two).sum(1, keepdim: true), HeldScalars.One)
                 .clamp_min_(HeldScalars.Zero).sqrt_().mean(new long[] { 1 });
             MemoryMarshal.Cast<byte, double>(nearest.contiguous().bytes)[..len].CopyTo(result.AsSpan(start, len));

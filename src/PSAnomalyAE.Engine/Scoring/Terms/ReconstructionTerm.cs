@@ -50,5 +50,9 @@ public sealed class ReconstructionTerm : IScoreTerm
         return weights;
     }
 
+    /// <summary>The network's reconstruction of the row.</summary>
+    public TermExpectation Expect(TermBatch batch, int sample) =>
+        new(batch.LastRows.AsSpan(sample * batch.Width, batch.Width).ToArray().Select(v => (double)v).ToArray());
+
     public ScoreTermState Save() => new(TermName, Median, new Dictionary<string, double>(), Array.Empty<WeightTensor>());
 }

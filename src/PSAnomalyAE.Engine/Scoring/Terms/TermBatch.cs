@@ -7,8 +7,12 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// </summary>
 public sealed class TermBatch
 {
-    public TermBatch(float[] samples, int count, int window, int width, Pca? pca, double[] reconstructionErrors, float[] squaredErrors)
+    public TermBatch(
+        float[] samples, int count, int window, int width, Pca? pca, double[] reconstructionErrors, float[] squaredErrors,
+        float[]? lastRows = null, int[]? peakSteps = null)
     {
+        LastRows = lastRows ?? new float[squaredErrors.Length];
+        PeakSteps = peakSteps;
         Samples = samples;
         Count = count;
         Window = window;
@@ -42,6 +46,18 @@ public sealed class TermBatch
 
     /// <summary>Each sample's squared error per input (averaged over the window's rows), <see cref="Width"/> per sample.</summary>
     public float[] SquaredErrors { get; }
+
+    /// <summary>The network's reconstruction of each sample's last row, in scaled inputs, <see cref="Width"/> per sample.</summary>
+    public float[] LastRows { get; }
+
+    /// <summary>
+    /// For windows: per sample and input, the step of the window (0 for its first row) whose reconstruction was
+    /// furthest off; null for samples of one row.
+    /// </summary>
+    public int[]? PeakSteps { get; }
+
+    /// <summary>What a term measured about this batch beyond its values (such as each sample's nearest neighbours), kept for explaining rows.</summary>
+    internal Dictionary<IScoreTerm, object> Notes { get; } = new();
 
     /// <summary>
     /// Per-input squared differences in scaled units for one sample, from a difference in the network's input space

@@ -1,0 +1,44 @@
+namespace PSAnomalyAE.Engine.Data;
+
+/// <summary>
+/// The lowest and highest value each input took in the training rows, in the column's own units. Explanations keep
+/// what they call expected inside this range, and say when a value lies outside it.
+/// </summary>
+public sealed record FeatureRanges(double[] Min, double[] Max)
+{
+    /// <summary>The range of each of <paramref name="width"/> inputs over <paramref name="rows"/> rows (row-major), ignoring values that are not finite.</summary>
+    public static FeatureRanges Of(double[] data, int rows, int width)
+    {
+        var min = Enumerable.Repeat(double.PositiveInfinity, width).ToArray();
+        var max = Enumerable.Repeat(double.NegativeInfinity, width).ToArray();
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < width; j++)
+            {
+                double v = data[(i * width) + j];
+                if (double.IsFinite(v))
+                {
+                    min[j] = Math.Min(min[j], v);
+                    max[j] = Math.Max(max[j], v);
+                }
+            }
+        }
+
+        return new FeatureRanges(min, max);
+    }
+
+    /// <summary>The ranges covering both these rows and <paramref name="other"/>'s (continued training).</summary>
+    public FeatureRanges Union(FeatureRanges? other) => other is null || other.Min.Length != Min.Length
+        ? this
+        : new FeatureRanges(Min.Zip(other.Min, Math.Min).ToArray(), Max.Zip(other.Max, Math.Max).ToArray());
+
+    /// <summary><paramref name="value"/> of input <paramref name="input"/>, moved into its training range.</summary>
+    public double Clamp(double value, int input) =>
+        double.IsFinite(Min[input]) && double.IsFinite(Max[input]) && Min[input] <= Max[input]
+            ? Math.Clamp(value, Min[input], Max[input])
+            : value;
+
+    /// <summary>Ranges read from a model file: used when they match the model's inputs, else none.</summary>
+    public static FeatureRanges? From(double[]? min, double[]? max, int width) =>
+        min is not null && max is not null && min.Length == width && max.Length == width ? new FeatureRanges(min, max) : null;
+}

@@ -1,0 +1,139 @@
+namespace PSAnomalyAE.Engine.Scoring;
+
+/// <summary>
+/// Explains a scored row by the terms of its score: each term says which inputs drove its part, and the row's
+/// explanation weights them by that part's share of the score. A column's expected value comes from the term that
+/// drove it most (the reconstruction, or the nearest normal rows), in the column's own units and inside the range it
+/// took in training; a categorical column is named only when its category does not go with the rest of the row.
+/// </summary>
+internal sealed class RowExplainer
+{
+    private readonly TermBatch _batch;
+    private readonly IReadOnlyList<IScoreTerm> _terms;
+    private readonly double[][] _termValues;
+    private readonly Scaler _scaler;
+    private readonly FeatureRanges? _ranges;
+    private readonly int[] _sampleOfRow;
+
+    public RowExplainer(TermBatch batch, IReadOnlyList<IScoreTerm> terms, double[][] termValues, Scaler scaler, FeatureRanges? ranges, int[] sampleOfRow)
+    {
+        _batch = batch;
+        _terms = terms;
+        _termValues = termValues;
+        _scaler = scaler;
+        _ranges = ranges;
+        _sampleOfRow = sampleOfRow;
+    }
+
+    /// <summary>The <paramref name="count"/> columns of <paramref name="row"/> that drove its score most, most first.</summary>
+    public FeatureContribution[] Explain(ScoreResult result, int row, int count)
+    {
+        int sample = _sampleOfRow[row];
+        if (sample < 0 || count <= 0)
+        {
+            return Array.Empty<FeatureContribution>();
+        }
+
+        FeatureEncoding encoding = result.Encoding;
+        double[,] weights = Weights(sample, encoding);
+        int columns = encoding.Columns.Length;
+        var share = new double[columns];
+        var lead = new int[columns];
+        for (int c = 0; c < columns; c++)
+        {
+            double best = -1;
+            for (int t = 0; t < _terms.Count; t++)
+            {
+                double w = 0;
+                for (int k = 0; k < encoding.Width; k++)
+                {
+                    w += encoding.ColumnOf[k] == c ? weights[t, k] : 0;
+                }
+
+                share[c] += w;
+                if (w > best)
+                {
+                    (best, lead[c]) = (w, t);
+                }
+            }
+        }
+
+        var expectations = new TermExpectation?[_terms.Count];
+        double[] columnErrors = result.ColumnErrors(row);
+        var found = new List<FeatureContribution>(count);
+        foreach (int c in Enumerable.Range(0, columns).OrderByDescending(c => share[c]).ThenBy(c => c))
+        {
+            TermExpectation expected = expectations[lead[c]] ??= _terms[lead[c]].Expect(_batch, sample);
+            FeatureContribution? contribution = Describe(result, row, sample, c, share[c], columnErrors[c], expected);
+            if (contribution is not null)
+            {
+                found.Add(contribution);
+                if (found.Count == count)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found.ToArray();
+    }
+
+    /// <summary>Per term and input, the input's weight in the row's score: the term's share of the score spread over the inputs that drove it.</summary>
+    private double[,] Weights(int sample, FeatureEncoding encoding)
+    {
+        double[] parts = _terms.Select((t, i) => Math.Max(0, t.Contribution(_termValues[i][sample]))).ToArray();
+        double total = parts.Sum();
+        var weights = new double[_terms.Count, encoding.Width];
+        for (int t = 0; t < _terms.Count; t++)
+        {
+            float[] w = _terms[t].FeatureWeights(_batch, new[] { sample });
+            double sum = w.Sum(v => (double)v);
+            if (!(sum > 0) || !(total > 0))
+            {
+                continue;
+            }
+
+            for (int k = 0; k < encoding.Width; k++)
+            {
+                weights[t, k] = parts[t] / total * w[k] / sum;
+            }
+        }
+
+        return weights;
+    }
+
+    private FeatureContribution? Describe(ScoreResult result, int row, int sample, int column, double share, double squaredError, TermExpectation expected)
+    {
+        FeatureEncoding encoding = result.Encoding;
+        int input = encoding.Offsets[column];
+        object value = result.ValueOf(column, row);
+        int step = _batch.PeakSteps is { } peaks ? peaks[(sample * encoding.Width) + input] - (_batch.Window - 1) : 0;
+        if (encoding.Categories[column] is not null)
+        {
+            var indicators = new double[encoding.Width];
+            for (int k = 0; k < encoding.Width; k++)
+            {
+                indicators[k] = encoding.ColumnOf[k] == column ? _scaler.Inverse(expected.Expected[k], k) : 0;
+            }
+
+            string category = encoding.ExpectedCategory(column, indicators);
+
+            // A category that goes with the rest of the row explains nothing.
+            return Equals(value, category)
+                ? null
+                : new FeatureContribution(column, encoding.Columns[column], share, squaredError, value, category) { Step = step };
+        }
+
+        double? Units(double[]? scaled) => scaled is null ? null : Clamp(_scaler.Inverse(scaled[input], input), input);
+        return new FeatureContribution(column, encoding.Columns[column], share, squaredError, value, Units(expected.Expected)!.Value)
+        {
+            NormalLow = Units(expected.Low),
+            NormalHigh = Units(expected.High),
+            TrainingMin = _ranges?.Min[input],
+            TrainingMax = _ranges?.Max[input],
+            Step = step,
+        };
+    }
+
+    private double Clamp(double value, int input) => _ranges?.Clamp(value, input) ?? value;
+}
