@@ -41,13 +41,16 @@ internal sealed class RowExplainer
         var lead = new int[columns];
         for (int c = 0; c < columns; c++)
         {
+            // A column's inputs are contiguous: one for a number, one per category for a categorical column.
+            int first = encoding.Offsets[c];
+            int end = c + 1 < columns ? encoding.Offsets[c + 1] : encoding.Width;
             double best = -1;
             for (int t = 0; t < _terms.Count; t++)
             {
                 double w = 0;
-                for (int k = 0; k < encoding.Width; k++)
+                for (int k = first; k < end; k++)
                 {
-                    w += encoding.ColumnOf[k] == c ? weights[t, k] : 0;
+                    w += weights[t, k];
                 }
 
                 share[c] += w;
@@ -58,10 +61,17 @@ internal sealed class RowExplainer
             }
         }
 
+        int[] order = new int[columns];
+        for (int c = 0; c < columns; c++)
+        {
+            order[c] = c;
+        }
+
+        Array.Sort(order, (a, b) => share[a] != share[b] ? share[b].CompareTo(share[a]) : a.CompareTo(b));
         var expectations = new TermExpectation?[_terms.Count];
         double[] columnErrors = result.ColumnErrors(row);
         var found = new List<FeatureContribution>(count);
-        foreach (int c in Enumerable.Range(0, columns).OrderByDescending(c => share[c]).ThenBy(c => c))
+        foreach (int c in order)
         {
             TermExpectation expected = expectations[lead[c]] ??= _terms[lead[c]].Expect(_batch, sample);
             FeatureContribution? contribution = Describe(result, row, sample, c, share[c], columnErrors[c], expected);
@@ -81,13 +91,25 @@ internal sealed class RowExplainer
     /// <summary>Per term and input, the input's weight in the row's score: the term's share of the score spread over the inputs that drove it.</summary>
     private double[,] Weights(int sample, FeatureEncoding encoding)
     {
-        double[] parts = _terms.Select((t, i) => Math.Max(0, t.Contribution(_termValues[i][sample]))).ToArray();
-        double total = parts.Sum();
-        var weights = new double[_terms.Count, encoding.Width];
+        var parts = new double[_terms.Count];
+        double total = 0;
         for (int t = 0; t < _terms.Count; t++)
         {
-            float[] w = _terms[t].FeatureWeights(_batch, new[] { sample });
-            double sum = w.Sum(v => (double)v);
+            parts[t] = Math.Max(0, _terms[t].Contribution(_termValues[t][sample]));
+            total += parts[t];
+        }
+
+        var weights = new double[_terms.Count, encoding.Width];
+        int[] samples = { sample };
+        for (int t = 0; t < _terms.Count; t++)
+        {
+            float[] w = _terms[t].FeatureWeights(_batch, samples);
+            double sum = 0;
+            foreach (float v in w)
+            {
+                sum += v;
+            }
+
             if (!(sum > 0) || !(total > 0))
             {
                 continue;

@@ -173,7 +173,7 @@ public sealed class NeighbourTerm : IScoreTerm
         {
             // The neighbour's last row, mapped back from the PCA components when the network reads them.
             ReadOnlySpan<float> step = Reference.AsSpan((r * Width) + ((batch.Window - 1) * net), net);
-            float[] row = batch.Pca?.Reconstruct(step, 1) ?? step.ToArray();
+            ReadOnlySpan<float> row = batch.Pca is { } pca ? pca.Reconstruct(step, 1) : step;
             for (int j = 0; j < batch.Width; j++)
             {
                 mean[j] += row[j] / (double)nearest.Length;

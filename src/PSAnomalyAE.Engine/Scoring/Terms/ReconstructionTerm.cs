@@ -51,8 +51,17 @@ public sealed class ReconstructionTerm : IScoreTerm
     }
 
     /// <summary>The network's reconstruction of the row.</summary>
-    public TermExpectation Expect(TermBatch batch, int sample) =>
-        new(batch.LastRows.AsSpan(sample * batch.Width, batch.Width).ToArray().Select(v => (double)v).ToArray());
+    public TermExpectation Expect(TermBatch batch, int sample)
+    {
+        var expected = new double[batch.Width];
+        ReadOnlySpan<float> last = batch.LastRows.AsSpan(sample * batch.Width, batch.Width);
+        for (int j = 0; j < expected.Length; j++)
+        {
+            expected[j] = last[j];
+        }
+
+        return new TermExpectation(expected);
+    }
 
     public ScoreTermState Save() => new(TermName, Median, new Dictionary<string, double>(), Array.Empty<WeightTensor>());
 }
