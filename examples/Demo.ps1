@@ -78,7 +78,7 @@ foreach ($row in $flagged) {
 '   {0} rows flagged in {1} episodes:' -f $flagged.Count, $episodes.Count
 $episodes | Select-Object @{ n = 'from'; e = { $_.First.ToString('MM-dd HH:mm') } }, @{ n = 'to'; e = { $_.Last.ToString('HH:mm') } },
     Rows, @{ n = 'max score/threshold'; e = { '{0,7:N1}' -f $_.Worst.ScoreToThreshold } },
-    @{ n = 'what stood out at the worst row (value, expected)'; e = { ($_.Worst.TopFeatures | Select-Object -First 2) -join '; ' } } |
+    @{ n = 'what stood out at the worst row'; e = { ($_.Worst.TopFeatures | Select-Object -First 2 | ForEach-Object Describe) -join '; ' } } |
     Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
 Write-Host '4. What was found' -ForegroundColor Cyan
