@@ -209,6 +209,9 @@ public sealed class PyTorchInteropTests : IDisposable
         yield return new object[] { "numeric activation", (Action<JsonObject>)(c => c["activation"] = "3"), "activation '3' is not one of" };
         yield return new object[] { "scaler method", (Action<JsonObject>)(c => c["scaler"]!["method"] = "Robust"), "scaler method 'Robust'" };
         yield return new object[] { "scale of 0", (Action<JsonObject>)(c => c["scaler"]!["scale"]![2] = 0), "scales must be positive" };
+        yield return new object[] { "subnormal scale", (Action<JsonObject>)(c => c["scaler"]!["scale"]![2] = 1e-320), "input 3 has scale 1E-320" };
+        yield return new object[] { "NaN scale", (Action<JsonObject>)(c => c["scaler"]!["scale"]![2] = "NaN"), "cannot be read as a PSAnomalyAE.PyTorch config" };
+        yield return new object[] { "huge network", (Action<JsonObject>)(c => c["layers"] = new JsonArray(6, 65536, 65536, 65536, 6)), "needs 8.6 billion weights; PSAnomalyAE loads models of up to 268.4 million" };
         yield return new object[] { "short offset", (Action<JsonObject>)(c => c["scaler"]!["offset"]!.AsArray().RemoveAt(0)), "the scaler has 5 offsets and 6 scales for 6 features" };
         yield return new object[] { "output activation", (Action<JsonObject>)(c => c["outputActivation"] = "Tanh"), "outputActivation 'Tanh'" };
         yield return new object[] { "format", (Action<JsonObject>)(c => c["format"] = "other"), "has format 'other'" };

@@ -13,9 +13,9 @@ public sealed class Scaler
             throw new ArgumentException("Offset and scale must have the same length.");
         }
 
-        if (scale.Any(s => !(s > 0) || double.IsInfinity(s)) || offset.Any(o => !double.IsFinite(o)))
+        if (Problem(offset, scale) is { } why)
         {
-            throw new ArgumentException("Scale must be positive and finite, offset finite.");
+            throw new ArgumentException(why);
         }
 
         Method = method;
@@ -117,6 +117,23 @@ public sealed class Scaler
 
     /// <summary>The value in the column's own units for a scaled value of feature <paramref name="feature"/>.</summary>
     public double Inverse(double scaled, int feature) => (scaled * Scale[feature]) + Offset[feature];
+
+    /// <summary>
+    /// Why <paramref name="offset"/> and <paramref name="scale"/> cannot scale inputs into finite values, or null:
+    /// every scale must be finite and at least <see cref="ModelLimits.MinScale"/> (0, negative, subnormal and NaN
+    /// scales are refused), every offset finite. The message names the first bad value and its input (from 1).
+    /// </summary>
+    public static string? Problem(double[] offset, double[] scale)
+    {
+        int s = Array.FindIndex(scale, v => !(v >= ModelLimits.MinScale) || double.IsInfinity(v));
+        if (s >= 0)
+        {
+            return FormattableString.Invariant($"Scale must be positive and finite, offset finite: every scale must be a finite number of at least {ModelLimits.MinScale}, and input {s + 1} has scale {scale[s]}.");
+        }
+
+        int o = Array.FindIndex(offset, v => !double.IsFinite(v));
+        return o >= 0 ? FormattableString.Invariant($"Scale must be positive and finite, offset finite: input {o + 1} has offset {offset[o]}.") : null;
+    }
 
     private static bool IsUsable(double spread, double level) =>
         spread > 1e-12 * Math.Max(1, Math.Abs(level)) && double.IsFinite(spread);

@@ -44,7 +44,10 @@ internal sealed class ModelFileHeader
     /// <summary>The first bytes of every model file: "PSAEMODL".</summary>
     internal static ReadOnlySpan<byte> Magic => "PSAEMODL"u8;
 
-    /// <summary>The JSON header; its format name and required parts (settings, network, features, tensor table) are present.</summary>
+    /// <summary>
+    /// The JSON header; its format name and required parts (settings, network, features, tensor table) are present,
+    /// and the values that size what loading allocates are in range (<see cref="ModelRecordCheck"/>).
+    /// </summary>
     public ModelRecord Record { get; }
 
     public int Version { get; }
@@ -102,6 +105,7 @@ internal sealed class ModelFileHeader
             throw Damaged(source, "its header lacks required parts.");
         }
 
+        ModelRecordCheck.Check(record, weightBytes / sizeof(float), why => Damaged(source, why));
         return new ModelFileHeader(record, version, size, headerLength, weightBytes, name);
     }
 

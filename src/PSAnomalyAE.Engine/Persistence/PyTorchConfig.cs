@@ -186,6 +186,11 @@ public sealed record PyTorchConfig
             }
         }
 
+        if (new NetworkShape(l[0], l[1..(l.Length / 2)], l[l.Length / 2], false).Problem(new ModelSpec()) is { } size)
+        {
+            throw Invalid($"'{source}': layers [{string.Join(", ", l)}] describe a network too large to load: {size}");
+        }
+
         _ = ActivationKind;
         if (OutputActivation is not (null or "Sigmoid"))
         {
@@ -224,9 +229,9 @@ public sealed record PyTorchConfig
             throw Invalid($"'{source}': the scaler has {Scaler.Offset.Length} offsets and {Scaler.Scale.Length} scales for {f.Length} features.");
         }
 
-        if (Scaler.Scale.Any(s => !(s > 0) || double.IsInfinity(s)) || Scaler.Offset.Any(o => !double.IsFinite(o)))
+        if (Data.Scaler.Problem(Scaler.Offset, Scaler.Scale) is { } why)
         {
-            throw Invalid($"'{source}': scaler scales must be positive and finite, offsets finite.");
+            throw Invalid($"'{source}': scaler scales must be positive and finite, offsets finite ({why})");
         }
     }
 
