@@ -31,6 +31,15 @@ public sealed partial class AnomalyModel
         var rng = new Random(seed);
         TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng);
         NetworkShape shape = NetworkShape.For(Spec, set.NetWidth, set.Pca is not null);
+        if (shape.Problem(Spec) is { } why)
+        {
+            // Refused before the network is built: a model the module trains must be one it can load again.
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "This network is too large: " + why)
+            {
+                RecommendedAction = "Choose smaller hidden and latent sizes, or reduce the inputs with PCA first.",
+            };
+        }
+
         AutoencoderNet net = CreateNetwork(shape, seed, start: null);
         bool keep = false;
         try

@@ -239,4 +239,14 @@ public class ModelTests
         _output.WriteLine($"cardio: ROC-AUC {auc:F4} on {test.Length} rows ({anomalies.Count} anomalies), {model.Training!.EpochsRun} epochs");
         Assert.True(auc > 0.80, $"ROC-AUC {auc}"); // measured 0.833 (seed 1); published unsupervised autoencoder baseline 0.82
     }
+
+    [Fact]
+    public void A_network_too_large_to_load_again_is_refused_before_it_is_built()
+    {
+        using var model = new AnomalyModel(new ModelSpec { HiddenSize = new[] { 20000, 20000 }, LatentSize = 2, Epochs = 1, Seed = 1 });
+        var ex = Assert.Throws<AnomalyDetectionException>(() => model.Train(TestData.Names(6), TestData.LowRank(50, 6, 2, 0.1, 1), 50));
+        Assert.Equal(AnomalyErrorKind.InvalidArgument, ex.Kind);
+        Assert.Contains("too large", ex.Message);
+        Assert.False(model.IsTrained);
+    }
 }
