@@ -59,7 +59,7 @@ public sealed class ScoreResult
     /// </summary>
     public AnomalyDetectionException? NonFiniteScore(int row)
     {
-        if (!HasScore(row) || (double.IsFinite(Scores[row]) && Terms.All(t => double.IsFinite(t.Values[row]))))
+        if (!HasScore(row) || (double.IsFinite(Scores[row]) && TermsFinite(row)))
         {
             return null;
         }
@@ -101,6 +101,19 @@ public sealed class ScoreResult
 
     /// <summary>Explains the rows; set by the scorer that made the result.</summary>
     internal RowExplainer? Explainer { get; init; }
+
+    private bool TermsFinite(int row)
+    {
+        foreach (TermValues term in Terms)
+        {
+            if (!double.IsFinite(term.Values[row]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     // Names the row's largest value, which is most often the one that overflowed.
     private string Largest(int row)
