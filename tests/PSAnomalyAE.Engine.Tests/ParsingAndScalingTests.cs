@@ -23,6 +23,33 @@ public class ParsingAndScalingTests
         }
     }
 
+    [Theory]
+    [InlineData("1\0")]
+    [InlineData("1\0\0")]
+    [InlineData("\u00001")]
+    [InlineData("1\u0007")]
+    [InlineData("12\u00855")]
+    [InlineData("NA\0")]
+    public void A_control_character_inside_a_cell_makes_it_not_a_number(string text)
+    {
+        // .NET reads "1\0" as 1; a NUL in a cell is a damaged or binary file, not the value 1.
+        Assert.Equal(ValueKind.NotANumber, ValueParser.Parse(text, out _));
+        Assert.Equal(ValueKind.NotANumber, ValueParser.ParseText(text.AsSpan(), out _));
+    }
+
+    [Fact]
+    public void Whitespace_around_a_number_is_still_trimmed_and_a_nul_is_shown_escaped_in_the_error()
+    {
+        Assert.Equal(ValueKind.Number, ValueParser.ParseText("\t 1.5\r\n".AsSpan(), out double value));
+        Assert.Equal(1.5, value);
+        Assert.Equal("'1\\u0000'", ValueParser.Describe("1\0"));
+        AnomalyDetectionException? error = FeatureSchema.ReadNumber("1\0".AsSpan(), "cpu", 12, MissingValuePolicy.Error, out _);
+        Assert.Equal(AnomalyErrorKind.InvalidRow, error!.Kind);
+        Assert.Equal(12, error.RowNumber);
+        Assert.Equal("cpu", error.Column);
+        Assert.Contains("Row 12: column 'cpu' is '1\\u0000', which is not a number", error.Message);
+    }
+
     [Fact]
     public void Numbers_of_every_type_are_read()
     {

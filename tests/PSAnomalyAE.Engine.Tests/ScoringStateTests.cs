@@ -106,6 +106,38 @@ public class ScoringStateTests
         }
     }
 
+    [Theory]
+    [InlineData(1e308)]
+    [InlineData(-1e39)]
+    public void A_state_whose_window_context_holds_a_value_the_network_cannot_read_is_refused(double value)
+    {
+        using var model = Windowed(2);
+        string path = Path.Combine(Path.GetTempPath(), "state-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            Run(model, Series(10, 7), 0, 10, path);
+            ScoringState saved = ScoringState.Load(path)!;
+            double[][] context = saved.Context.Select(r => r.ToArray()).ToArray();
+            context[^1][1] = value;
+            new ScoringState
+            {
+                ModelFingerprint = saved.ModelFingerprint, WindowSize = saved.WindowSize, Features = saved.Features, Context = context, Run = saved.Run,
+            }.Save(path);
+
+            var ex = Assert.Throws<AnomalyDetectionException>(() => ScoringState.Load(path));
+            Assert.Contains("cannot be read: its window context holds", ex.Message);
+            Assert.Contains("Delete it", ex.RecommendedAction);
+
+            context[^1][1] = 3e38; // large, but a number the network reads: refused by nothing but its score
+            new ScoringState { ModelFingerprint = saved.ModelFingerprint, WindowSize = saved.WindowSize, Features = saved.Features, Context = context }.Save(path);
+            Assert.NotNull(ScoringState.Load(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static byte[] Save(AnomalyModel model)
     {
         using var stream = new MemoryStream();

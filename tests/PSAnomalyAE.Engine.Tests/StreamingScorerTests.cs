@@ -103,4 +103,66 @@ public class StreamingScorerTests
         Assert.Equal(0, scorer.Pending);
         Assert.Null(scorer.Flush());
     }
+
+    [Fact]
+    public void A_row_whose_score_overflows_is_an_error_for_that_row_not_a_row_with_no_score_yet()
+    {
+        using var model = new AnomalyModel(new ModelSpec { Epochs = 2, Seed = 2 });
+        model.Train(new[] { "a", "b" }, Series(200, 1), 200);
+        var scorer = new StreamingScorer(model, 10, MissingValuePolicy.Error);
+        Assert.Equal(RowStatus.Read, scorer.Add(Row(50, 10), 4, out _));
+        Assert.Equal(RowStatus.Read, scorer.Add(Row(1e308, 1e308), 5, out _));
+        Assert.Equal(RowStatus.Read, scorer.Add(Row(-1e308, 10), 6, out _));
+        Assert.Equal(RowStatus.Read, scorer.Add(Row(52, 11), 7, out _));
+        ScoreResult result = scorer.Flush()!;
+
+        Assert.All(Enumerable.Range(0, 4), r => Assert.True(result.HasScore(r)));
+        Assert.Null(result.NonFiniteScore(0));
+        Assert.Null(result.NonFiniteScore(3));
+        Assert.True(double.IsFinite(result.Scores[0]) && double.IsFinite(result.Scores[3]));
+        foreach ((int row, long number) in new[] { (1, 5L), (2, 6L) })
+        {
+            Assert.False(double.IsFinite(result.Scores[row]));
+            AnomalyDetectionException error = result.NonFiniteScore(row)!;
+            Assert.Equal(number, error.RowNumber);
+            Assert.StartsWith($"Row {number}: the model produced a score that is not a finite number", error.Message);
+            Assert.Contains("far outside", error.Message);
+        }
+    }
+
+    [Fact]
+    public void A_windowed_model_has_no_score_yet_only_before_its_first_full_window()
+    {
+        using var model = new AnomalyModel(new ModelSpec { Kind = AutoencoderKind.Convolutional, WindowSize = 4, LatentSize = 2, Epochs = 2, Seed = 2 });
+        model.Train(new[] { "a", "b" }, Series(200, 1), 200);
+        var scorer = new StreamingScorer(model, 3, MissingValuePolicy.Error);
+        double[] data = Series(12, 3);
+        data[2 * 6] = 1e308; // row 7: every window that holds it overflows, rows 7 to 10
+        var hasScore = new List<bool>();
+        var nonFinite = new List<long>();
+        for (int i = 0; i < 12; i++)
+        {
+            scorer.Add(Row(data[2 * i], data[(2 * i) + 1]), i + 1, out _);
+            if (scorer.IsFull || i == 11)
+            {
+                ScoreResult result = scorer.Flush()!;
+                for (int r = 0; r < result.Rows; r++)
+                {
+                    hasScore.Add(result.HasScore(r));
+                    if (result.NonFiniteScore(r) is { } error)
+                    {
+                        nonFinite.Add(error.RowNumber!.Value);
+                    }
+                    else
+                    {
+                        Assert.Equal(result.HasScore(r), double.IsFinite(result.Scores[r]));
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(new[] { false, false, false }, hasScore.Take(3));
+        Assert.All(hasScore.Skip(3), Assert.True);
+        Assert.Equal(new long[] { 7, 8, 9, 10 }, nonFinite);
+    }
 }

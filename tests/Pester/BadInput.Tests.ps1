@@ -12,6 +12,7 @@ BeforeDiscovery {
         @{ Case = 'Infinity'; Value = 'Infinity'; Message = "Row 2: column 'cpu_pct' is 'Infinity', which is infinite*" }
         @{ Case = '-Infinity'; Value = [double]::NegativeInfinity; Message = "Row 2: column 'cpu_pct' is '-Infinity', which is infinite*" }
         @{ Case = 'a date'; Value = [datetime]'2026-01-01'; Message = "Row 2: column 'cpu_pct' is '01/01/2026*', which is not a number*" }
+        @{ Case = 'a NUL after a digit'; Value = "1`0"; Message = "Row 2: column 'cpu_pct' is '1\u0000', which is not a number*" }
     )
     $scoringCommands = @(
         @{ Command = 'Test-AEAnomaly'; Class = 'TestAEAnomalyCommand' }
@@ -102,6 +103,55 @@ Describe 'Scoring input that is not what the model expects' {
         $err = { Get-Rows | Test-AEAnomaly -Model $m } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'NoThreshold,PSAnomalyAE.Commands.TestAEAnomalyCommand'
         $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+    }
+}
+
+Describe '<Command> with a score that is not a finite number' -ForEach $scoringCommands {
+    It 'reports a row of 1e308 values as an error for that row, and scores the rows around it' {
+        $rows = @(Get-Rows)
+        foreach ($column in 'cpu_pct', 'requests_per_s', 'memory_pct', 'latency_ms') { $rows[1].$column = '1e308' }
+        $out = $rows | & $Command -Model $model -ErrorVariable e -ErrorAction SilentlyContinue
+        $out.timestamp | Should -Be $rows[0].timestamp, $rows[2].timestamp
+        $out.Score | ForEach-Object { [double]::IsFinite($_) | Should -BeTrue }
+        $e | Should -HaveCount 1
+        $e[0].FullyQualifiedErrorId | Should -Be "NonFiniteScore,PSAnomalyAE.Commands.$Class"
+        $e[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+        $e[0].Exception.Message | Should -BeLike 'Row 2: the model produced a score that is not a finite number*far outside*'
+        [object]::ReferenceEquals($e[0].TargetObject.PSObject.BaseObject, $rows[1].PSObject.BaseObject) | Should -BeTrue
+    }
+
+    It 'stops with one error when the score of every row is not a finite number' -ForEach @(@{ Count = 2 }, @{ Count = 40 }) {
+        $rows = @(New-MetricRows -Count $Count -Seed 2)
+        foreach ($row in $rows) { $row.memory_pct = '-1e308' }
+        $written = [Collections.Generic.List[object]]::new()
+        $err = $null
+        try { $rows | & $Command -Model $model -ErrorVariable e -ErrorAction SilentlyContinue | ForEach-Object { $written.Add($_) } } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -Be "NonFiniteScore,PSAnomalyAE.Commands.$Class"
+        $err.CategoryInfo.Category | Should -Be 'InvalidResult'
+        $err.Exception.Message | Should -BeLike "The model produced a score that is not a finite number for * it scored, so scoring stopped*Row 1:*"
+        $written | Should -HaveCount 0
+        # One error for them all: no error per row was written before it.
+        $e | Where-Object { $_.FullyQualifiedErrorId -like 'NonFiniteScore*' -and $_ -ne $err } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'A windowed model and scores that are not finite numbers' {
+    BeforeAll {
+        $windowed = New-MetricRows -Count 300 -Seed 1 | Invoke-AETraining -Model (New-AEModel -Architecture Convolutional -WindowSize 4 -Epochs 3 -Seed 1) -Seed 1
+        $null = New-MetricRows -Count 100 -Seed 3 | Measure-AEReconstructionError -Model $windowed | Find-AEThreshold -Model $windowed -Percentile 99
+    }
+
+    It 'still says "No score yet" for the first rows, and reports the rows whose window holds a 1e308 row' {
+        $rows = @(New-MetricRows -Count 12 -Seed 2)
+        $rows[6].latency_ms = '1e308'
+        $out = @($rows | Test-AEAnomaly -Model $windowed -ErrorVariable e -ErrorAction SilentlyContinue)
+        $out.timestamp | Should -Be ($rows[0..5] + $rows[10..11]).timestamp
+        $out[0..2] | ForEach-Object { $_.Score | Should -BeNullOrEmpty; $_.Anomaly | Should -BeNullOrEmpty; $_.Reason | Should -Be 'No score yet: the model reads windows of 4 rows.' }
+        $out[3..7] | ForEach-Object { $_.Score | Should -BeOfType [double]; $_.Anomaly | Should -BeOfType [bool] }
+        $e.FullyQualifiedErrorId | Should -Be (@('NonFiniteScore,PSAnomalyAE.Commands.TestAEAnomalyCommand') * 4)
+        $e.Exception.Message | ForEach-Object { $_ } | Should -BeLike 'Row *: the model produced a score that is not a finite number*'
+        $e | ForEach-Object { $_.Exception.RowNumber } | Should -Be 7, 8, 9, 10
     }
 }
 

@@ -85,6 +85,35 @@ Describe 'Scoring a CSV file with -Path' {
         $err.Exception.Message | Should -BeLike "*no columns 'requests_per_s', 'memory_pct', 'latency_ms'*"
     }
 
+    It 'reports a last line cut short (no line break, too few fields) as an error for that row, and keeps a whole last line' {
+        $lines = Get-Content -LiteralPath $csv -TotalCount 11
+        $cut = Join-Path $TestDrive 'cut.csv'
+        [IO.File]::WriteAllText($cut, ($lines[0..9] -join "`n") + "`n" + $lines[10].Substring(0, 30))
+        $out = Test-AEAnomaly -Model $model -Path $cut -ErrorVariable e -ErrorAction SilentlyContinue
+        $out | Should -HaveCount 9
+        $e | Should -HaveCount 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'InvalidRowValue,PSAnomalyAE.Commands.TestAEAnomalyCommand'
+        $e[0].Exception.Message | Should -BeLike 'Row 10: the file ended in the middle of this row*'
+
+        $whole = Join-Path $TestDrive 'whole.csv'
+        [IO.File]::WriteAllText($whole, ($lines -join "`n"))
+        $out = Test-AEAnomaly -Model $model -Path $whole -ErrorVariable e
+        $out | Should -HaveCount 10
+        $e | Should -HaveCount 0
+    }
+
+    It 'reports a NUL in a cell as a value that is not a number, shown escaped' {
+        $nul = Join-Path $TestDrive 'nul.csv'
+        $lines = Get-Content -LiteralPath $csv -TotalCount 4
+        $lines[2] = $lines[2] -replace '^("[^"]*","[^"]*",)"[^"]*"', ('$1"1' + [char]0 + '"')
+        [IO.File]::WriteAllLines($nul, $lines)
+        $out = Measure-AEReconstructionError -Model $model -Path $nul -ErrorVariable e -ErrorAction SilentlyContinue
+        $out | Should -HaveCount 2
+        $e | Should -HaveCount 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'InvalidRowValue,PSAnomalyAE.Commands.MeasureAEReconstructionErrorCommand'
+        $e[0].Exception.Message | Should -BeLike "Row 2: column 'cpu_pct' is '1\u0000', which is not a number*"
+    }
+
     It 'reports a file that does not exist and scores the others' {
         $out = Measure-AEReconstructionError -Model $model -Path (Join-Path $TestDrive 'none.csv'), $csv -ErrorVariable e -ErrorAction SilentlyContinue
         $out | Should -HaveCount 299
@@ -115,6 +144,29 @@ Describe 'A failure in the middle of a file scan' {
         $written | Should -HaveCount 300   # the batch being written when the model went away is finished, no more
         $err.Exception.Message | Should -BeLike "Scoring stopped in '*big.csv' (rows up to 400 read): The model has not been trained yet. 300 rows had been written and 300 scored before it; the output is incomplete."
         $err.ErrorDetails.RecommendedAction | Should -BeLike 'Train it first*'
+    }
+
+    It 'stops with an error when the file is cut short while it is read, not quietly at the cut' {
+        $shrinking = Join-Path $TestDrive 'shrinking.csv'
+        Copy-Item -LiteralPath $big -Destination $shrinking
+        $half = (Get-Item -LiteralPath $shrinking).Length / 2
+        $written = [Collections.Generic.List[object]]::new()
+        $err = $null
+        try {
+            Measure-AEReconstructionError -Model $model -Path $shrinking -BatchSize 100 -ErrorVariable e -ErrorAction SilentlyContinue |
+                ForEach-Object {
+                    $written.Add($_)
+                    if ($written.Count -eq 250) {
+                        $file = [IO.FileStream]::new($shrinking, 'Open', 'Write', 'ReadWrite')
+                        try { $file.SetLength([long]$half + 5) } finally { $file.Dispose() }
+                    }
+                }
+        }
+        catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -Be 'FileReadFailed,PSAnomalyAE.Commands.MeasureAEReconstructionErrorCommand'
+        $err.Exception.Message | Should -BeLike "*shrinking.csv' changed while it was being read*rows were read*"
+        $written.Count | Should -BeLessThan 59000
     }
 
     It 'makes a scheduled job''s pwsh -Command exit non-zero, with the rows written so far in the file' {

@@ -44,4 +44,16 @@ Describe '-StatePath' {
         $err.FullyQualifiedErrorId | Should -BeLike 'ScoringStateOfAnotherModel*'
         $err.Exception.Message | Should -Match 'belongs to another model'
     }
+
+    It 'refuses a state whose window context holds a value the network cannot read, such as 1e308' {
+        $state = Join-Path $TestDrive 'absurd.json'
+        $null = $rows | Measure-AEReconstructionError -Model $model -StatePath $state
+        $json = Get-Content -LiteralPath $state -Raw | ConvertFrom-Json
+        $json.Context[0][1] = 1e308
+        $json | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $state
+        $err = { $rows | Test-AEAnomaly -Model $model -StatePath $state } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'InvalidScoringState,PSAnomalyAE.Commands.TestAEAnomalyCommand'
+        $err.Exception.Message | Should -BeLike "*cannot be read: its window context holds 1E+308*"
+        $err.ErrorDetails.RecommendedAction | Should -BeLike 'Delete it*'
+    }
 }

@@ -11,10 +11,18 @@ namespace PSAnomalyAE.Engine.Data;
 /// Only the current record and the records <see cref="Keep"/> was called for (a batch waiting for its scores) are
 /// held, as characters in one reused buffer, so memory does not grow with the file.
 /// </para>
+/// <para>
+/// A file cut short under the reader does not end the scan quietly: a last line that has no line break and fewer
+/// fields than the header is reported by <see cref="Incomplete"/>, and a file that ends before the length it had when
+/// it was opened makes <see cref="MoveNext"/> throw.
+/// </para>
 /// </summary>
 public sealed class CsvRowSource : IDisposable
 {
     private readonly SepReader _reader;
+    private readonly FileStream _file;
+    private readonly LineCountingReader _text;
+    private readonly long _length;
     private readonly Dictionary<string, int> _index;
     private readonly int _width;
     private readonly RecordView _current;
@@ -22,9 +30,12 @@ public sealed class CsvRowSource : IDisposable
     private int[] _cells; // per record slot: width + 1 entries: cell starts, then the end; a missing cell starts at -1
     private int _kept;
 
-    private CsvRowSource(string path, SepReader reader)
+    private CsvRowSource(string path, FileStream file, LineCountingReader text, SepReader reader)
     {
         Path = path;
+        _file = file;
+        _text = text;
+        _length = file.CanSeek ? file.Length : -1;
         _reader = reader;
         Columns = reader.Header.ColNames.ToArray();
         _width = Columns.Count;
@@ -52,19 +63,26 @@ public sealed class CsvRowSource : IDisposable
     /// <summary>The current record, valid until the next <see cref="MoveNext"/> or <see cref="ClearKept"/>.</summary>
     public ITextRow Current => _current;
 
+    /// <summary>
+    /// Why the current record cannot be used, or null: the file ended in the middle of it (no line break after it and
+    /// fewer fields than the header), as when the file is cut short or still being written.
+    /// </summary>
+    public AnomalyDetectionException? Incomplete { get; private set; }
+
     /// <summary>Records kept since the last <see cref="ClearKept"/>.</summary>
     public int Kept => _kept;
 
     /// <summary>Opens <paramref name="path"/> and reads its header. I/O errors are thrown as they are.</summary>
     public static CsvRowSource Open(string path)
     {
-        var text = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
+        var text = new LineCountingReader(new StreamReader(file, detectEncodingFromByteOrderMarks: true));
         try
         {
             SepReader reader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true }).From(text);
             try
             {
-                return new CsvRowSource(path, reader);
+                return new CsvRowSource(path, file, text, reader);
             }
             catch
             {
@@ -82,7 +100,10 @@ public sealed class CsvRowSource : IDisposable
     /// <summary>Checks that the header has every feature; the error lists all that are missing, as for pipeline rows.</summary>
     public void RequireColumns(IReadOnlyList<string> features) => FeatureSchema.RequireColumns(new HeaderRow(this), features);
 
-    /// <summary>Moves to the next data record; false at the end of the file.</summary>
+    /// <summary>
+    /// Moves to the next data record; false at the end of the file. Throws an <see cref="IOException"/> at the end
+    /// when the file became shorter than it was when it was opened: it changed while it was read, and rows are missing.
+    /// </summary>
     public bool MoveNext()
     {
         while (_reader.MoveNext())
@@ -95,7 +116,16 @@ public sealed class CsvRowSource : IDisposable
 
             RowNumber++;
             Store(row, _kept);
+            Incomplete = row.ColCount < _width && _text.EndsWithin(row.LineNumberToExcl - 1) ? CutShort(row.ColCount) : null;
             return true;
+        }
+
+        Incomplete = null;
+        if (_length >= 0 && _file.Position < _length)
+        {
+            throw new IOException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"'{Path}' changed while it was being read: it was {_length:N0} bytes long when the scan began, but it ended at byte {_file.Position:N0}, after {RowNumber:N0} rows were read. It was cut short or replaced, so the rows after those were not read; score it again once nothing is writing it."));
         }
 
         return false;
@@ -115,7 +145,18 @@ public sealed class CsvRowSource : IDisposable
         return start < 0 ? null : new string(_chars, start, End(at) - start);
     }
 
-    public void Dispose() => _reader.Dispose();
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _file.Dispose();
+    }
+
+    private AnomalyDetectionException CutShort(int fields) => new(
+        AnomalyErrorKind.InvalidRow,
+        $"Row {RowNumber}: the file ended in the middle of this row: it has {fields} of the {_width} fields of the header and no line break after it (the file was cut short, or is still being written). The row was skipped.")
+    {
+        RowNumber = RowNumber,
+    };
 
     private int SlotStart(int slot) => slot == 0 ? 0 : _cells[((slot - 1) * (_width + 1)) + _width];
 
@@ -223,6 +264,77 @@ public sealed class CsvRowSource : IDisposable
         {
             value = null;
             return _source._index.ContainsKey(name);
+        }
+    }
+
+    /// <summary>
+    /// Passes the text of the file on to the CSV reader and counts its line breaks ("\r\n", "\n" or "\r", as the
+    /// reader counts lines), so the last record can be told from one that ended without its line break.
+    /// </summary>
+    private sealed class LineCountingReader : TextReader
+    {
+        private readonly TextReader _inner;
+        private long _breaks;
+        private bool _afterReturn;
+        private bool _atEnd;
+
+        internal LineCountingReader(TextReader inner) => _inner = inner;
+
+        /// <summary>True when the text has ended and line <paramref name="line"/> (1-based) has no line break after it.</summary>
+        internal bool EndsWithin(int line) => _atEnd && line > _breaks;
+
+        public override int Read(Span<char> buffer)
+        {
+            int count = _inner.Read(buffer);
+            if (buffer.Length > 0)
+            {
+                Count(buffer[..count]);
+            }
+
+            return count;
+        }
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read()
+        {
+            Span<char> one = stackalloc char[1];
+            return Read(one) == 0 ? -1 : one[0];
+        }
+
+        public override int Peek() => _inner.Peek();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private void Count(ReadOnlySpan<char> chars)
+        {
+            _atEnd = chars.IsEmpty;
+            if (chars.IsEmpty)
+            {
+                return;
+            }
+
+            _breaks += chars.Count('\n') + chars.Count('\r');
+            if (_afterReturn && chars[0] == '\n')
+            {
+                _breaks--; // "\r\n" across two reads
+            }
+
+            for (int at = chars.IndexOf("\r\n"); at >= 0; at = chars.IndexOf("\r\n"))
+            {
+                _breaks--;
+                chars = chars[(at + 2)..];
+            }
+
+            _afterReturn = chars.Length > 0 && chars[^1] == '\r';
         }
     }
 }

@@ -44,11 +44,13 @@ public static class ValueParser
     /// <summary>
     /// Reads text (a CSV cell, for instance) as a finite double, by the rules of <see cref="Parse(object?, out double)"/>
     /// for strings, without allocating: trimmed, invariant culture; empty, NA, N/A, NaN and null count as missing.
+    /// Text with a control character inside it (other than the whitespace around it) is not a number, even where .NET
+    /// would read it: "1\0" parses as 1, but a NUL in a cell means a damaged or binary file, not a value.
     /// </summary>
     public static ValueKind ParseText(ReadOnlySpan<char> text, out double result)
     {
         ReadOnlySpan<char> t = text.Trim();
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !HasControl(t))
         {
             // "NaN" parses, and reads as missing in Finite.
             return Finite(d, out result);
@@ -57,6 +59,9 @@ public static class ValueParser
         result = 0;
         return IsMissing(t) ? ValueKind.Missing : ValueKind.NotANumber;
     }
+
+    private static bool HasControl(ReadOnlySpan<char> t) =>
+        t.IndexOfAnyInRange('\u0000', '\u001f') >= 0 || t.IndexOfAnyInRange('\u007f', '\u009f') >= 0;
 
     private static bool IsMissing(ReadOnlySpan<char> t)
     {
@@ -107,7 +112,10 @@ public static class ValueParser
         return s_positive.Contains(s) ? true : s_negative.Contains(s) ? false : null;
     }
 
-    /// <summary>How a value appears in an error message: quoted, shortened when long.</summary>
+    /// <summary>
+    /// How a value appears in an error message: quoted, shortened when long, control characters shown escaped
+    /// (a NUL as \u0000), so that what a message shows is what the cell holds.
+    /// </summary>
     public static string Describe(object? value)
     {
         if (value is null)
@@ -115,12 +123,35 @@ public static class ValueParser
             return "$null";
         }
 
-        string s = Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+        string s = Escaped(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
         if (s.Length > 40)
         {
             s = s[..37] + "...";
         }
 
         return "'" + s + "'";
+    }
+
+    private static string Escaped(string s)
+    {
+        if (!HasControl(s))
+        {
+            return s;
+        }
+
+        var escaped = new System.Text.StringBuilder(s.Length + 8);
+        foreach (char c in s)
+        {
+            if (char.IsControl(c))
+            {
+                escaped.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.ToString();
     }
 }

@@ -67,7 +67,7 @@ internal static class BatchScorer
         }
 
         var termColumns = terms.Select((t, i) => new TermValues(t.Name, values[i])).ToArray();
-        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), scores, termColumns, perFeature, expected)
+        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), scores, termColumns, perFeature, expected, sampleOfRow)
         {
             Explainer = new RowExplainer(batch, terms, termValues, scaler, ranges, sampleOfRow),
         };

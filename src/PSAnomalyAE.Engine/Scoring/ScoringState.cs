@@ -146,13 +146,23 @@ public sealed class ScoringState
                 $"The scoring state '{path}' was written by a newer version of PSAnomalyAE (format {state.FormatVersion}).");
         }
 
-        if (state.Context is null || state.Context.Any(r => r is null || r.Any(v => !double.IsFinite(v))) || state.Run < 0 || state.Features is null)
+        if (state.Context is null || state.Context.Any(r => r is null) || state.Run < 0 || state.Features is null)
         {
             throw Damaged(path, "its window context or run count is invalid");
         }
 
+        if (state.Context.SelectMany(r => r).Where(v => !Readable(v)).Select(v => (double?)v).FirstOrDefault() is { } bad)
+        {
+            throw Damaged(path, string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"its window context holds {bad:G6}, which is not a finite number the model's network can read (at most about {float.MaxValue:G3} in size), so the rows after it could not get finite scores"));
+        }
+
         return state;
     }
+
+    // The network reads 32-bit numbers: a value beyond their range becomes infinite before the model sees it.
+    private static bool Readable(double value) => double.IsFinite(value) && Math.Abs(value) <= float.MaxValue;
 
     /// <summary>Writes the state to <paramref name="path"/> atomically (a temporary file renamed over it).</summary>
     public void Save(string path) => AtomicFile.Write(path, file => JsonSerializer.Serialize(file, this, s_json));

@@ -11,6 +11,7 @@ public sealed class StreamingScorer
     private readonly int _width;
     private readonly int _window;
     private readonly double[] _buffer;
+    private readonly long[] _numbers;
     private int _context;
 
     public StreamingScorer(AnomalyModel model, int batchSize, MissingValuePolicy policy)
@@ -31,6 +32,7 @@ public sealed class StreamingScorer
         _width = model.Encoding!.Width;
         _window = model.WindowSize;
         _buffer = new double[(batchSize + _window - 1) * _width];
+        _numbers = new long[batchSize];
     }
 
     public int BatchSize { get; }
@@ -62,13 +64,18 @@ public sealed class StreamingScorer
         RowStatus status = Encoder.Read(row, rowNumber, slot, out error);
         if (status == RowStatus.Read)
         {
+            _numbers[Pending] = rowNumber;
             Pending++;
         }
 
         return status;
     }
 
-    /// <summary>Scores the pending rows, in the order they were added; null when none are pending.</summary>
+    /// <summary>
+    /// Scores the pending rows, in the order they were added; null when none are pending. A row whose score is not a
+    /// finite number is in the result like any other: <see cref="ScoreResult.NonFiniteScore"/> gives its error, with
+    /// the row number it was added with.
+    /// </summary>
     public ScoreResult? Flush()
     {
         if (Pending == 0)
@@ -78,6 +85,7 @@ public sealed class StreamingScorer
 
         int total = _context + Pending;
         ScoreResult result = _model.Score(_buffer.AsSpan(0, total * _width), total, _context);
+        result.RowNumbers = _numbers[..Pending];
 
         // Keep the last WindowSize - 1 rows as the next batch's context.
         int keep = Math.Min(_window - 1, total);

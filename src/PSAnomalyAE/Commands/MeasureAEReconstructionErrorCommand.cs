@@ -28,7 +28,7 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
     private protected override void Emit(ScoreResult result, int index)
     {
         PSObject output = OutputRow(index);
-        bool scored = !double.IsNaN(result.Scores[index]);
+        bool scored = result.HasScore(index);
 
         // Without a score (a model that reads windows, before its first full window) the columns are there, empty.
         OutputProperty.SetScores(SetProperty, output, result, index);

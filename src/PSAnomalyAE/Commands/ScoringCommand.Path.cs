@@ -63,6 +63,12 @@ public abstract partial class ScoringCommand
 
             while (_source.MoveNext())
             {
+                if (_source.Incomplete is { } cut)
+                {
+                    WriteError(Errors.From(cut, file));
+                    continue;
+                }
+
                 switch (_scorer.Add(_source.Current, _source.RowNumber, out AnomalyDetectionException? problem))
                 {
                     case RowStatus.Invalid:

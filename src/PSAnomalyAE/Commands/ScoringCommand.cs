@@ -12,6 +12,7 @@ namespace PSAnomalyAE.Commands;
 public abstract partial class ScoringCommand : PSCmdlet
 {
     private readonly List<PSObject> _pending = new();
+    private readonly RowProblemGate<ErrorRecord> _nonFinite = new();
     private StreamingScorer _scorer = null!;
     private Progress? _progress;
     private long _rowNumber;
@@ -24,6 +25,9 @@ public abstract partial class ScoringCommand : PSCmdlet
     private string? _fingerprint;
     private Detector? _detector;
     private long _written;
+
+    /// <summary>The ErrorId of a row whose score is not a finite number.</summary>
+    private const string NonFiniteScoreId = "NonFiniteScore";
 
     /// <summary>A row to score: an object whose properties include the model's feature columns.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
@@ -198,6 +202,11 @@ public abstract partial class ScoringCommand : PSCmdlet
         try
         {
             Flush();
+            if (_nonFinite.NothingPassed)
+            {
+                ThrowNonFinite();
+            }
+
             if (_statePath is not null && !Stopping)
             {
                 SaveState();
@@ -239,6 +248,41 @@ public abstract partial class ScoringCommand : PSCmdlet
                     ?? "Run the command again; treat what was written so far as incomplete. If it fails again at the same place, report the error with the model and the rows around it.",
             },
         };
+    }
+
+    /// <summary>
+    /// Reports a row whose score is not a finite number: an error for that row, never a row with no score yet or a
+    /// normal one. When the first rows scored all fail this way (the model, not the rows), one error stops the command.
+    /// </summary>
+    private void ReportNonFinite(AnomalyDetectionException ex, int index)
+    {
+        var record = new ErrorRecord(ex, NonFiniteScoreId, ErrorCategory.InvalidResult, _source?.Path ?? (object)_pending[index])
+        {
+            ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction },
+        };
+        if (!_nonFinite.Hold(record))
+        {
+            WriteError(record);
+        }
+        else if (_nonFinite.IsSystematic)
+        {
+            ThrowNonFinite();
+        }
+    }
+
+    private void ThrowNonFinite()
+    {
+        ErrorRecord first = _nonFinite.Held[0];
+        string rows = _nonFinite.Held.Count == 1 ? "the only row" : $"each of the first {_nonFinite.Held.Count} rows";
+        string message = $"The model produced a score that is not a finite number for {rows} it scored, so scoring stopped: the model is likely damaged (a scaler or weights that overflow), or the input is far outside the data it was trained on. {first.Exception.Message}";
+        var ex = new AnomalyDetectionException(AnomalyErrorKind.InvalidRow, message, first.Exception);
+        ThrowTerminatingError(new ErrorRecord(ex, NonFiniteScoreId, ErrorCategory.InvalidResult, Model)
+        {
+            ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = "Check the model (Get-AEModelInfo) and import or train it again; check that the input's columns and units match the training data.",
+            },
+        });
     }
 
     /// <summary>Writes the result for row <paramref name="index"/> of a scored batch; <see cref="OutputRow"/> gives the object to write.</summary>
@@ -286,6 +330,20 @@ public abstract partial class ScoringCommand : PSCmdlet
 
         for (int i = 0; i < result.Rows; i++)
         {
+            if (result.NonFiniteScore(i) is { } nonFinite)
+            {
+                ReportNonFinite(nonFinite, i);
+                continue;
+            }
+
+            if (result.HasScore(i))
+            {
+                foreach (ErrorRecord held in _nonFinite.Pass())
+                {
+                    WriteError(held);
+                }
+            }
+
             Emit(result, i);
         }
 

@@ -78,7 +78,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     private protected override void Emit(ScoreResult result, int index)
     {
         double score = result.Scores[index];
-        if (double.IsNaN(score))
+        if (!result.HasScore(index))
         {
             if (AnomaliesOnly)
             {
