@@ -12,7 +12,7 @@ public class DetectorTests
         Assert.False(detector.Next(2.0).Anomaly); // equal is not past it
         Detection past = detector.Next(2.5);
         Assert.True(past.Anomaly);
-        Assert.Equal(1.25, past.Score);
+        Assert.Equal(1.25, past.ScoreToThreshold);
         Assert.Null(past.Percentile);
     }
 
@@ -48,8 +48,8 @@ public class DetectorTests
     public void A_zero_threshold_flags_every_positive_error_with_an_infinite_score()
     {
         var detector = new Detector(0, 1, Array.Empty<double>());
-        Assert.True(double.IsPositiveInfinity(detector.Next(1e-9).Score));
-        Assert.Equal(0, detector.Next(0).Score);
+        Assert.True(double.IsPositiveInfinity(detector.Next(1e-9).ScoreToThreshold));
+        Assert.Equal(0, detector.Next(0).ScoreToThreshold);
     }
 
     [Fact]

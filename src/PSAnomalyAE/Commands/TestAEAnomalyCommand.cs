@@ -111,7 +111,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         OutputProperty.SetScores(SetProperty, output, result, index);
         SetProperty(output, OutputProperty.Threshold, _threshold);
         SetProperty(output, OutputProperty.Anomaly, verdict.Anomaly);
-        SetProperty(output, OutputProperty.ScoreToThreshold, verdict.Score);
+        SetProperty(output, OutputProperty.ScoreToThreshold, verdict.ScoreToThreshold);
         SetProperty(output, OutputProperty.Severity, s_severity[(int)verdict.Severity]);
         SetProperty(output, OutputProperty.ScorePercentile, verdict.Percentile);
         SetProperty(output, OutputProperty.TopFeatures, top);
@@ -137,10 +137,10 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     {
         if (!verdict.Anomaly)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"Normal (score {verdict.Score:0.00}x threshold)");
+            return string.Create(CultureInfo.InvariantCulture, $"Normal (score {verdict.ScoreToThreshold:0.00}x threshold)");
         }
 
-        string head = string.Create(CultureInfo.InvariantCulture, $"{verdict.Severity} anomaly (score {verdict.Score:0.00}x threshold)");
+        string head = string.Create(CultureInfo.InvariantCulture, $"{verdict.Severity} anomaly (score {verdict.ScoreToThreshold:0.00}x threshold)");
         return top.Count == 0 ? head : head + ": " + string.Join("; ", top.Take(MaxReasonColumns).Select(c => c.Describe()));
     }
 }
