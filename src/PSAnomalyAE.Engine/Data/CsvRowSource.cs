@@ -55,10 +55,13 @@ public sealed class CsvRowSource : IDisposable
     /// <summary>Records kept since the last <see cref="ClearKept"/>.</summary>
     public int Kept => _kept;
 
-    /// <summary>Opens <paramref name="path"/> and reads its header. I/O errors are thrown as they are.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> and reads its header. I/O errors are thrown as they are; a path that is not a
+    /// regular file (a device, a FIFO, a directory) is an <see cref="IOException"/> before it is opened.
+    /// </summary>
     public static CsvRowSource Open(string path)
     {
-        var text = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        var text = new StreamReader(Persistence.RegularFile.OpenRead(path), detectEncodingFromByteOrderMarks: true);
         try
         {
             SepReader reader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true }).From(text);
