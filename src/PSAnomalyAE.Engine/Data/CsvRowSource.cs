@@ -72,9 +72,13 @@ public sealed class CsvRowSource : IDisposable
     /// <summary>Records kept since the last <see cref="ClearKept"/>.</summary>
     public int Kept => _kept;
 
-    /// <summary>Opens <paramref name="path"/> and reads its header. I/O errors are thrown as they are.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> and reads its header. I/O errors are thrown as they are; a path that is not a
+    /// regular file (a device, a FIFO, a directory) is an <see cref="IOException"/> before it is opened.
+    /// </summary>
     public static CsvRowSource Open(string path)
     {
+        Persistence.RegularFile.Require(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
         var text = new LineCountingReader(new StreamReader(file, detectEncodingFromByteOrderMarks: true));
         try

@@ -26,6 +26,12 @@ public static class ModelFile
 
     internal const string FormatName = "PSAnomalyAE.Model";
 
+    /// <summary>
+    /// The largest model file read: the weights become managed arrays, so the whole file (header of at most 64 MB,
+    /// weight block and checksum) must fit in one. A longer file is refused before it is read.
+    /// </summary>
+    internal const long MaxFileBytes = int.MaxValue - 64;
+
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>
     public static void Save(AnomalyModel model, Stream stream)
     {
@@ -103,7 +109,7 @@ public static class ModelFile
     /// </summary>
     public static AnomalyModel Load(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = RegularFile.ReadAll(path, MaxFileBytes, length => ModelFileHeader.Damaged(path, $"it is {length} bytes long, more than a model file can hold ({MaxFileBytes} bytes)."));
         AnomalyModel model = Load(bytes, path);
         model.SourcePath = Path.GetFullPath(path);
         model.Name ??= DefaultName(path);

@@ -68,7 +68,7 @@ public sealed class ModelFileInfo
     {
         string full = System.IO.Path.GetFullPath(path);
         ModelFileHeader file;
-        using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+        using (FileStream stream = RegularFile.OpenRead(full))
         {
             file = ModelFileHeader.Read(stream, full, verifyChecksum, findName: true);
         }

@@ -93,12 +93,8 @@ public sealed record PyTorchConfig
     /// <summary>Reads and checks a config file.</summary>
     public static PyTorchConfig Load(string path)
     {
-        if (new FileInfo(path).Length > 64L << 20)
-        {
-            throw Invalid($"'{path}' is larger than 64 MB.");
-        }
-
-        return Parse(File.ReadAllBytes(path), path);
+        byte[] json = RegularFile.ReadAll(path, 64L << 20, _ => Invalid($"'{path}' is larger than 64 MB."));
+        return Parse(json, path);
     }
 
     /// <summary>Parses and checks config JSON; <paramref name="source"/> names it in errors.</summary>
@@ -127,10 +123,13 @@ public sealed record PyTorchConfig
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
     /// <summary>Writes the config to <paramref name="path"/> atomically.</summary>
-    public void Save(string path)
+    public void Save(string path) => AtomicFile.Write(path, ToFileBytes(path));
+
+    /// <summary>The bytes of the config file, after <see cref="Validate"/> (<paramref name="path"/> names it in errors).</summary>
+    internal byte[] ToFileBytes(string path)
     {
         Validate(path);
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, s_json));
+        return JsonSerializer.SerializeToUtf8Bytes(this, s_json);
     }
 
     /// <summary>Throws <see cref="AnomalyDetectionException"/> (InvalidModelFile) naming the first problem found.</summary>

@@ -71,13 +71,17 @@ public static class PyTorchInterop
         };
     }
 
-    /// <summary>Writes <paramref name="model"/>'s weights as safetensors and its config as JSON (each file replaced atomically).</summary>
+    /// <summary>
+    /// Writes <paramref name="model"/>'s weights as safetensors and its config as JSON, as a pair: both files are
+    /// replaced or neither is (see <see cref="AtomicFile.WritePair"/>), so a failed export never leaves new weights
+    /// beside an old config.
+    /// </summary>
     public static PyTorchConfig Export(AnomalyModel model, string weightsPath, string configPath, string? name = null)
     {
         PyTorchConfig config = ConfigOf(model, name);
         IReadOnlyList<WeightTensor> weights = PyTorchLayout.ToSequential(model.ExportWeights(), config.Layers);
-        SafeTensors.Write(weightsPath, weights, new Dictionary<string, string> { ["format"] = "pt" });
-        config.Save(configPath);
+        byte[] configBytes = config.ToFileBytes(configPath);
+        AtomicFile.WritePair(weightsPath, SafeTensors.ToBytes(weights, new Dictionary<string, string> { ["format"] = "pt" }), configPath, configBytes);
         return config;
     }
 
@@ -111,7 +115,7 @@ public static class PyTorchInterop
     private static bool IsTorchSave(string path)
     {
         Span<byte> head = stackalloc byte[4];
-        using FileStream f = File.OpenRead(path);
+        using FileStream f = RegularFile.OpenRead(path);
         return f.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("PK\u0003\u0004"u8);
     }
 

@@ -42,13 +42,8 @@ public static partial class SafeTensors
     /// <summary>Reads the safetensors file at <paramref name="path"/>.</summary>
     public static SafeTensorsContent Read(string path)
     {
-        long length = new FileInfo(path).Length;
-        if (length > MaxFileBytes)
-        {
-            throw Invalid(path, $"it is {length} bytes long; files over {MaxFileBytes} bytes are not read.");
-        }
-
-        return Read(File.ReadAllBytes(path), path);
+        byte[] bytes = RegularFile.ReadAll(path, MaxFileBytes, length => Invalid(path, $"it is {length} bytes long; files over {MaxFileBytes} bytes are not read."));
+        return Read(bytes, path);
     }
 
     /// <summary>Reads safetensors content from <paramref name="bytes"/>; <paramref name="source"/> names it in errors.</summary>

@@ -18,6 +18,9 @@ public sealed class ScoringState
 
     private const string FormatName = "PSAnomalyAE.ScoringState";
 
+    // The largest state file read: a window's context of rows, far below this, plus a few counters.
+    private const long MaxFileBytes = 256L << 20;
+
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
     public string Format { get; init; } = FormatName;
@@ -119,7 +122,7 @@ public sealed class ScoringState
     /// <summary>Reads a state file; null when it does not exist (a new stream).</summary>
     public static ScoringState? Load(string path)
     {
-        if (!File.Exists(path))
+        if (RegularFile.KindOf(path) == RegularFile.Kind.Missing)
         {
             return null;
         }
@@ -127,7 +130,7 @@ public sealed class ScoringState
         ScoringState? state;
         try
         {
-            state = JsonSerializer.Deserialize<ScoringState>(File.ReadAllBytes(path), s_json);
+            state = JsonSerializer.Deserialize<ScoringState>(RegularFile.ReadAll(path, MaxFileBytes, length => Damaged(path, $"it is {length} bytes long, more than a scoring state holds")), s_json);
         }
         catch (JsonException ex)
         {

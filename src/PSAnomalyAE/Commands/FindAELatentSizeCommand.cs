@@ -54,6 +54,11 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
                 null));
         }
 
+        if (PlotPath is not null)
+        {
+            PlotOutput.Check(this, PlotPath);
+        }
+
         Native.EnsureLoaded(this);
     }
 

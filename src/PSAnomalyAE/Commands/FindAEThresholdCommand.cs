@@ -87,6 +87,14 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
     private bool Labelled => ParameterSetName == LabelledSet;
 
+    protected override void BeginProcessing()
+    {
+        if (PlotPath is not null)
+        {
+            PlotOutput.Check(this, PlotPath);
+        }
+    }
+
     protected override void ProcessRecord()
     {
         _rowNumber++;

@@ -41,15 +41,7 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
     {
         if (PlotPath is not null)
         {
-            // A wrong file name is reported before training, not after it.
-            try
-            {
-                TrainingHistoryPlot.CheckPath(FileSystemPaths.ForWrite(this, PlotPath));
-            }
-            catch (AnomalyDetectionException ex)
-            {
-                ThrowTerminatingError(Errors.From(ex, PlotPath));
-            }
+            PlotOutput.Check(this, PlotPath); // a wrong path is reported before training, not after it
         }
 
         Native.EnsureLoaded(this);

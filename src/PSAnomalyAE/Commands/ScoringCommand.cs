@@ -107,6 +107,7 @@ public abstract partial class ScoringCommand : PSCmdlet
     private void LoadState()
     {
         _statePath = FileSystemPaths.ForWrite(this, StatePath!);
+        TargetFiles.CheckOutput(this, _statePath); // a state file that cannot be written is found before any row is scored
         try
         {
             _fingerprint = ScoringState.FingerprintOf(Model.Engine);

@@ -73,6 +73,25 @@ internal static class FileSystemPaths
 /// <summary>Writes a picture a cmdlet was asked for with -PlotPath, under -WhatIf/-Confirm, with the module's error records.</summary>
 internal static class PlotOutput
 {
+    /// <summary>
+    /// Before the work starts: stops with a terminating error when <paramref name="plotPath"/> does not end in .png or
+    /// .svg, or could not be written (<see cref="TargetFiles.CheckOutput"/>), so a wrong path is not found only after training.
+    /// </summary>
+    internal static void Check(PSCmdlet cmdlet, string plotPath)
+    {
+        string path = FileSystemPaths.ForWrite(cmdlet, plotPath);
+        try
+        {
+            PSAnomalyAE.Engine.Plots.TrainingHistoryPlot.CheckPath(path);
+        }
+        catch (PSAnomalyAE.Engine.AnomalyDetectionException ex)
+        {
+            cmdlet.ThrowTerminatingError(Errors.From(ex, plotPath));
+        }
+
+        TargetFiles.CheckOutput(cmdlet, path);
+    }
+
     /// <summary>Resolves <paramref name="plotPath"/>, asks ShouldProcess, and calls <paramref name="draw"/>; returns the path written, or null.</summary>
     internal static string? Write(PSCmdlet cmdlet, string plotPath, string action, Action<string> draw)
     {

@@ -11,7 +11,10 @@ internal static class PyTorchModelFiles
     /// <summary>The config file that goes with a weights file when none is named: the same name with .json.</summary>
     internal static string DefaultConfigPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
 
-    /// <summary>Writes the safetensors weights and the JSON config of <paramref name="model"/>; returns both files, or none under -WhatIf.</summary>
+    /// <summary>
+    /// Writes the safetensors weights and the JSON config of <paramref name="model"/> as a pair (both files are replaced
+    /// or neither is); returns both files, or none under -WhatIf.
+    /// </summary>
     internal static IReadOnlyList<string> Export(PSCmdlet cmdlet, AEModel model, string weightsPath, string? configPath, string? name, bool force)
     {
         string config = configPath is null ? DefaultConfigPath(weightsPath) : FileSystemPaths.ForWrite(cmdlet, configPath);
