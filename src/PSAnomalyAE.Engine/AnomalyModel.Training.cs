@@ -249,7 +249,7 @@ public sealed partial class AnomalyModel
         }
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-        TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds).Batch;
+        TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds);
         IReadOnlyList<IScoreTerm> terms = Engine.Scoring.ScoreTerms.Fit(Spec.Scoring, new TermTraining(set.TrainSamples, heldOut, rng));
         double[] scores = Engine.Scoring.ScoreTerms.Compose(terms, Engine.Scoring.ScoreTerms.Measure(terms, heldOut));
         Array.Sort(scores);

@@ -76,6 +76,7 @@ public sealed class ModelFileInfo
         ModelRecord header = file.Record;
         Debug.Assert(header.Spec is not null && header.Network is not null && header.Features is not null && header.Tensors is not null, "ModelFileHeader.Read checks the required parts.");
         string[] features = header.Features;
+        HashSet<string> scoreTensors = ScoreTermFile.TensorNames(header);
         return new ModelFileInfo
         {
             Path = full,
@@ -96,7 +97,7 @@ public sealed class ModelFileInfo
             Threshold = ModelFileMapper.ThresholdFrom(header.Threshold),
             Training = ModelFileMapper.TrainingFrom(header.Training),
             HistoryEpochs = header.History?.Count ?? 0,
-            ParameterCount = header.Tensors.Where(t => !ScoreTermFile.TensorNames(header).Contains(t.Name)).Sum(t => t.Length),
+            ParameterCount = header.Tensors.Where(t => !scoreTensors.Contains(t.Name)).Sum(t => t.Length),
             ChecksumVerified = verifyChecksum,
         };
     }

@@ -32,7 +32,7 @@ internal static class BatchScorer
         float[] scaled = new float[data.Length];
         scaler.Transform(data, scaled);
         int[] ends = Windows.EndsAmong(Enumerable.Range(context, rows - context), window);
-        (TermBatch batch, float[] recon) = Reconstruct(net, pca, window, scaled, width, ends);
+        TermBatch batch = Reconstruct(net, pca, window, scaled, width, ends);
         double[][] termValues = ScoreTerms.Measure(terms, batch);
         double[] windowScores = ScoreTerms.Compose(terms, termValues);
 
@@ -40,7 +40,6 @@ internal static class BatchScorer
         var scores = new double[outRows];
         double[][] values = terms.Select(_ => new double[outRows]).ToArray();
         var perFeature = new float[outRows * width];
-        var expected = new double[outRows * width];
         var sampleOfRow = new int[outRows];
         int s = 0;
         for (int r = 0; r < outRows; r++)
@@ -57,7 +56,6 @@ internal static class BatchScorer
             {
                 int k = (r * width) + j;
                 perFeature[k] = scored ? batch.SquaredErrors[(s * width) + j] : float.NaN;
-                expected[k] = scored ? scaler.Inverse(recon[(s * width) + j], j) : double.NaN;
             }
 
             if (scored)
@@ -67,19 +65,35 @@ internal static class BatchScorer
         }
 
         var termColumns = terms.Select((t, i) => new TermValues(t.Name, values[i])).ToArray();
-        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), scores, termColumns, perFeature, expected, sampleOfRow)
+        return new ScoreResult(encoding, outRows, data[(context * width)..].ToArray(), scores, termColumns, perFeature, () => Unscaled(batch.LastRows, scaler, sampleOfRow, width), sampleOfRow)
         {
-            Explainer = new RowExplainer(batch, terms, termValues, scaler, ranges, sampleOfRow),
+            Explainer = new RowExplainer(batch, terms, termValues, scaler, ranges),
         };
+    }
+
+    /// <summary>Each row's reconstruction in the columns' own units (NaN for a row with no score yet), built when asked for.</summary>
+    private static double[] Unscaled(float[] lastRows, Scaler scaler, int[] sampleOfRow, int width)
+    {
+        var result = new double[sampleOfRow.Length * width];
+        for (int r = 0; r < sampleOfRow.Length; r++)
+        {
+            int s = sampleOfRow[r];
+            for (int j = 0; j < width; j++)
+            {
+                result[(r * width) + j] = s < 0 ? double.NaN : scaler.Inverse(lastRows[(s * width) + j], j);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>
     /// Runs the network on the windows ending at <paramref name="ends"/> (rows of <paramref name="scaled"/>,
     /// <paramref name="width"/> wide) and measures what every score term needs: per window its reconstruction error
     /// (the mean squared error over all its values) and each feature's mean squared error over the window's rows, with
-    /// the samples the network read. Also returns the reconstruction of each window's last row.
+    /// the samples the network read and the reconstruction of each window's last row.
     /// </summary>
-    public static (TermBatch Batch, float[] LastRow) Reconstruct(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends)
+    public static TermBatch Reconstruct(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends)
     {
         int rows = scaled.Length / width;
         float[] netRows = pca?.Project(scaled, rows) ?? scaled;
@@ -125,7 +139,7 @@ internal static class BatchScorer
             errors[s] = total / (window * width);
         }
 
-        return (new TermBatch(samples, ends.Length, window, width, pca, errors, squared, last, peaks), last);
+        return new TermBatch(samples, ends.Length, window, width, pca, errors, squared, last, peaks);
     }
 
     /// <summary>

@@ -13,22 +13,20 @@ internal sealed class RowExplainer
     private readonly double[][] _termValues;
     private readonly Scaler _scaler;
     private readonly FeatureRanges? _ranges;
-    private readonly int[] _sampleOfRow;
 
-    public RowExplainer(TermBatch batch, IReadOnlyList<IScoreTerm> terms, double[][] termValues, Scaler scaler, FeatureRanges? ranges, int[] sampleOfRow)
+    public RowExplainer(TermBatch batch, IReadOnlyList<IScoreTerm> terms, double[][] termValues, Scaler scaler, FeatureRanges? ranges)
     {
         _batch = batch;
         _terms = terms;
         _termValues = termValues;
         _scaler = scaler;
         _ranges = ranges;
-        _sampleOfRow = sampleOfRow;
     }
 
     /// <summary>The <paramref name="count"/> columns of <paramref name="row"/> that drove its score most, most first.</summary>
     public FeatureContribution[] Explain(ScoreResult result, int row, int count)
     {
-        int sample = _sampleOfRow[row];
+        int sample = result.SampleOfRow[row];
         if (sample < 0 || count <= 0)
         {
             return Array.Empty<FeatureContribution>();

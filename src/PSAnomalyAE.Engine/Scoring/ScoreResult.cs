@@ -3,7 +3,9 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// <summary>The scores of a batch of rows.</summary>
 public sealed class ScoreResult
 {
-    internal ScoreResult(FeatureEncoding encoding, int rows, double[] values, double[] scores, IReadOnlyList<TermValues> terms, float[] squared, double[] expected, int[] sampleOfRow)
+    private readonly Lazy<double[]> _expected;
+
+    internal ScoreResult(FeatureEncoding encoding, int rows, double[] values, double[] scores, IReadOnlyList<TermValues> terms, float[] squared, Func<double[]> expected, int[] sampleOfRow)
     {
         SampleOfRow = sampleOfRow;
         Encoding = encoding;
@@ -13,7 +15,7 @@ public sealed class ScoreResult
         Scores = scores;
         Terms = terms;
         SquaredErrors = squared;
-        Expected = expected;
+        _expected = new Lazy<double[]>(expected);
     }
 
     public FeatureEncoding Encoding { get; }
@@ -42,8 +44,11 @@ public sealed class ScoreResult
     /// <summary>Per-input squared errors in scaled units, row-major.</summary>
     public float[] SquaredErrors { get; }
 
-    /// <summary>The network's reconstruction in the columns' own units, row-major (unclamped; explanations use <see cref="TopFeatures"/>).</summary>
-    public double[] Expected { get; }
+    /// <summary>
+    /// The network's reconstruction in the columns' own units, row-major (unclamped; explanations use
+    /// <see cref="TopFeatures"/>). Built on first use: scoring does not need it.
+    /// </summary>
+    public double[] Expected => _expected.Value;
 
     /// <summary>
     /// False for a row that has no score yet: a model that reads windows of rows scores a row by the window ending at

@@ -54,10 +54,9 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        double threshold = 0;
         try
         {
-            threshold = ThresholdRules.Require(MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null, Model.Engine.Threshold);
+            _detector = Model.Engine.CreateDetector(MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null, MinConsecutive);
         }
         catch (AnomalyDetectionException ex)
         {
@@ -69,7 +68,6 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
             ThrowTerminatingError(error);
         }
 
-        _detector = Model.Engine.CreateDetector(threshold, MinConsecutive);
         _threshold = _detector.Threshold;
         _view = ScoredRowView.ForAnomalies(this, Features, OutputProperty.ScoreColumns(Model.Engine).Concat(s_resultProperties).Append(OutputProperty.Reason));
         StreamDetector = _detector;
