@@ -36,7 +36,10 @@ public sealed class ScoreResult
     public double[] Scores { get; }
 
     /// <summary>Each score term's raw value per row, in the order the terms are summed; the first is the reconstruction error.</summary>
-    public IReadOnlyList<TermValues> Terms { get; }
+    public IReadOnlyList<TermValues> Terms { get; private set; }
+
+    /// <summary>Adds a column of per-row values judged after scoring (an adapting stream's likelihood).</summary>
+    internal void AddTerm(TermValues term) => Terms = Terms.Append(term).ToArray();
 
     /// <summary>Per-row reconstruction error: the mean squared error over the network inputs, in scaled units.</summary>
     public double[] ReconstructionErrors => Terms.First(t => t.Name == ReconstructionTerm.TermName).Values;

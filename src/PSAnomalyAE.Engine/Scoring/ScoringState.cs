@@ -14,14 +14,21 @@ namespace PSAnomalyAE.Engine.Scoring;
 public sealed class ScoringState
 {
     /// <summary>The format this version writes and reads.</summary>
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
+
+    // Format 1 has no adaptation; it is still written for a stream that does not adapt, so older versions read it.
+    private const int FormatWithoutAdaptation = 1;
 
     private const string FormatName = "PSAnomalyAE.ScoringState";
 
     // The largest state file read: a window's context of rows, far below this, plus a few counters.
     private const long MaxFileBytes = 256L << 20;
 
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public string Format { get; init; } = FormatName;
 
@@ -45,6 +52,9 @@ public sealed class ScoringState
     public long RowsScored { get; init; }
 
     public DateTime SavedAtUtc { get; init; }
+
+    /// <summary>What an adapting stream has learned (its likelihood history, ranges and learning copy); null when the stream does not adapt.</summary>
+    public AdaptationState? Adaptation { get; init; }
 
     /// <summary>
     /// A fingerprint of what makes a model's scores: its kind, window size, encoded feature names, scaler and
@@ -85,6 +95,8 @@ public sealed class ScoringState
     /// <summary>The state of a stream after its last batch was scored (nothing pending).</summary>
     public static ScoringState Capture(AnomalyModel model, StreamingScorer scorer, Detector? detector, ScoringState? previous, string? fingerprint = null) => new()
     {
+        FormatVersion = scorer.Adaptive is null ? FormatWithoutAdaptation : CurrentFormat,
+        Adaptation = scorer.Adaptive?.Save(),
         ModelFingerprint = fingerprint ?? FingerprintOf(model),
         WindowSize = model.WindowSize,
         Features = model.Encoding!.Names.ToArray(),
@@ -115,6 +127,18 @@ public sealed class ScoringState
     public void ApplyTo(AnomalyModel model, string fingerprint, StreamingScorer scorer, Detector? detector)
     {
         RequireModel(model, fingerprint);
+        if ((Adaptation is null) != (scorer.Adaptive is null))
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument,
+                Adaptation is null
+                    ? "The scoring state is of a stream that does not adapt; it cannot go on as one that does."
+                    : $"The scoring state is of a stream that adapts ({Adaptation.Settings.Mode}); it must go on adapting the same way.")
+            {
+                RecommendedAction = "Pass the same adaptation settings as the runs before, or delete the state file to start a new stream.",
+            };
+        }
+
         scorer.ImportContext(Context);
         detector?.ContinueRun(Run);
     }

@@ -13,6 +13,7 @@ public sealed class StreamingScorer
     private readonly double[] _buffer;
     private readonly long[] _numbers;
     private int _context;
+    private AdaptiveStream? _adaptive;
 
     public StreamingScorer(AnomalyModel model, int batchSize, MissingValuePolicy policy)
     {
@@ -43,8 +44,26 @@ public sealed class StreamingScorer
     /// <summary>Rows read and waiting to be scored.</summary>
     public int Pending { get; private set; }
 
-    /// <summary>True when a batch is full: call <see cref="Flush"/>.</summary>
-    public bool IsFull => Pending == BatchSize;
+    /// <summary>True when a batch is full (or an adapting stream's next learning step is due after it): call <see cref="Flush"/>.</summary>
+    public bool IsFull => Pending == BatchSize || Pending >= (Adaptive?.MaxBatchRows ?? int.MaxValue);
+
+    /// <summary>
+    /// The adapting stream that judges each batch and scores it with its own model when it learns; null when the
+    /// model scores every row as trained. Set it before the first row.
+    /// </summary>
+    public AdaptiveStream? Adaptive
+    {
+        get => _adaptive;
+        set
+        {
+            if (Pending != 0 || Scored != 0)
+            {
+                throw new InvalidOperationException("An adapting stream can only be set before the first row.");
+            }
+
+            _adaptive = value;
+        }
+    }
 
     /// <summary>Rows scored so far.</summary>
     public long Scored { get; private set; }
@@ -84,8 +103,9 @@ public sealed class StreamingScorer
         }
 
         int total = _context + Pending;
-        ScoreResult result = _model.Score(_buffer.AsSpan(0, total * _width), total, _context);
+        ScoreResult result = (_adaptive?.Model ?? _model).Score(_buffer.AsSpan(0, total * _width), total, _context);
         result.RowNumbers = _numbers[..Pending];
+        _adaptive?.Judge(result);
 
         // Keep the last WindowSize - 1 rows as the next batch's context.
         int keep = Math.Min(_window - 1, total);

@@ -171,6 +171,35 @@ public sealed class FlatAdam : IDisposable
         }
     }
 
+    /// <summary>The optimizer's moments (first, then second) and step count, as managed arrays, to go on later with <see cref="ImportMoments"/>.</summary>
+    public (float[] First, float[] Second, long Steps) ExportMoments()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        float[] first = MemoryMarshal.Cast<byte, float>(_expAvg.cpu().contiguous().bytes).ToArray();
+        float[] second = MemoryMarshal.Cast<byte, float>(_expAvgSq.cpu().contiguous().bytes).ToArray();
+        return (first, second, StepCount);
+    }
+
+    /// <summary>Restores moments and a step count saved by <see cref="ExportMoments"/> of an optimizer over the same network.</summary>
+    public void ImportMoments(float[] first, float[] second, long steps)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (first.Length != ElementCount || second.Length != ElementCount || steps < 0)
+        {
+            throw new ArgumentException($"The saved optimizer moments hold {first.Length} and {second.Length} values; the network has {ElementCount}.");
+        }
+
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            _expAvg.copy_(torch.tensor(first));
+            _expAvgSq.copy_(torch.tensor(second));
+        }
+
+        StepCount = steps;
+    }
+
     /// <summary>
     /// Throws <see cref="InvalidOperationException"/> naming the first parameter whose values or gradient are no longer
     /// stored in the flat buffers (for example after its gradient was set to null or the module was moved).
