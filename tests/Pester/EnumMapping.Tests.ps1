@@ -16,6 +16,7 @@ Describe 'Enums shared by the cmdlets and the engine' {
         @{ Module = 'AEScoring'; Engine = 'PSAnomalyAE.Engine.Configuration.ScoreMethod' }
         @{ Module = 'AEMissingValue'; Engine = 'PSAnomalyAE.Engine.Configuration.MissingValuePolicy' }
         @{ Module = 'AEThresholdObjective'; Engine = 'PSAnomalyAE.Engine.Thresholds.ThresholdObjective' }
+        @{ Module = 'AEAdaptation'; Engine = 'PSAnomalyAE.Engine.Scoring.Adaptation' }
     ) {
         $engineAssembly | Should -Not -BeNullOrEmpty
         $engineType = $engineAssembly.GetType($Engine, $true)

@@ -36,6 +36,15 @@ public sealed class ImportAEModelCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Config { get; set; }
 
+    /// <summary>
+    /// The state file of a stream that learned (Test-AEAnomaly -Adapt Learning -StatePath): the model is returned as
+    /// the stream has learned it, ready for Export-AEModel. The state must belong to the model.
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? StatePath { get; set; }
+
     protected override void BeginProcessing() => Native.EnsureLoaded(this);
 
     protected override void ProcessRecord()
@@ -96,7 +105,33 @@ public sealed class ImportAEModelCommand : PSCmdlet
         }
 
         WriteVerbose($"Loaded model '{engine.Name}' from '{file}'.");
-        WriteObject(new AEModel(engine));
+        WriteObject(new AEModel(StatePath is null ? engine : Adapted(engine)));
+    }
+
+    /// <summary>The model as the stream of -StatePath learned it; the loaded model is released.</summary>
+    private AnomalyModel Adapted(AnomalyModel loaded)
+    {
+        string path = FileSystemPaths.ForRead(this, StatePath!, literal: true)[0];
+        try
+        {
+            ScoringState state = ScoringState.Load(path) ?? throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument, $"The scoring state '{path}' does not exist.");
+            state.RequireModel(loaded, ScoringState.FingerprintOf(loaded));
+            AdaptationState adaptation = state.Adaptation ?? throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument, $"The scoring state '{path}' is of a stream that does not adapt: it holds nothing the model learned.");
+            AnomalyModel adapted = AdaptiveStream.Adapted(loaded, adaptation);
+            WriteVerbose($"Applied what the stream of '{path}' learned ({state.RowsScored:N0} rows scored).");
+            return adapted;
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(Errors.From(ex, path));
+            throw;
+        }
+        finally
+        {
+            loaded.Dispose();
+        }
     }
 
     private static ErrorRecord NotFound(string message, string path) =>

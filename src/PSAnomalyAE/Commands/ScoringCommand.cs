@@ -9,7 +9,7 @@ namespace PSAnomalyAE.Commands;
 /// the engine's <see cref="StreamingScorer"/> in batches of -BatchSize (one network call per batch, window context
 /// carried between batches) and written out in input order.
 /// </summary>
-public abstract partial class ScoringCommand : PSCmdlet
+public abstract partial class ScoringCommand : PSCmdlet, IDisposable
 {
     private readonly List<PSObject> _pending = new();
     private readonly RowProblemGate<ErrorRecord> _nonFinite = new();
@@ -102,7 +102,30 @@ public abstract partial class ScoringCommand : PSCmdlet
         {
             LoadState();
         }
+
+        try
+        {
+            _scorer.Adaptive = CreateAdaptation(_state?.Adaptation);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidAdaptation", ErrorCategory.InvalidArgument, _statePath ?? (object)Model) { ErrorDetails = Details(ex) });
+        }
+
+        if (_state is not null)
+        {
+            ApplyState();
+        }
     }
+
+    /// <summary>
+    /// The adapting stream the rows go through (Test-AEAnomaly -Adapt), given what an earlier run of the stream saved;
+    /// null when the model scores every row as trained.
+    /// </summary>
+    private protected virtual AdaptiveStream? CreateAdaptation(AdaptationState? saved) => null;
+
+    /// <summary>The adapting stream, when there is one: it owns the learning copy of the model.</summary>
+    private protected AdaptiveStream? Adaptive => _scorer.Adaptive;
 
     private void LoadState()
     {
@@ -124,7 +147,19 @@ public abstract partial class ScoringCommand : PSCmdlet
 
         try
         {
-            _state?.ApplyTo(Model.Engine, _fingerprint!, _scorer, null);
+            _state?.RequireModel(Model.Engine, _fingerprint!);
+        }
+        catch (AnomalyDetectionException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "ScoringStateOfAnotherModel", ErrorCategory.InvalidArgument, _statePath) { ErrorDetails = Details(ex) });
+        }
+    }
+
+    private void ApplyState()
+    {
+        try
+        {
+            _state!.ApplyTo(Model.Engine, _fingerprint!, _scorer, null);
         }
         catch (AnomalyDetectionException ex)
         {
@@ -222,6 +257,13 @@ public abstract partial class ScoringCommand : PSCmdlet
         {
             WriteWarning(warning);
         }
+    }
+
+    /// <summary>Releases the learning copy of an adapting stream, also when the pipeline stopped early.</summary>
+    public void Dispose()
+    {
+        _scorer?.Adaptive?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Writes one output row and counts it, so an error that stops the command can say how much was written.</summary>

@@ -51,12 +51,33 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     [Parameter]
     public SwitchParameter AnomaliesOnly { get; set; }
 
+    /// <summary>
+    /// What the stream adapts to as it is scored: Likelihood (each score judged against the stream's own recent scores;
+    /// the Score becomes that likelihood on a 0-1 scale, threshold 0.5), NewRange (a value beyond anything seen so far
+    /// gets the top score), Learning (a copy of the model keeps learning from the rows judged normal); Stream is
+    /// all three, the setup for a live metric. With -StatePath all of it carries over to the next run.
+    /// </summary>
+    [Parameter]
+    public AEAdaptation Adapt { get; set; }
+
+    /// <summary>With -Adapt Likelihood: rows scored before the likelihood judges (half fill its history, half give its first estimate).</summary>
+    [Parameter]
+    [ValidateRange(2, 10000000)]
+    public int WarmUpRows { get; set; } = StreamAdaptation.DefaultWarmUpRows;
+
+    /// <summary>With -Adapt Learning: rows judged normal between two learning steps (the pace of learning).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000000)]
+    public int LearnEvery { get; set; } = new StreamAdaptation().LearnEvery;
+
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         try
         {
-            _detector = Model.Engine.CreateDetector(MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null, MinConsecutive);
+            _detector = Adaptive is { Settings: var settings } && settings.Has(Adaptation.Likelihood)
+                ? new Detector(Adaptive.Threshold, MinConsecutive, Array.Empty<double>())
+                : Model.Engine.CreateDetector(ThresholdGiven, MinConsecutive);
         }
         catch (AnomalyDetectionException ex)
         {
@@ -69,8 +90,35 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         _threshold = _detector.Threshold;
-        _view = ScoredRowView.ForAnomalies(this, Features, OutputProperty.ScoreColumns(Model.Engine).Concat(s_resultProperties).Append(OutputProperty.Reason));
+        IEnumerable<string> scoreColumns = OutputProperty.ScoreColumns(Model.Engine);
+        if (Adaptive?.Settings.Has(Adaptation.Likelihood) == true)
+        {
+            scoreColumns = scoreColumns.Append(AdaptiveStream.LikelihoodName);
+        }
+
+        _view = ScoredRowView.ForAnomalies(this, Features, scoreColumns.Concat(s_resultProperties).Append(OutputProperty.Reason));
         StreamDetector = _detector;
+    }
+
+    private double? ThresholdGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null;
+
+    private protected override AdaptiveStream? CreateAdaptation(AdaptationState? saved)
+    {
+        if (Adapt == AEAdaptation.None)
+        {
+            return null;
+        }
+
+        var settings = new StreamAdaptation
+        {
+            Mode = Enum.Parse<Adaptation>(Adapt.ToString()),
+            WarmUpRows = WarmUpRows,
+            LearnEvery = LearnEvery,
+        };
+        double threshold = settings.Has(Adaptation.Likelihood)
+            ? ThresholdGiven ?? StreamAdaptation.DefaultLikelihoodThreshold
+            : ThresholdRules.Require(ThresholdGiven, Model.Engine.Threshold);
+        return new AdaptiveStream(Model.Engine, settings, threshold, saved);
     }
 
     private protected override void Emit(ScoreResult result, int index)
