@@ -50,9 +50,10 @@ public abstract partial class ScoringCommand : PSCmdlet
     public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
 
     /// <summary>
-    /// The longest a row waits for others to fill a batch: a row that comes after a quiet gap this long (a live
-    /// stream such as Get-Content -Wait) is scored at once, and pending rows are scored once the oldest has waited
-    /// this long and another row arrives. Fast input still goes in full batches. 0 scores every row at once.
+    /// The longest a row of a fast stream waits for others to fill a batch: a slow stream (fewer than 256 rows a
+    /// second, such as Get-Content -Wait) is scored row by row as rows arrive, a row that comes after a quiet gap this
+    /// long is scored at once, and pending rows are scored once the oldest has waited this long and another row
+    /// arrives. Fast input still goes in full batches. 0 scores every row at once.
     /// </summary>
     [Parameter]
     [Alias("FlushAfter")]
