@@ -91,6 +91,7 @@ public abstract partial class ScoringCommand
 
             // A file's last rows are scored before the next file is read; windows carry on across files as across batches.
             Flush();
+            FileRead(file, _source.RowNumber);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

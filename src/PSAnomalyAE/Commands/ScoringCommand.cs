@@ -223,6 +223,8 @@ public abstract partial class ScoringCommand : PSCmdlet
         {
             WriteWarning(warning);
         }
+
+        WriteSummary();
     }
 
     /// <summary>Writes one output row and counts it, so an error that stops the command can say how much was written.</summary>

@@ -27,6 +27,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     private Detector _detector = null!;
     private ScoredRowView _view = null!;
     private object _threshold = null!;
+    private long _flagged;
 
     /// <summary>The Score above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
@@ -50,6 +51,8 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     /// <summary>Write only the rows flagged as anomalies (every original column and the results), not the normal ones.</summary>
     [Parameter]
     public SwitchParameter AnomaliesOnly { get; set; }
+
+    private protected override long? Flagged => _flagged;
 
     protected override void BeginProcessing()
     {
@@ -99,6 +102,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         Detection verdict = _detector.Next(score);
+        _flagged += verdict.Anomaly ? 1 : 0;
         if (AnomaliesOnly && !verdict.Anomaly)
         {
             return;
