@@ -50,6 +50,7 @@ public abstract partial class ScoringCommand
             return;
         }
 
+        _source.NumberFormat = NumberFormat ?? _source.NumberFormat;
         try
         {
             try
@@ -72,12 +73,13 @@ public abstract partial class ScoringCommand
                 switch (_scorer.Add(_source.Current, _source.RowNumber, out AnomalyDetectionException? problem))
                 {
                     case RowStatus.Invalid:
-                        WriteError(Errors.From(problem!, file));
+                        ReportUnreadable(Errors.From(problem!, file));
                         continue;
                     case RowStatus.Skipped:
                         continue;
                 }
 
+                RowReadable();
                 _source.Keep();
                 if (_scorer.IsFull)
                 {

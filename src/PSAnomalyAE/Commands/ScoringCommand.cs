@@ -163,6 +163,8 @@ public abstract partial class ScoringCommand : PSCmdlet
             return;
         }
 
+        row.NumberFormat = NumberFormat;
+
         if (!_schemaChecked)
         {
             try
@@ -186,12 +188,13 @@ public abstract partial class ScoringCommand : PSCmdlet
         switch (_scorer.Add(row, _rowNumber, out AnomalyDetectionException? problem))
         {
             case RowStatus.Invalid:
-                WriteError(Errors.From(problem!, InputObject));
+                ReportUnreadable(Errors.From(problem!, InputObject));
                 return;
             case RowStatus.Skipped:
                 return;
         }
 
+        RowReadable();
         _pending.Add(row.Object);
         if (_flushPolicy.RowArrived(_clock.Elapsed, _scorer.Pending) | _scorer.IsFull)
         {
@@ -203,6 +206,7 @@ public abstract partial class ScoringCommand : PSCmdlet
     {
         try
         {
+            RowReadable(); // fewer bad first rows than make a mistake systematic, and no good row: each is reported
             Flush();
             if (_nonFinite.NothingPassed)
             {
