@@ -40,6 +40,13 @@ Describe 'Numbers with a comma for decimals' {
         $err = { $comma | Invoke-AETraining -Epochs 2 -Seed 1 -ErrorAction Stop } | Should -Throw -PassThru
         $err.Exception.Message | Should -BeLike "No numeric columns were found*Column 'cpu_pct' holds '*,*'*comma for decimals*-Culture de-DE*"
     }
+
+    It 'left out of the features when other columns are numbers, each get a warning that names -Culture' {
+        $mixed = @($comma | ForEach-Object { $_.PSObject.Copy() } | ForEach-Object { $_.requests_per_s = [string][int]($_.requests_per_s -replace ',.*'); $_ })
+        $trained = $mixed | Invoke-AETraining -Epochs 2 -Seed 1 -WarningVariable warned -WarningAction SilentlyContinue
+        $trained.FeatureNames | Should -Be 'requests_per_s'
+        @($warned.Message -like "Column '*' is not a feature: its values, such as '*,*', have a comma for decimals. Add -Culture*") | Should -HaveCount 3
+    }
 }
 
 Describe 'Scores written under de-DE' {

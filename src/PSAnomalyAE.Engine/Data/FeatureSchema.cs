@@ -77,6 +77,7 @@ public static partial class FeatureSchema
         if (warn is not null)
         {
             ConstantColumns.Warn(rows, encoding, words, warn);
+            InputHints.WarnCommaDecimalColumns(rows[0], present, encoding.Columns, warn);
         }
 
         return encoding;

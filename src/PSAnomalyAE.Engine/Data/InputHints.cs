@@ -49,5 +49,20 @@ public static partial class InputHints
         return $" The input has one column, '{Shorten(names[0])}': the file is likely delimited by '{shown}', not by commas. Read it with Import-Csv -Delimiter \"{shown}\".";
     }
 
+    /// <summary>
+    /// Warns about each column left out of the features whose value in <paramref name="first"/> reads like "12,5":
+    /// a comma-decimal column read without its culture would otherwise leave the model without it in silence.
+    /// </summary>
+    public static void WarnCommaDecimalColumns(IRow first, IEnumerable<string> columns, IReadOnlyCollection<string> features, Action<string> warn)
+    {
+        foreach (string name in columns)
+        {
+            if (!features.Contains(name, StringComparer.OrdinalIgnoreCase) && first.TryGetValue(name, out object? v) && IsCommaDecimal(v))
+            {
+                warn($"Column '{name}' is not a feature: its values, such as {ValueParser.Describe(v)}, have a comma for decimals. Add -Culture with the culture they were written in (for example -Culture de-DE) to read them as numbers.");
+            }
+        }
+    }
+
     private static string Shorten(string s) => s.Length > 60 ? s[..57] + "..." : s;
 }
