@@ -10,12 +10,12 @@
     printed: rows per second for fast input (objects in memory) with the default -FlushAfterMilliseconds and with 0
     (every row its own network call), to show that fast input still goes in full batches.
 .EXAMPLE
-    dotnet pwsh ./benchmarks/Measure-LiveStreamLatency.ps1 -Rows 100 -IntervalMilliseconds 300, 100
+    dotnet pwsh -c './benchmarks/Measure-LiveStreamLatency.ps1 -Rows 100 -IntervalMilliseconds 300, 100, 20'
 #>
 [CmdletBinding()]
 param(
     [int] $Rows = 100,
-    [int[]] $IntervalMilliseconds = @(300, 100),
+    [int[]] $IntervalMilliseconds = @(300, 100, 20),
     [int] $FlushAfterMilliseconds = 250,
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1')
 )

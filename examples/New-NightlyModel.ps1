@@ -82,6 +82,17 @@ try {
         $model.Dispose()
     }
 
+    # Paths are checked before the work: a training run must not end in a folder that does not exist.
+    if ($PSCmdlet.ParameterSetName -eq 'One') {
+        $target = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ModelPath)
+        $folder = [IO.Path]::GetDirectoryName($target)
+        if (-not (Test-Path -LiteralPath $folder -PathType Container)) { throw "The folder of -ModelPath, '$folder', does not exist; create it first." }
+        if ((Test-Path -LiteralPath $target) -and -not $Force) { throw "'$target' exists; add -Force to replace it." }
+    }
+    foreach ($path in @($TrainingPath) + @($ValidationPath | Where-Object { $_ })) {
+        if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { throw "The CSV file '$path' does not exist." }
+    }
+
     $rows = @(Import-Csv -LiteralPath $TrainingPath)
     $validation = if ($ValidationPath) { @(Import-Csv -LiteralPath $ValidationPath) } else { @() }
     if ($PSCmdlet.ParameterSetName -eq 'One') {

@@ -24,12 +24,14 @@ public sealed partial class AnomalyModel
         }
 
         RequireRows(data, rows, width, "There are no valid training rows.");
+        TrainingChecks.RequireSeveralRows(rows);
 
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
         int seed = Spec.Seed ?? Random.Shared.Next();
         var rng = new Random(seed);
         TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng);
+        TrainingChecks.RequireNarrowBottleneck(Spec, set);
         NetworkShape shape = NetworkShape.For(Spec, set.NetWidth, set.Pca is not null);
         if (shape.Problem(Spec) is { } why)
         {

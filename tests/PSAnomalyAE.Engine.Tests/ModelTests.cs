@@ -174,7 +174,7 @@ public class ModelTests
     }
 
     [Fact]
-    public void Constant_columns_and_single_rows_train_without_NaN()
+    public void Constant_columns_and_two_rows_train_without_NaN_and_one_row_is_refused()
     {
         var data = new double[40 * 3];
         for (int i = 0; i < 40; i++)
@@ -188,9 +188,14 @@ public class ModelTests
         model.Train(TestData.Names(3), data, 40);
         Assert.All(model.Score(data, 40).Scores, e => Assert.True(double.IsFinite(e)));
 
+        using var two = new AnomalyModel(new ModelSpec { Epochs = 3, Seed = 1 });
+        two.Train(TestData.Names(3), data[..6], 2);
+        Assert.True(double.IsFinite(two.Score(data[..3], 1).Scores[0]));
+
         using var one = new AnomalyModel(new ModelSpec { Epochs = 3, Seed = 1 });
-        one.Train(TestData.Names(3), data[..3], 1);
-        Assert.True(double.IsFinite(one.Score(data[..3], 1).Scores[0]));
+        var ex = Assert.Throws<AnomalyDetectionException>(() => one.Train(TestData.Names(3), data[..3], 1));
+        Assert.Equal(AnomalyErrorKind.NotEnoughData, ex.Kind);
+        Assert.False(one.IsTrained);
     }
 
     [Fact]

@@ -164,28 +164,70 @@ public class ScoringStateTests
         TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
         var policy = new FlushPolicy(Ms(250), Ms(0));
 
-        // Fast input right after the start: batches fill.
-        Assert.False(policy.RowArrived(Ms(1), 1));
-        Assert.False(policy.RowArrived(Ms(2), 2));
+        // Fast input: its first rows are as many as a slow stream has in a second, scored as they come; then batches fill.
+        for (int i = 0; i < FlushPolicy.SlowRowsPerSecond; i++)
+        {
+            Assert.True(policy.RowArrived(Ms(1 + (i * 0.01)), 1));
+        }
 
-        // A steady trickle faster than the limit: flushed once the oldest pending row has waited 250 ms.
-        Assert.False(policy.RowArrived(Ms(200), 3));
-        Assert.True(policy.RowArrived(Ms(400), 4));
-        Assert.False(policy.RowArrived(Ms(600), 1));
-        Assert.True(policy.RowArrived(Ms(850), 2));
+        Assert.False(policy.RowArrived(Ms(3.6), 1));
+        Assert.False(policy.RowArrived(Ms(3.7), 2));
+
+        // A trickle faster than the slow rate: flushed once the oldest pending row has waited 250 ms.
+        double t = 4;
+        int pending = 2;
+        bool flushed = false;
+        for (; t < 300 && !flushed; t += 1)
+        {
+            flushed = policy.RowArrived(Ms(t), ++pending);
+        }
+
+        Assert.True(flushed);
+        Assert.InRange(t, 250, 260);
 
         // A row after a quiet gap is scored at once, and so is every row of the burst it starts.
         Assert.True(policy.RowArrived(Ms(5000), 1));
         Assert.True(policy.RowArrived(Ms(5000.1), 1));
         Assert.True(policy.RowArrived(Ms(5000.2), 1));
 
-        // Fast input after the burst window batches again.
-        Assert.True(policy.RowArrived(Ms(5240), 1));
-        Assert.False(policy.RowArrived(Ms(5251), 1));
-        Assert.False(policy.RowArrived(Ms(5252), 2));
-
         var always = new FlushPolicy(TimeSpan.Zero, Ms(0));
         Assert.True(always.RowArrived(Ms(0), 1));
         Assert.True(always.RowArrived(Ms(0), 1));
+    }
+
+    [Fact]
+    public void Every_row_of_a_slow_stream_is_scored_as_it_arrives_whatever_follows_it()
+    {
+        TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
+        var policy = new FlushPolicy(Ms(250), Ms(0));
+
+        // Fast input first, so that the rate is all that makes the trickle's rows go out.
+        double t = 0;
+        for (int i = 0; i < 5000; i++, t += 0.01)
+        {
+            policy.RowArrived(Ms(t), 2);
+        }
+
+        // 200 rows a second (below SlowRowsPerSecond) once the fast rows are a second old: each row at once,
+        // although it came 5 ms after the one before, well within the 250 ms a row may wait for company.
+        t += 1000;
+        for (int i = 0; i < 400; i++, t += 5)
+        {
+            Assert.True(policy.RowArrived(Ms(t), 1));
+        }
+
+        // 1,000 rows a second: batches again, until the rate falls.
+        int pending = 1, batches = 0;
+        for (int i = 0; i < 600; i++, t += 1)
+        {
+            if (policy.RowArrived(Ms(t), pending++) && i > FlushPolicy.SlowRowsPerSecond)
+            {
+                Assert.True(pending > 200, $"flushed after {pending} rows at {t} ms");
+                pending = 1;
+                batches++;
+            }
+        }
+
+        Assert.Equal(2, batches);
     }
 }

@@ -46,7 +46,7 @@ public class StreamingScorerTests
     public void A_row_scores_the_same_to_the_last_bit_alone_as_in_a_large_batch(AutoencoderKind kind, int window)
     {
         // A live stream scores rows one by one, a file in batches of thousands: the scores must be the same numbers.
-        using var model = new AnomalyModel(new ModelSpec { Kind = kind, WindowSize = window, LatentSize = 2, HiddenSize = new[] { 24, 12 }, Epochs = 3, Seed = 4 });
+        using var model = new AnomalyModel(new ModelSpec { Kind = kind, WindowSize = window, LatentSize = window == 1 ? 1 : 2, HiddenSize = new[] { 24, 12 }, Epochs = 3, Seed = 4 });
         model.Train(new[] { "a", "b" }, Series(600, 1), 600);
         double[] data = Series(300, 2);
         Assert.Equal(Stream(model, data, 2048), Stream(model, data, 1));

@@ -16,6 +16,13 @@ Describe 'Get-Help <Name>' -ForEach $cmdlets {
         }
     }
 
+    It 'numbers its examples 1, 2, 3 and so on, each once' {
+        $titles = @((Get-Help $Name -Full).examples.example.title)
+        $numbers = @($titles | ForEach-Object { if ($_ -match 'Example (\d+)') { [int]$Matches[1] } })
+        $numbers | Should -HaveCount $titles.Count
+        if ($titles.Count) { $numbers | Should -Be (1..$titles.Count) }
+    }
+
     It 'has no online link that points nowhere' {
         (Get-Command $Name).HelpUri | Should -BeNullOrEmpty
         $links = @((Get-Help $Name -Full).relatedLinks.navigationLink | Where-Object { $_.uri })

@@ -75,7 +75,7 @@ AfterAll {
     foreach ($dir in $script:Mounts) { & umount $dir 2>&1 | Out-Null }
 }
 
-Describe 'Reading a device or a FIFO' -Skip:($IsWindows) {
+Describe "Reading a device or a FIFO$(if ($IsWindows) { ' (skipped: no FIFOs or device files on Windows)' })" -Skip:($IsWindows) {
     BeforeAll {
         $fifo = Join-Path $TestDrive 'pipe'
         & mkfifo $fifo
@@ -102,7 +102,7 @@ Describe 'Reading a device or a FIFO' -Skip:($IsWindows) {
     }
 }
 
-Describe 'Writing onto a device, a FIFO or a symbolic link' -Skip:($IsWindows) {
+Describe "Writing onto a device, a FIFO or a symbolic link$(if ($IsWindows) { ' (skipped: no FIFOs or device files on Windows)' })" -Skip:($IsWindows) {
     It 'Export-AEModel -Force refuses <What> and leaves it as it was' -ForEach @(
         @{ What = 'a character device'; Make = { param($p) & mknod $p c 1 3 2>&1; $LASTEXITCODE -eq 0 }; Type = 'character special file' }
         @{ What = 'a FIFO'; Make = { param($p) & mkfifo $p 2>&1; $LASTEXITCODE -eq 0 }; Type = 'fifo' }
@@ -151,7 +151,7 @@ Describe 'Output paths checked before the work starts' {
         $out.Count | Should -Be 0
     }
 
-    It '-StatePath in a read-only folder is refused before any row is scored' -Skip:($IsWindows) {
+    It "-StatePath in a read-only folder is refused before any row is scored$(if ($IsWindows) { ' (skipped: it mounts a read-only tmpfs, not on Windows)' })" -Skip:($IsWindows) {
         $dir = Join-Path $TestDrive 'ro'
         if ($why = Mount-SmallTmpfs $dir -ReadOnly) { Set-ItResult -Skipped -Because $why; return }
         $out = [Collections.Generic.List[object]]::new()
@@ -175,7 +175,7 @@ Describe 'Output paths checked before the work starts' {
     }
 }
 
-Describe 'A full disk' -Skip:($IsWindows) {
+Describe "A full disk$(if ($IsWindows) { ' (skipped: it mounts a small tmpfs, not on Windows)' })" -Skip:($IsWindows) {
     BeforeAll {
         $full = Join-Path $TestDrive 'full'
         $script:why = Mount-SmallTmpfs $full

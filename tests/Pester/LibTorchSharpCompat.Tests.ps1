@@ -6,7 +6,7 @@ BeforeAll {
     $shipped = Join-Path (Split-Path $ModuleManifest) 'dependencies/libLibTorchSharp.so'
 }
 
-Describe 'libLibTorchSharp.so on Linux' -Skip:(-not $IsLinux) {
+Describe "libLibTorchSharp.so on Linux$(if (-not $IsLinux) { ' (skipped: the library is edited on Linux only)' })" -Skip:(-not $IsLinux) {
     It 'asks for GLIBCXX_3.4.32 only weakly, and no relocation uses a symbol of that version' {
         $bytes = [IO.File]::ReadAllBytes($shipped)
         $sections = @(Get-ElfSection -Bytes $bytes)

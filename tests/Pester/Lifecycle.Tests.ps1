@@ -67,7 +67,7 @@ Describe 'Get-AEModelInfo' {
         $e[0].Exception.Message | Should -BeLike '*does not start with the PSAnomalyAE signature*'
     }
 
-    It 'does not load libtorch' -Skip:(-not $IsLinux) {
+    It "does not load libtorch$(if (-not $IsLinux) { ' (skipped: it reads /proc/PID/maps, on Linux only)' })" -Skip:(-not $IsLinux) {
         $file = Join-Path $folder 'web.aemodel'
         $r = Invoke-Pwsh "`$i = Get-AEModelInfo -LiteralPath '$file'; @{ Name = `$i.Name; Torch = @(Get-Content /proc/`$PID/maps | Where-Object { `$_ -match 'libtorch' }).Count } | ConvertTo-Json"
         $r.Name | Should -Be 'web'
@@ -77,6 +77,17 @@ Describe 'Get-AEModelInfo' {
 
 Describe 'Set-AEThreshold' {
     BeforeEach { $m = $rows | Invoke-AETraining -ExcludeProperty timestamp -Epochs 2 -Seed 1 }
+
+    It 'takes -Model first by position, as the other cmdlets do, and the threshold alone when the model is piped' {
+        Set-AEThreshold $m 0.6
+        $m.Threshold | Should -Be 0.6
+        $m | Set-AEThreshold 0.7
+        $m.Threshold | Should -Be 0.7
+        Set-AEThreshold -Model $m 0.8
+        $m.Threshold | Should -Be 0.8
+        $syntax = (Get-Command Set-AEThreshold -Syntax) -join "`n"
+        $syntax | Should -Match '(?m)^Set-AEThreshold \[-Model\] <AEModel> \[-Threshold\] <double>'
+    }
 
     It 'sets the threshold that Test-AEAnomaly and the model file use' {
         Set-AEThreshold -Model $m -Threshold 0.5 | Should -BeNullOrEmpty

@@ -46,4 +46,36 @@ Describe 'A live stream' {
         Assert-SameErrors $lags.Error $expected
         $lags.Lag | ForEach-Object { $_ | Should -BeLessThan 1000 }
     }
+
+    It 'answers every row of a trickle within 300 ms, the last one too, though nothing follows it' {
+        # Ten rows 100 ms apart, the last an incident, then silence: the feed has stopped (the host died). The
+        # producer writes one more row 5 s later only so that a reader that holds rows still ends.
+        $trickle = @(New-MetricRows -Count 10 -Seed 3)
+        $trickle[-1].cpu_pct = '99.5'
+        $file = Join-Path $TestDrive 'trickle.csv'
+        ($trickle[0] | ConvertTo-Csv)[0] + ',written' | Set-Content -LiteralPath $file
+        @($trickle | ConvertTo-Csv | Select-Object -Skip 1) + @($trickle[0] | ConvertTo-Csv | Select-Object -Skip 1) |
+            Set-Content -LiteralPath "$file.lines"
+        $producer = Start-Process -PassThru -FilePath (Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')) -ArgumentList @(
+            '-NoProfile', '-NonInteractive', '-Command',
+            "Start-Sleep -Milliseconds 500; `$n = 0; foreach (`$l in (Get-Content -LiteralPath '$file.lines')) { Start-Sleep -Milliseconds (++`$n -le 10 ? 100 : 5000); Add-Content -LiteralPath '$file' -Value (`$l + ',' + [datetime]::UtcNow.Ticks) }")
+        try {
+            $out = Get-Content -Wait -LiteralPath $file | ConvertFrom-Csv |
+                ForEach-Object { $_ | Add-Member -NotePropertyName entered -NotePropertyValue ([datetime]::UtcNow.Ticks) -PassThru } |
+                Test-AEAnomaly -Model $model |
+                ForEach-Object {
+                    $now = [datetime]::UtcNow.Ticks
+                    [pscustomobject]@{ Cpu = $_.cpu_pct; Held = ($now - $_.entered) / 1e4; Lag = ($now - [long]$_.written) / 1e4 }
+                } |
+                Select-Object -First $trickle.Count
+        }
+        finally {
+            if (-not $producer.HasExited) { Stop-Process -Id $producer.Id }
+        }
+        $out.Count | Should -Be 10
+        $out[-1].Cpu | Should -Be '99.5'
+        # What Test-AEAnomaly holds a row, and the whole way from the file (Get-Content -Wait polls on its own).
+        $out.Held | ForEach-Object { $_ | Should -BeLessThan 300 }
+        $out.Lag | ForEach-Object { $_ | Should -BeLessThan 1000 }
+    }
 }

@@ -118,11 +118,25 @@ Describe 'Export-AEModel -Format PyTorch' {
         (Get-Content -Raw (Join-Path $dir 'model.json') | ConvertFrom-Json).name | Should -Be 'web'
 
         $back = Import-AEModel -PyTorch (Join-Path $dir 'model.safetensors')
+        $back.Name | Should -Be 'web'
+        $back.SourcePath | Should -Be (Join-Path $dir 'model.safetensors')
         $back.FeatureNames | Should -Be $model.FeatureNames
         $back.Threshold | Should -Be $model.Threshold
         $here = Import-Csv $rowsCsv | Measure-AEReconstructionError -Model $model
         $there = Import-Csv $rowsCsv | Measure-AEReconstructionError -Model $back
         $there.Score | Should -Be $here.Score
+    }
+
+    It 'names a model whose config has no name after its weights file' {
+        $dir = Join-Path $TestDrive 'nameless'
+        $null = New-Item -ItemType Directory -Path $dir
+        Export-AEModel -Model $model -Format PyTorch -Path (Join-Path $dir 'db01.safetensors')
+        $config = Get-Content -Raw (Join-Path $dir 'db01.json') | ConvertFrom-Json -AsHashtable
+        $config.Remove('name')
+        $config | ConvertTo-Json -Depth 10 | Set-Content (Join-Path $dir 'db01.json')
+        $back = Import-AEModel -PyTorch (Join-Path $dir 'db01.safetensors')
+        $back.Name | Should -Be 'db01'
+        $back.SourcePath | Should -Be (Join-Path $dir 'db01.safetensors')
     }
 
     It $PythonTestName -Skip:([bool] $PythonSkip) {

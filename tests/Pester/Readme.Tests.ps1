@@ -22,12 +22,23 @@ Describe 'README.md examples' {
             $indent = $_.Groups[1].Value.Length
             ($_.Groups[2].Value -split '\r?\n' | ForEach-Object { if ($_.Length -ge $indent) { $_.Substring($indent) } else { $_ } }) -join "`n"
         } | Where-Object { $_ -notmatch 'Import-Module' }
+        # The scheduled task is a script of its own (it ends with exit): it runs after the others, as a scheduler runs it.
+        $task = @($blocks | Where-Object { $_ -match '^# nightly\.ps1' })
+        $task | Should -HaveCount 1
+        $blocks = @($blocks | Where-Object { $_ -notmatch '^# nightly\.ps1' })
         $blocks.Count | Should -BeGreaterOrEqual 6
         $script = "`$ErrorActionPreference = 'Stop'`nSet-Location '$work'`nImport-Module '$ModuleManifest'`n" + ($blocks -join "`n") + "`n'README-OK'"
         $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
         $out = & $pwsh -NoProfile -NonInteractive -Command $script *>&1 | Out-String
         $LASTEXITCODE | Should -Be 0 -Because $out
         $out | Should -Match 'README-OK'
+        Set-Content -LiteralPath (Join-Path $work 'nightly.ps1') -Value $task[0]
+        $env:PSModulePath, $saved = ((Split-Path $ModuleManifest | Split-Path) + [IO.Path]::PathSeparator + $env:PSModulePath), $env:PSModulePath
+        try {
+            $job = Start-Process -FilePath $pwsh -ArgumentList '-NonInteractive', '-NoProfile', '-File', (Join-Path $work 'nightly.ps1') -WorkingDirectory $work -Wait -PassThru -RedirectStandardError (Join-Path $TestDrive 'nightly.err')
+        }
+        finally { $env:PSModulePath = $saved }
+        $job.ExitCode | Should -Be 1 -Because (Get-Content -Raw (Join-Path $TestDrive 'nightly.err'))   # anomalies found
         Join-Path $work 'models/web.aemodel' | Should -Exist
         Join-Path $work 'roc.png' | Should -Exist
         @(Import-Csv (Join-Path $work 'alerts.csv')).Count | Should -BeGreaterThan 0

@@ -45,6 +45,13 @@ Describe 'The nightly-job examples' {
         $r.Output | Should -BeLike 'web: * rows, threshold *Percentile 99.5*'
     }
 
+    It 'New-NightlyModel.ps1 checks the model folder before it trains, with exit code 2' {
+        $r = Invoke-ScheduledScript -WorkingDirectory $work -File (Join-Path $examples 'New-NightlyModel.ps1') -ArgumentList @(
+            '-TrainingPath', 'normal.csv', '-ModelPath', 'no-such-folder/web.aemodel', '-ExcludeProperty', 'timestamp,host', '-Epochs', '30', '-Seed', '1')
+        $r.ExitCode | Should -Be 2
+        $r.Error | Should -BeLike "New-NightlyModel failed: The folder of -ModelPath, '*no-such-folder', does not exist; create it first.*"
+    }
+
     Context 'Invoke-NightlyScoring.ps1' {
         BeforeAll {
             $model = Import-AEModel -LiteralPath $modelFile
@@ -95,17 +102,73 @@ Describe 'The nightly-job examples' {
 }
 
 Describe "The README's scheduled task" {
-    It 'fails with a non-zero exit code, and leaves no alerts file, when the model file is missing' {
+    BeforeAll {
+        # The script exactly as README.md shows it, run from a folder with a model, as a scheduler runs it.
         $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')
         $task = [regex]::Match($readme, '(?ms)^## Scheduled tasks.*?^```powershell\r?\n(.*?)^```').Groups[1].Value
+        $taskDir = (New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'readme-task')).FullName
+        $null = New-Item -ItemType Directory -Force -Path (Join-Path $taskDir 'models')
+        Set-Content -LiteralPath (Join-Path $taskDir 'nightly.ps1') -Value $task
+        $taskModel = Join-Path $taskDir 'models/web.aemodel'
+        $taskAlerts = Join-Path $taskDir 'alerts.csv'
+
+        function Invoke-Task([object[]] $Today, [string] $TodayText) {
+            if ($TodayText) { Set-Content -LiteralPath (Join-Path $taskDir 'today.csv') -Value $TodayText }
+            else { $Today | Export-Csv (Join-Path $taskDir 'today.csv') }
+            Set-Content -LiteralPath $taskAlerts -Value '"timestamp","Reason"', '"yesterday","stale"'
+            Invoke-ScheduledScript -WorkingDirectory $taskDir -File (Join-Path $taskDir 'nightly.ps1')
+        }
+    }
+
+    It 'is a script that gives its exit code one meaning, as Invoke-NightlyScoring.ps1 does' {
         $task | Should -Match 'Import-AEModel'
-        $dir = (New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'readme-task')).FullName
-        Set-Content -LiteralPath (Join-Path $dir 'task.ps1') -Value $task
-        New-MetricRows -Count 20 -Seed 5 | Export-Csv (Join-Path $dir 'today.csv')
-        Set-Content -LiteralPath (Join-Path $dir 'alerts.csv') -Value 'yesterday'
-        $r = Invoke-ScheduledScript -WorkingDirectory $dir -File (Join-Path $dir 'task.ps1')
-        $r.ExitCode | Should -Not -Be 0
-        $r.Error | Should -BeLike '*web.aemodel*does not exist*'
-        Join-Path $dir 'alerts.csv' | Should -Not -Exist
+        $task | Should -Match 'exit 2'
+    }
+
+    It 'exits 2, with the reason and no alerts file, when the model file is missing' {
+        Remove-Item -LiteralPath $taskModel -ErrorAction Ignore
+        $r = Invoke-Task (New-MetricRows -Count 20 -Seed 5)
+        $r.ExitCode | Should -Be 2
+        $r.Error | Should -BeLike 'Nightly scoring failed: *web.aemodel*does not exist*'
+        $taskAlerts | Should -Not -Exist
+    }
+
+    Context 'with a good model' {
+        BeforeAll {
+            $good = New-MetricRows -Count 500 -Seed 1 | Invoke-AETraining -ExcludeProperty timestamp, host -Epochs 30 -Seed 1
+            Export-AEModel -Model $good -Path $taskModel
+            $quietRows = @(New-MetricRows -Count 60 -Seed 3 -Start 700 | Measure-AEReconstructionError -Model $good |
+                Where-Object Score -LT ($good.Threshold / 2) | Select-Object timestamp, host, cpu_pct, requests_per_s, memory_pct, latency_ms)
+            $incidentRows = $quietRows + @(
+                [pscustomobject]@{ timestamp = '2026-02-01T03:00:00'; host = 'web1'; cpu_pct = '99'; requests_per_s = '105'; memory_pct = '50'; latency_ms = '400' }
+                [pscustomobject]@{ timestamp = '2026-02-01T03:05:00'; host = 'web1'; cpu_pct = '98'; requests_per_s = '101'; memory_pct = '51'; latency_ms = '420' })
+        }
+
+        It 'exits 0 with an empty alerts file on a quiet day, and 1 with the anomalies on an incident day' {
+            $quietRows.Count | Should -BeGreaterThan 10
+            $r = Invoke-Task $quietRows
+            $r.ExitCode | Should -Be 0 -Because $r.Error
+            @(Import-Csv $taskAlerts) | Should -HaveCount 0
+            $r = Invoke-Task $incidentRows
+            $r.ExitCode | Should -Be 1 -Because $r.Error
+            @(Import-Csv $taskAlerts).timestamp | Should -Be '2026-02-01T03:00:00', '2026-02-01T03:05:00'
+        }
+
+        It 'exits 2, with the reason and no alerts file, on a bad row' {
+            $rows = @(New-MetricRows -Count 20 -Seed 5)
+            $rows[3].cpu_pct = 'n/a?'
+            $r = Invoke-Task $rows
+            $r.ExitCode | Should -Be 2
+            $r.Error | Should -BeLike "Nightly scoring failed: Row 4: column 'cpu_pct' is 'n/a?'*"
+            $taskAlerts | Should -Not -Exist
+            Join-Path $taskDir 'alerts.csv.tmp' | Should -Not -Exist
+        }
+
+        It 'exits 2, saying so and with no alerts file, on a file with a header and no rows' {
+            $r = Invoke-Task -TodayText 'timestamp,host,cpu_pct,requests_per_s,memory_pct,latency_ms'
+            $r.ExitCode | Should -Be 2
+            $r.Error | Should -BeLike 'Nightly scoring failed: ./today.csv has no rows to score.*'
+            $taskAlerts | Should -Not -Exist
+        }
     }
 }

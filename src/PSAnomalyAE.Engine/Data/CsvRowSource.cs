@@ -57,6 +57,9 @@ public sealed class CsvRowSource : IDisposable
     /// <summary>The column names of the header, in file order.</summary>
     public IReadOnlyList<string> Columns { get; }
 
+    /// <summary>How the file writes numbers: the invariant culture ('.' for decimals) unless set (-Culture).</summary>
+    public System.Globalization.NumberFormatInfo NumberFormat { get; set; } = System.Globalization.NumberFormatInfo.InvariantInfo;
+
     /// <summary>The number of the current record: 1 for the first data row.</summary>
     public long RowNumber { get; private set; }
 
@@ -241,6 +244,8 @@ public sealed class CsvRowSource : IDisposable
         public IEnumerable<string> Names => _source.Columns;
 
         public bool TryGetText(string name, out ReadOnlySpan<char> text) => _source.TryGetCurrent(name, out text, out _);
+
+        public System.Globalization.NumberFormatInfo NumberFormat => _source.NumberFormat;
 
         public bool TryGetValue(string name, out object? value)
         {

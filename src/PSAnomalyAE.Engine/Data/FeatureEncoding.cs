@@ -119,7 +119,7 @@ public sealed class FeatureEncoding
                     return MissingColumn(name, rowNumber);
                 }
 
-                AnomalyDetectionException? bad = FeatureSchema.ReadNumber(cell, name, rowNumber, policy, out destination[Offsets[c]]);
+                AnomalyDetectionException? bad = FeatureSchema.ReadNumber(cell, text.NumberFormat, name, rowNumber, policy, out destination[Offsets[c]]);
                 if (bad is not null)
                 {
                     return bad;

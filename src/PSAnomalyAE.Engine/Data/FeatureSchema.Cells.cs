@@ -56,9 +56,13 @@ public static partial class FeatureSchema
     /// Reads one cell of a numeric column from its text (see <see cref="ITextRow"/>), with the same rules and errors
     /// as <see cref="ReadNumber(object?, string, long, MissingValuePolicy, out double)"/>.
     /// </summary>
-    public static AnomalyDetectionException? ReadNumber(ReadOnlySpan<char> text, string column, long rowNumber, MissingValuePolicy policy, out double result)
+    public static AnomalyDetectionException? ReadNumber(ReadOnlySpan<char> text, string column, long rowNumber, MissingValuePolicy policy, out double result) =>
+        ReadNumber(text, System.Globalization.NumberFormatInfo.InvariantInfo, column, rowNumber, policy, out result);
+
+    /// <summary>Reads one cell's text with the decimal separator of <paramref name="format"/>; otherwise as <see cref="ReadNumber(ReadOnlySpan{char}, string, long, MissingValuePolicy, out double)"/>.</summary>
+    public static AnomalyDetectionException? ReadNumber(ReadOnlySpan<char> text, System.Globalization.NumberFormatInfo format, string column, long rowNumber, MissingValuePolicy policy, out double result)
     {
-        ValueKind kind = ValueParser.ParseText(text, out result);
+        ValueKind kind = ValueParser.ParseText(text, format, out result);
         return kind == ValueKind.Number ? null : Checked(kind, text.ToString(), column, rowNumber, policy, ref result);
     }
 
@@ -83,8 +87,8 @@ public static partial class FeatureSchema
         };
         return new AnomalyDetectionException(
             AnomalyErrorKind.InvalidRow,
-            $"Row {rowNumber}: column '{column}' {what}; expected a finite number such as 12.5 (invariant culture: '.' for decimals). The row was skipped.")
-        { RowNumber = rowNumber, Column = column };
+            $"Row {rowNumber}: column '{column}' {what}; expected a finite number such as 12.5 (invariant culture: '.' for decimals, unless -Culture says otherwise). The row was skipped.{InputHints.CommaDecimal(kind == ValueKind.NotANumber ? value : null)}")
+        { RowNumber = rowNumber, Column = column, RecommendedAction = InputHints.CommaDecimalAction(kind == ValueKind.NotANumber ? value : null) };
     }
 
     /// <summary>Replaces every NaN in row-major <paramref name="data"/> with that column's value in <paramref name="fill"/>; returns how many.</summary>

@@ -41,7 +41,7 @@ public static partial class FeatureSchema
         {
             throw new AnomalyDetectionException(
                 AnomalyErrorKind.InvalidArgument,
-                $"No numeric columns were found among {string.Join(", ", order.Select(n => "'" + n + "'"))}.")
+                $"No numeric columns were found among {string.Join(", ", order.Select(n => "'" + n + "'"))}.{InputHints.Delimiter(order)}{CommaDecimalIn(rows[0], order)}")
             {
                 RecommendedAction = $"Name the feature columns with {words.Features}, or convert the values to numbers.",
             };
@@ -77,6 +77,7 @@ public static partial class FeatureSchema
         if (warn is not null)
         {
             ConstantColumns.Warn(rows, encoding, words, warn);
+            InputHints.WarnCommaDecimalColumns(rows[0], present, encoding.Columns, warn);
         }
 
         return encoding;
@@ -198,13 +199,27 @@ public static partial class FeatureSchema
         return names.Select(n => spelled.TryGetValue(n, out string? s) ? s : n).ToArray();
     }
 
+    /// <summary>The comma-decimal hint for the first value of <paramref name="row"/> that reads like "12,5", or empty.</summary>
+    private static string CommaDecimalIn(IRow row, IEnumerable<string> columns)
+    {
+        foreach (string name in columns)
+        {
+            if (row.TryGetValue(name, out object? v) && InputHints.IsCommaDecimal(v))
+            {
+                return $" Column '{name}' holds {ValueParser.Describe(v)}:{InputHints.CommaDecimal(v)}";
+            }
+        }
+
+        return string.Empty;
+    }
+
     private static AnomalyDetectionException MissingColumns(IReadOnlyList<string> missing, IEnumerable<string> available)
     {
         string list = string.Join(", ", missing.Select(n => "'" + n + "'"));
         string have = string.Join(", ", available.Take(30).Select(n => "'" + n + "'"));
         return new AnomalyDetectionException(
             AnomalyErrorKind.MissingFeature,
-            $"The input has no column{(missing.Count == 1 ? "" : "s")} {list}. Columns present: {(have.Length == 0 ? "none" : have)}.")
+            $"The input has no column{(missing.Count == 1 ? "" : "s")} {list}. Columns present: {(have.Length == 0 ? "none" : have)}.{InputHints.Delimiter(available)}")
         {
             Columns = missing,
             Column = missing[0],

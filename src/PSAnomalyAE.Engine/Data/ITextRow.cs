@@ -11,4 +11,7 @@ public interface ITextRow : IRow
     /// cell missing from a short record is empty, as Import-Csv gives $null for it.
     /// </summary>
     bool TryGetText(string name, out ReadOnlySpan<char> text);
+
+    /// <summary>How numbers are written in the cells: the invariant culture ('.' for decimals) unless set otherwise.</summary>
+    System.Globalization.NumberFormatInfo NumberFormat => System.Globalization.NumberFormatInfo.InvariantInfo;
 }

@@ -47,10 +47,17 @@ public static class ValueParser
     /// Text with a control character inside it (other than the whitespace around it) is not a number, even where .NET
     /// would read it: "1\0" parses as 1, but a NUL in a cell means a damaged or binary file, not a value.
     /// </summary>
-    public static ValueKind ParseText(ReadOnlySpan<char> text, out double result)
+    public static ValueKind ParseText(ReadOnlySpan<char> text, out double result) => ParseText(text, NumberFormatInfo.InvariantInfo, out result);
+
+    /// <summary>
+    /// Reads text as a finite double by the rules of <see cref="ParseText(ReadOnlySpan{char}, out double)"/>, with the
+    /// decimal separator and signs of <paramref name="format"/> (a comma-decimal culture reads "12,5" as 12.5). No
+    /// thousands separators, in any culture: "1.234" under de-DE is not a number rather than 1234.
+    /// </summary>
+    public static ValueKind ParseText(ReadOnlySpan<char> text, NumberFormatInfo format, out double result)
     {
         ReadOnlySpan<char> t = text.Trim();
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && !HasControl(t))
+        if (double.TryParse(t, NumberStyles.Float, format, out double d) && !HasControl(t))
         {
             // "NaN" parses, and reads as missing in Finite.
             return Finite(d, out result);

@@ -87,7 +87,9 @@ public static class PyTorchInterop
 
     /// <summary>
     /// Builds a trained dense model from a plain nn.Sequential's safetensors weights and its config. Every key,
-    /// shape and dtype is checked before any weight is copied; the parameters stay trainable (requires_grad).
+    /// shape and dtype is checked before any weight is copied; the parameters stay trainable (requires_grad). The
+    /// model is named by the config's "name" (or after the weights file, as <see cref="ModelFile.DefaultName"/>) and
+    /// remembers the weights file's full path (<see cref="AnomalyModel.SourcePath"/>).
     /// </summary>
     public static AnomalyModel Import(string weightsPath, string configPath)
     {
@@ -108,7 +110,10 @@ public static class PyTorchInterop
             };
         }
 
-        return Import(content.Tensors.Select(t => t.ToWeight()).ToList(), config, weightsPath);
+        AnomalyModel model = Import(content.Tensors.Select(t => t.ToWeight()).ToList(), config, weightsPath);
+        model.SourcePath = Path.GetFullPath(weightsPath);
+        model.Name = string.IsNullOrWhiteSpace(config.Name) ? ModelFile.DefaultName(weightsPath) : config.Name;
+        return model;
     }
 
     /// <summary>True when <paramref name="path"/> starts like the zip archives torch.save writes (PyTorch 1.6 and later).</summary>

@@ -116,6 +116,11 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
             spec.Seed ??= Random.Shared.Next();
             (FeatureEncoding encoding, double[] data, int count) = EncodeRows(spec);
             int[] candidates = (LatentSize ?? CrossValidation.DefaultLadder(encoding.Width)).Distinct().Order().ToArray();
+            if (TrainingChecks.CopiesWhenWide(spec.Kind))
+            {
+                RequireNarrow(candidates, encoding.Width * spec.WindowSize);
+            }
+
             LabelledData? labelled = ValidationData is not null ? Labelled(encoding) : null;
             return new CrossValidationInput(encoding, data, count, candidates, labelled);
         }
@@ -123,6 +128,21 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
         {
             ThrowTerminatingError(Errors.From(ex, null));
             return null;
+        }
+    }
+
+    /// <summary>Refuses, before any training, sizes a bottleneck cannot have: as wide as its inputs, it copies every row.</summary>
+    private static void RequireNarrow(int[] candidates, int inputs)
+    {
+        int[] wide = candidates.Where(c => c >= inputs).ToArray();
+        if (wide.Length > 0)
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidArgument,
+                $"The latent size{(wide.Length == 1 ? string.Empty : "s")} {string.Join(", ", wide)} {(wide.Length == 1 ? "is" : "are")} not smaller than the {inputs} inputs the network reads: a bottleneck that wide copies every row, normal or not, and detects nothing.")
+            {
+                RecommendedAction = $"Give -LatentSize values below {inputs}, or leave it out: the default tries 1, 2, 3, 4, 6, 8, ... below the number of inputs.",
+            };
         }
     }
 

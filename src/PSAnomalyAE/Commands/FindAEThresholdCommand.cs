@@ -85,6 +85,11 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? PlotPath { get; set; }
 
+    /// <summary>The culture scores written as text are in ("3,6159" in de-DE); by default invariant, then this session's culture.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public System.Globalization.CultureInfo? Culture { get; set; }
+
     private bool Labelled => ParameterSetName == LabelledSet;
 
     protected override void BeginProcessing()
@@ -128,7 +133,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
             }
         }
 
-        if (ValueParser.Parse(value, out double error) != ValueKind.Number || error < 0)
+        if (CultureNumbers.Parse(value, Culture, out double error) != ValueKind.Number || error < 0)
         {
             Report(
                 RowError($"Row {_rowNumber}: {ErrorProperty} is {ValueParser.Describe(value)}; expected a non-negative finite number.", "InvalidReconstructionError"),

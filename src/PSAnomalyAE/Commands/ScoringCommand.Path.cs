@@ -50,6 +50,7 @@ public abstract partial class ScoringCommand
             return;
         }
 
+        _source.NumberFormat = NumberFormat ?? _source.NumberFormat;
         try
         {
             try
@@ -72,12 +73,13 @@ public abstract partial class ScoringCommand
                 switch (_scorer.Add(_source.Current, _source.RowNumber, out AnomalyDetectionException? problem))
                 {
                     case RowStatus.Invalid:
-                        WriteError(Errors.From(problem!, file));
+                        ReportUnreadable(Errors.From(problem!, file));
                         continue;
                     case RowStatus.Skipped:
                         continue;
                 }
 
+                RowReadable();
                 _source.Keep();
                 if (_scorer.IsFull)
                 {
@@ -91,6 +93,7 @@ public abstract partial class ScoringCommand
 
             // A file's last rows are scored before the next file is read; windows carry on across files as across batches.
             Flush();
+            FileRead(file, _source.RowNumber);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -50,9 +50,10 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     public AEMissingValue MissingValue { get; set; } = AEMissingValue.Error;
 
     /// <summary>
-    /// The longest a row waits for others to fill a batch: a row that comes after a quiet gap this long (a live
-    /// stream such as Get-Content -Wait) is scored at once, and pending rows are scored once the oldest has waited
-    /// this long and another row arrives. Fast input still goes in full batches. 0 scores every row at once.
+    /// The longest a row of a fast stream waits for others to fill a batch: a slow stream (fewer than 256 rows a
+    /// second, such as Get-Content -Wait) is scored row by row as rows arrive, a row that comes after a quiet gap this
+    /// long is scored at once, and pending rows are scored once the oldest has waited this long and another row
+    /// arrives. Fast input still goes in full batches. 0 scores every row at once.
     /// </summary>
     [Parameter]
     [Alias("FlushAfter")]
@@ -197,6 +198,8 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             return;
         }
 
+        row.NumberFormat = NumberFormat;
+
         if (!_schemaChecked)
         {
             try
@@ -220,12 +223,13 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         switch (_scorer.Add(row, _rowNumber, out AnomalyDetectionException? problem))
         {
             case RowStatus.Invalid:
-                WriteError(Errors.From(problem!, InputObject));
+                ReportUnreadable(Errors.From(problem!, InputObject));
                 return;
             case RowStatus.Skipped:
                 return;
         }
 
+        RowReadable();
         _pending.Add(row.Object);
         if (_flushPolicy.RowArrived(_clock.Elapsed, _scorer.Pending) | _scorer.IsFull)
         {
@@ -237,6 +241,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     {
         try
         {
+            RowReadable(); // fewer bad first rows than make a mistake systematic, and no good row: each is reported
             Flush();
             if (_nonFinite.NothingPassed)
             {
@@ -257,6 +262,8 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         {
             WriteWarning(warning);
         }
+
+        WriteSummary();
     }
 
     /// <summary>Releases the learning copy of an adapting stream, also when the pipeline stopped early.</summary>

@@ -4,17 +4,27 @@ using System.Management.Automation;
 namespace PSAnomalyAE.Commands;
 
 /// <summary>Set-AEThreshold: sets the score threshold of a model to a value you choose.</summary>
-[Cmdlet(VerbsCommon.Set, "AEThreshold", SupportsShouldProcess = true)]
+/// <remarks>
+/// -Model comes first, as for every other cmdlet (Set-AEThreshold $model 3.5); a piped model takes the threshold as
+/// its only positional argument ($model | Set-AEThreshold 3.5). Two parameter sets make both work: the binder tries
+/// position 0 of the default set first, and a number cannot become a model.
+/// </remarks>
+[Cmdlet(VerbsCommon.Set, "AEThreshold", SupportsShouldProcess = true, DefaultParameterSetName = PipelineSet)]
 [OutputType(typeof(AEModel))]
 public sealed class SetAEThresholdCommand : PSCmdlet
 {
+    private const string ModelSet = "Model";
+    private const string PipelineSet = "Pipeline";
+
     /// <summary>The model whose threshold to set.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ModelSet)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
     [ValidateNotNull]
     public AEModel Model { get; set; } = null!;
 
-    /// <summary>Rows whose score (ReconstructionError) is above this value are anomalies.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>Rows whose score is above this value are anomalies.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ModelSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PipelineSet)]
     [ValidateRange(0.0, double.MaxValue)]
     public double Threshold { get; set; }
 

@@ -27,6 +27,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     private Detector _detector = null!;
     private ScoredRowView _view = null!;
     private object _threshold = null!;
+    private long _flagged;
 
     /// <summary>The Score above which a row is an anomaly; defaults to the model's threshold.</summary>
     [Parameter]
@@ -69,6 +70,8 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     [Parameter]
     [ValidateRange(1, 1000000)]
     public int LearnEvery { get; set; } = new StreamAdaptation().LearnEvery;
+
+    private protected override long? Flagged => _flagged;
 
     protected override void BeginProcessing()
     {
@@ -147,6 +150,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         Detection verdict = _detector.Next(score);
+        _flagged += verdict.Anomaly ? 1 : 0;
         if (AnomaliesOnly && !verdict.Anomaly)
         {
             return;

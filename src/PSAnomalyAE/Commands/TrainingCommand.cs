@@ -7,7 +7,7 @@ namespace PSAnomalyAE.Commands;
 /// What Invoke-AETraining and Find-AEHiddenSize share: they collect the normal rows piped in, choose and encode the
 /// feature columns at the end, and stop at the next batch on Ctrl+C.
 /// </summary>
-public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
+public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposable
 {
     private readonly List<PSRow> _rows = new();
     private readonly RowProblemGate<ErrorRecord> _gate = new();
@@ -38,6 +38,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
         _rowNumber++;
         if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is { } row)
         {
+            row.NumberFormat = CultureNumbers.FormatOf(Culture);
             _rows.Add(row);
             foreach (ErrorRecord held in _gate.Pass())
             {

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
 
 namespace PSAnomalyAE.Internal;
@@ -99,5 +100,13 @@ internal sealed class PSRow : IRow
         return true;
     }
 
-    private static object? Unwrap(object? v) => v is PSObject p ? p.BaseObject : v;
+    /// <summary>How the row's text values write numbers (-Culture); null for the invariant culture, read by the engine.</summary>
+    internal NumberFormatInfo? NumberFormat { get; set; }
+
+    /// <summary>The value itself, or under -Culture a text value that reads as a number in that culture as the number.</summary>
+    private object? Unwrap(object? v)
+    {
+        object? value = v is PSObject p ? p.BaseObject : v;
+        return NumberFormat is not null && value is string s && ValueParser.ParseText(s, NumberFormat, out double d) == ValueKind.Number ? d : value;
+    }
 }
