@@ -34,11 +34,14 @@ public abstract partial class ScoringCommand : PSCmdlet
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
-    /// <summary>A trained model.</summary>
+    /// <summary>A trained model; several with -ModelNameProperty, each scoring the rows that name it (ScoringCommand.Fleet.cs).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
     [AEModelTransformation]
-    public AEModel Model { get; set; } = null!;
+    public AEModel[] Model { get; set; } = null!;
+
+    /// <summary>The model that scores the rows: -Model's only one.</summary>
+    private protected AEModel ScoringModel { get; private set; } = null!;
 
     /// <summary>Rows per network call.</summary>
     [Parameter]
@@ -86,16 +89,22 @@ public abstract partial class ScoringCommand : PSCmdlet
 
     protected override void BeginProcessing()
     {
-        if (!Model.IsTrained)
+        if (BeginFleet())
         {
-            ThrowTerminatingError(Errors.From(AnomalyModel.NotTrained(), Model));
+            return;
+        }
+
+        ScoringModel = Model[0];
+        if (!ScoringModel.IsTrained)
+        {
+            ThrowTerminatingError(Errors.From(AnomalyModel.NotTrained(), ScoringModel));
         }
 
         Native.EnsureLoaded(this);
-        Features = Model.FeatureNames;
-        _scorer = new StreamingScorer(Model.Engine, ScoringBatchSize(), EnumMap.Convert<MissingValuePolicy>(MissingValue));
+        Features = ScoringModel.FeatureNames;
+        _scorer = new StreamingScorer(ScoringModel.Engine, ScoringBatchSize(), EnumMap.Convert<MissingValuePolicy>(MissingValue));
         _progress = new Progress(this, 1, MyInvocation.MyCommand.Name);
-        _timeOrder = Model.WindowSize > 1 && Model.Engine.Spec.TimestampProperty is not null ? new TimeOrder() : null;
+        _timeOrder = ScoringModel.WindowSize > 1 && ScoringModel.Engine.Spec.TimestampProperty is not null ? new TimeOrder() : null;
         _clock.Start();
         _flushPolicy = new FlushPolicy(TimeSpan.FromMilliseconds(FlushAfterMilliseconds), _clock.Elapsed);
         if (StatePath is not null)
@@ -110,7 +119,7 @@ public abstract partial class ScoringCommand : PSCmdlet
         TargetFiles.CheckOutput(this, _statePath); // a state file that cannot be written is found before any row is scored
         try
         {
-            _fingerprint = ScoringState.FingerprintOf(Model.Engine);
+            _fingerprint = ScoringState.FingerprintOf(ScoringModel.Engine);
             _state = ScoringState.Load(_statePath);
         }
         catch (AnomalyDetectionException ex)
@@ -124,7 +133,7 @@ public abstract partial class ScoringCommand : PSCmdlet
 
         try
         {
-            _state?.ApplyTo(Model.Engine, _fingerprint!, _scorer, null);
+            _state?.ApplyTo(ScoringModel.Engine, _fingerprint!, _scorer, null);
         }
         catch (AnomalyDetectionException ex)
         {
@@ -136,7 +145,7 @@ public abstract partial class ScoringCommand : PSCmdlet
     {
         try
         {
-            ScoringState.Capture(Model.Engine, _scorer, _detector, _state, _fingerprint).Save(_statePath!);
+            ScoringState.Capture(ScoringModel.Engine, _scorer, _detector, _state, _fingerprint).Save(_statePath!);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -149,6 +158,11 @@ public abstract partial class ScoringCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
+        if (RouteToFleet())
+        {
+            return;
+        }
+
         if (ParameterSetName != PipelineSet)
         {
             ScoreFiles();
@@ -176,8 +190,8 @@ public abstract partial class ScoringCommand : PSCmdlet
             _schemaChecked = true;
         }
 
-        if (_timeOrder is not null && row.TryGetValue(Model.Engine.Spec.TimestampProperty!, out object? time)
-            && _timeOrder.Add(time, _rowNumber, Model.Engine.Spec.TimestampProperty!) is { } outOfOrder)
+        if (_timeOrder is not null && row.TryGetValue(ScoringModel.Engine.Spec.TimestampProperty!, out object? time)
+            && _timeOrder.Add(time, _rowNumber, ScoringModel.Engine.Spec.TimestampProperty!) is { } outOfOrder)
         {
             WriteWarning(outOfOrder);
         }
@@ -200,6 +214,11 @@ public abstract partial class ScoringCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
+        if (EndFleet())
+        {
+            return;
+        }
+
         try
         {
             Flush();
@@ -241,7 +260,7 @@ public abstract partial class ScoringCommand : PSCmdlet
             CultureInfo.InvariantCulture,
             $"Scoring stopped{where}: {cause}. {_written:N0} rows had been written and {_scorer.Scored:N0} scored before it; the output is incomplete.");
         var wrapped = new InvalidOperationException(message, ex);
-        return new ErrorRecord(wrapped, "ScoringFailed", ErrorCategory.OperationStopped, _source?.Path ?? (object)Model)
+        return new ErrorRecord(wrapped, "ScoringFailed", ErrorCategory.OperationStopped, _source?.Path ?? (object)ScoringModel)
         {
             ErrorDetails = new ErrorDetails(message)
             {
@@ -277,7 +296,7 @@ public abstract partial class ScoringCommand : PSCmdlet
         string rows = _nonFinite.Held.Count == 1 ? "the only row" : $"each of the first {_nonFinite.Held.Count} rows";
         string message = $"The model produced a score that is not a finite number for {rows} it scored, so scoring stopped: the model is likely damaged (a scaler or weights that overflow), or the input is far outside the data it was trained on. {first.Exception.Message}";
         var ex = new AnomalyDetectionException(AnomalyErrorKind.InvalidRow, message, first.Exception);
-        ThrowTerminatingError(new ErrorRecord(ex, NonFiniteScoreId, ErrorCategory.InvalidResult, Model)
+        ThrowTerminatingError(new ErrorRecord(ex, NonFiniteScoreId, ErrorCategory.InvalidResult, ScoringModel)
         {
             ErrorDetails = new ErrorDetails(message)
             {
@@ -317,7 +336,7 @@ public abstract partial class ScoringCommand : PSCmdlet
         }
         catch (AnomalyDetectionException ex) when (_scorer.Scored == 0)
         {
-            ThrowTerminatingError(Errors.From(ex, Model));
+            ThrowTerminatingError(Errors.From(ex, ScoringModel));
             return;
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -54,13 +54,18 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        if (ScoresFleet)
+        {
+            return;
+        }
+
         try
         {
-            _detector = Model.Engine.CreateDetector(MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null, MinConsecutive);
+            _detector = ScoringModel.Engine.CreateDetector(MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null, MinConsecutive);
         }
         catch (AnomalyDetectionException ex)
         {
-            ErrorRecord error = Errors.From(ex, Model);
+            ErrorRecord error = Errors.From(ex, ScoringModel);
             error.ErrorDetails = new ErrorDetails(ex.Message)
             {
                 RecommendedAction = "Choose one: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model, or pass -Threshold.",
@@ -69,7 +74,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         _threshold = _detector.Threshold;
-        _view = ScoredRowView.ForAnomalies(this, Features, OutputProperty.ScoreColumns(Model.Engine).Concat(s_resultProperties).Append(OutputProperty.Reason));
+        _view = ScoredRowView.ForAnomalies(this, Features, OutputProperty.ScoreColumns(ScoringModel.Engine).Concat(s_resultProperties).Append(OutputProperty.Reason));
         StreamDetector = _detector;
     }
 
@@ -91,7 +96,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
                 SetProperty(pending, name, name == OutputProperty.Threshold ? _threshold : null);
             }
 
-            SetProperty(pending, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
+            SetProperty(pending, OutputProperty.Reason, $"No score yet: the model reads windows of {ScoringModel.WindowSize} rows.");
             AddModelName(pending);
             _view.Apply(pending);
             WriteRow(pending);
@@ -123,7 +128,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     {
         if (IncludeModelName)
         {
-            SetProperty(output, OutputProperty.ModelName, Model.Name);
+            SetProperty(output, OutputProperty.ModelName, ScoringModel.Name);
         }
     }
 
