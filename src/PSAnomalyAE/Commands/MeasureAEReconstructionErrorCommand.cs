@@ -7,7 +7,7 @@ namespace PSAnomalyAE.Commands;
 /// first) and the per-feature FeatureErrors added, in input order.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AEReconstructionError")]
-[OutputType(typeof(PSObject))]
+[OutputType(typeof(ReconstructionErrorResult))]
 public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
 {
     private ScoredRowView _view = null!;

@@ -8,7 +8,7 @@ namespace PSAnomalyAE.Commands;
 /// ScoreToThreshold, Severity, ScorePercentile, the top contributing features and a one-line Reason added.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "AEAnomaly")]
-[OutputType(typeof(PSObject))]
+[OutputType(typeof(AnomalyResult))]
 public sealed class TestAEAnomalyCommand : ScoringCommand
 {
     // The properties a scored row gets after its score columns, in the order they are added (Export-Csv takes its
