@@ -7,13 +7,16 @@
       Build    publishes the engine and cmdlets for this platform and assembles an importable module in
                out/PSAnomalyAE: the manifest, PSAnomalyAE.dll, help and format files at the top, and the engine,
                TorchSharp and the native libraries of this platform in dependencies/.
-      Package  builds, then assembles the module once per platform (-Rid; by default linux-x64, win-x64 and
-               osx-arm64), each with only its own platform's native libraries, in out/packages/<rid>/PSAnomalyAE,
-               and packs each into out/packages/<rid>/PSAnomalyAE.<version>.nupkg (Compress-PSResource). The
-               runtime packages of the other platforms are restored from NuGet on first use.
+      Package  builds, then makes one feed for every platform in out/packages (a folder repository as it stands):
+               PSAnomalyAE.<version>.nupkg, the module without native libraries, the same for every platform, and
+               one runtime package per platform (-Rid; by default linux-x64, win-x64 and osx-arm64),
+               PSAnomalyAE.Runtime.<rid>.<version>.nupkg, holding only that platform's native libraries in
+               native/. PSAnomalyAE installs its platform's runtime package from the repository it came from on
+               first use. Every package has LICENSE and ThirdPartyNotices.txt. Each folder is left beside its
+               .nupkg (out/packages/<name>) for inspection.
       Test     builds, runs the engine's xunit tests and the Pester tests against the built module, prints the
                totals and exits non-zero on any failure. The Pester tests tagged Package (package contents, and
-               publish/install through PSResourceGet) run only when out/packages holds this platform's package,
+               publish/install through PSResourceGet) run only when out/packages holds this platform's runtime package,
                e.g. after './build.ps1 Package, Test'.
       Demo     builds and runs examples/Demo.ps1: generates server metrics with injected incidents, trains on
                the normal period and prints the rows it flags.
@@ -96,8 +99,13 @@ $NativeLibraries = [ordered]@{
         'libSkiaSharp.dylib', 'libHarfBuzzSharp.dylib')
 }
 
-# The PowerShell Gallery's platform tag for each platform's module.
+# The PowerShell Gallery's platform tag and the module GUID (fixed for ever) of each platform's runtime package.
 $PlatformTag = @{ 'linux-x64' = 'Linux'; 'win-x64' = 'Windows'; 'osx-arm64' = 'MacOS' }
+$RuntimeGuid = @{
+    'linux-x64' = '0f3d2b8e-6c1a-4e57-9d43-7a2e5c81b6f0'
+    'win-x64'   = '8a5c7e21-3b9d-4f60-a1e8-2d4f6b93c7a5'
+    'osx-arm64' = 'c3e9a416-7d25-4b8f-9e01-5f7b2a6d8c34'
+}
 
 function Copy-IfChanged {
     param([IO.FileInfo] $Source, [string] $Destination)
@@ -118,9 +126,9 @@ function Build-Module {
     PSAnomalyAE.dll, manifest, format file, help and LICENSE at the top; the engine, TorchSharp, their managed
     dependencies and the platform's native libraries (and nothing else) in dependencies/.
     Help is built by importing the module, which only works for this machine's platform (a -r osx-arm64 build
-    is an arm64 assembly); other platforms copy it from $HelpFrom, the en-US folder of this platform's module.
+    is an arm64 assembly).
     #>
-    param([Parameter(Mandatory)] [string] $TargetRid, [Parameter(Mandatory)] [string] $Destination, [string] $HelpFrom)
+    param([Parameter(Mandatory)] [string] $TargetRid, [Parameter(Mandatory)] [string] $Destination)
     if (-not $NativeLibraries.Contains($TargetRid)) {
         throw "There is no libtorch runtime for $TargetRid; the module is built for $($NativeLibraries.Keys -join ', ')."
     }
@@ -159,16 +167,12 @@ function Build-Module {
     if (Test-Path (Join-Path $deps 'cpu')) { Remove-Item -Recurse -Force (Join-Path $deps 'cpu') }
 
     $version = Get-ModuleVersion
-    $manifest = (Get-Content -Raw (Join-Path $Root 'module/PSAnomalyAE.psd1')) -replace '\{\{ModuleVersion\}\}', $version -replace '\{\{PlatformTag\}\}', $PlatformTag[$TargetRid]
+    $manifest = (Get-Content -Raw (Join-Path $Root 'module/PSAnomalyAE.psd1')) -replace '\{\{ModuleVersion\}\}', $version
     Set-Content -LiteralPath (Join-Path $Destination 'PSAnomalyAE.psd1') -Value $manifest -NoNewline
     Get-ChildItem -LiteralPath (Join-Path $Root 'module') -File -Filter '*.ps1xml' | Copy-Item -Destination $Destination -Force
-    Copy-Item -LiteralPath (Join-Path $Root 'LICENSE') -Destination $Destination -Force
-    if ($HelpFrom) {
-        Copy-Item -Path (Join-Path $HelpFrom '*') -Destination (Join-Path $Destination 'en-US') -Force
-    } else {
-        Build-ModuleHelp -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFolder (Join-Path $Destination 'en-US') `
-            -ModuleManifest (Join-Path $Destination 'PSAnomalyAE.psd1')
-    }
+    Copy-Item -LiteralPath (Join-Path $Root 'LICENSE'), (Join-Path $Root 'module/ThirdPartyNotices.txt') -Destination $Destination -Force
+    Build-ModuleHelp -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFolder (Join-Path $Destination 'en-US') `
+        -ModuleManifest (Join-Path $Destination 'PSAnomalyAE.psd1')
 
     $size = (Get-ChildItem -LiteralPath $Destination -Recurse -File | Measure-Object Length -Sum).Sum / 1MB
     Write-Host ("  module: {0} ({1:N0} MB)" -f $Destination, $size)
@@ -181,21 +185,66 @@ function Invoke-Build {
 }
 
 function Invoke-Package {
+    <#
+    One feed for every platform: the module itself (PSAnomalyAE, the same for all platforms, no native library) and
+    one runtime package per platform (PSAnomalyAE.Runtime.<rid>: the native libraries in native/), all in
+    out/packages, which is a folder repository as it stands. PSAnomalyAE installs its platform's runtime package
+    from the repository it came from on first use (src/PSAnomalyAE/Internal/RuntimeInstaller.cs).
+    #>
     $version = Get-ModuleVersion
     Import-Module Microsoft.PowerShell.PSResourceGet
+    $null = New-Item -ItemType Directory -Force -Path $PackagesOut
+    Get-ChildItem -LiteralPath $PackagesOut | Remove-Item -Recurse -Force     # also the per-platform folders of old
+
+    $started = Get-Date
+    Write-Host "Packaging PSAnomalyAE $version (every platform)" -ForegroundColor Cyan
+    $main = Join-Path $PackagesOut 'PSAnomalyAE'
+    Copy-Item -LiteralPath $ModuleOut -Destination $main -Recurse
+    $deps = Join-Path $main 'dependencies'
+    Get-ChildItem -LiteralPath $deps -File | Where-Object { $_.Extension -ne '.pdb' -and -not (Test-ManagedAssembly $_.FullName) } | Remove-Item
+    # A -r build's cmdlets assembly targets that platform's processor; the package's must load on every platform.
+    $anyCpu = Join-Path $Staging 'publish-anycpu'
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-o', $anyCpu,
+        '-nologo', '-v', 'quiet', '-p:PlatformTarget=AnyCPU', '-p:GenerateRuntimeConfigurationFiles=false')
+    Copy-Item -LiteralPath (Join-Path $anyCpu 'PSAnomalyAE.dll'), (Join-Path $anyCpu 'PSAnomalyAE.pdb') -Destination $main -Force
+    Publish-Nupkg -Folder $main -Name 'PSAnomalyAE' -Started $started
+
     foreach ($target in $Rid) {
         $started = Get-Date
-        Write-Host "Packaging PSAnomalyAE $version for $target ($Configuration)" -ForegroundColor Cyan
-        $folder = Join-Path $PackagesOut $target
-        $module = Join-Path $folder 'PSAnomalyAE'
-        Build-Module -TargetRid $target -Destination $module -HelpFrom (Join-Path $ModuleOut 'en-US')
-        # Compress-PSResource (PSResourceGet, part of PowerShell 7.4+) packs the module folder into the .nupkg a
-        # gallery receives, without registering a repository.
-        Get-ChildItem -LiteralPath $folder -Filter '*.nupkg' | Remove-Item
-        Compress-PSResource -Path $module -DestinationPath $folder
-        $nupkg = Get-Item -LiteralPath (Join-Path $folder "PSAnomalyAE.$version.nupkg")
-        Write-Host ("  package: {0} ({1:N0} MB) in {2:N0} s" -f $nupkg.FullName, ($nupkg.Length / 1MB), ((Get-Date) - $started).TotalSeconds)
+        Write-Host "Packaging PSAnomalyAE.Runtime.$target ($Configuration)" -ForegroundColor Cyan
+        $runtime = Join-Path $PackagesOut "PSAnomalyAE.Runtime.$target"
+        Build-RuntimeModule -TargetRid $target -Destination $runtime
+        Publish-Nupkg -Folder $runtime -Name "PSAnomalyAE.Runtime.$target" -Started $started
     }
+}
+
+function Build-RuntimeModule {
+    <# The runtime module of one platform: its manifest, LICENSE, ThirdPartyNotices.txt, and native/ with the platform's natives (only those). #>
+    param([Parameter(Mandatory)] [string] $TargetRid, [Parameter(Mandatory)] [string] $Destination)
+    $publish = Join-Path $Staging "publish-$TargetRid"
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-r', $TargetRid,
+        '--self-contained', 'false', '-o', $publish, '-nologo', '-v', 'quiet', '-p:GenerateRuntimeConfigurationFiles=false')
+    $native = Join-Path $Destination 'native'
+    $null = New-Item -ItemType Directory -Force -Path $native
+    foreach ($name in $NativeLibraries[$TargetRid]) {
+        $file = Join-Path $publish $name
+        if (-not (Test-Path -LiteralPath $file)) { throw "The $TargetRid publish output lacks $name`: update `$NativeLibraries in build.ps1." }
+        Copy-Item -LiteralPath $file -Destination $native
+    }
+    $null = Repair-LibTorchSharp -Folder $native
+    $manifest = (Get-Content -Raw (Join-Path $Root 'module/PSAnomalyAE.Runtime.psd1')) -replace '\{\{ModuleVersion\}\}', (Get-ModuleVersion) -replace
+        '\{\{Rid\}\}', $TargetRid -replace '\{\{PlatformTag\}\}', $PlatformTag[$TargetRid] -replace '\{\{Guid\}\}', $RuntimeGuid[$TargetRid]
+    Set-Content -LiteralPath (Join-Path $Destination "PSAnomalyAE.Runtime.$TargetRid.psd1") -Value $manifest -NoNewline
+    Copy-Item -LiteralPath (Join-Path $Root 'LICENSE'), (Join-Path $Root 'module/ThirdPartyNotices.txt') -Destination $Destination
+}
+
+function Publish-Nupkg {
+    <# Packs a module folder into <name>.<version>.nupkg in out/packages (Compress-PSResource, as a gallery receives it), and says how big it is. #>
+    param([string] $Folder, [string] $Name, [datetime] $Started)
+    Compress-PSResource -Path $Folder -DestinationPath $PackagesOut
+    $nupkg = Get-Item -LiteralPath (Join-Path $PackagesOut "$Name.$(Get-ModuleVersion).nupkg")
+    Write-Host ("  package: {0} ({1:N0} MB) in {2:N0} s" -f $nupkg.FullName, ($nupkg.Length / 1MB), ((Get-Date) - $Started).TotalSeconds)
+    if ($nupkg.Length -gt 250MB) { throw "$($nupkg.Name) is over 250 MB, more than the PowerShell Gallery accepts." }
 }
 
 function Install-Pester {
@@ -240,8 +289,8 @@ function Invoke-Test {
     $pester = Install-Pester
     # The Package tests need this platform's package (./build.ps1 Package); without it they are left out.
     $excluded = @($ExcludeTag)
-    if (-not (Test-Path -LiteralPath (Join-Path $PackagesOut "$rid/PSAnomalyAE.$(Get-ModuleVersion).nupkg"))) {
-        Write-Host "  leaving out the Package tests: out/packages/$rid has no package (run './build.ps1 Package, Test' for them)"
+    if (-not (Test-Path -LiteralPath (Join-Path $PackagesOut "PSAnomalyAE.Runtime.$rid.$(Get-ModuleVersion).nupkg"))) {
+        Write-Host "  leaving out the Package tests: out/packages has no PSAnomalyAE.Runtime.$rid package (run './build.ps1 Package, Test' for them)"
         $excluded += 'Package'
     }
     $summary = Join-Path $results 'pester-summary.json'

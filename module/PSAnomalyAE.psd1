@@ -5,7 +5,7 @@
     Author               = 'PSAnomalyAE contributors'
     CompanyName          = 'PSAnomalyAE'
     Copyright            = '(c) PSAnomalyAE contributors. MIT License.'
-    Description          = 'Anomaly detection and outlier detection for PowerShell with autoencoders (neural networks run by libtorch through TorchSharp). Train on normal rows straight from Import-Csv or any pipeline, score new rows by reconstruction error, choose a threshold (percentile, MAD, ROC, false-positive rate) and flag anomalies in server metrics, logs and time series, with the features that explain each one. Dense, sparse, variational, denoising, convolutional and LSTM models; CPU only, no Python needed. Each package holds the native runtime for one platform.'
+    Description          = 'Anomaly detection and outlier detection for PowerShell with autoencoders (neural networks run by libtorch through TorchSharp). Train on normal rows straight from Import-Csv or any pipeline, score new rows by reconstruction error, choose a threshold (percentile, MAD, ROC, false-positive rate) and flag anomalies in server metrics, logs and time series, with the features that explain each one. Dense, sparse, variational, denoising, convolutional and LSTM models; CPU only, no Python needed. Runs on Linux (x64), Windows (x64) and macOS (arm64): the native runtime of each platform comes in its own package (PSAnomalyAE.Runtime.linux-x64, .win-x64, .osx-arm64), installed from the same repository on first use.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('PSAnomalyAE.Format.ps1xml')
@@ -27,10 +27,9 @@
     AliasesToExport      = @('Find-AEHiddenSize')
     PrivateData          = @{
         PSData = @{
-            # '{{PlatformTag}}' becomes Linux, Windows or MacOS: the platform whose natives the package holds.
             Tags         = @('AnomalyDetection', 'OutlierDetection', 'Autoencoder', 'MachineLearning', 'NeuralNetwork',
                 'DeepLearning', 'TorchSharp', 'libtorch', 'TimeSeries', 'Monitoring', 'Observability', 'Metrics',
-                'DataScience', 'CSV', 'PSEdition_Core', '{{PlatformTag}}')
+                'DataScience', 'CSV', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             # LicenseUri and ProjectUri are left out until the project has public addresses (the licence is the
             # LICENSE file in the module folder). Empty strings would stop Compress-/Publish-PSResource.
             ReleaseNotes = @'
@@ -46,7 +45,9 @@
   NeighbourDistance (default scoring), ScoreToThreshold (was AnomalyScore) and ScorePercentile (was ErrorPercentile);
   Find-AEThreshold still reads CSV files whose ReconstructionError column holds the score. Models whose score has
   more than the reconstruction error are saved in model format 3.
-- One package per platform (linux-x64, win-x64, osx-arm64), each with libtorch 2.10 (CPU) for that platform only.
+- One package, PSAnomalyAE, for every platform; the native runtime (libtorch 2.10, CPU) of each platform is its own
+  package, PSAnomalyAE.Runtime.linux-x64, .win-x64 or .osx-arm64, which PSAnomalyAE installs from the repository it
+  came from on first use (or Install-PSResource it yourself). A ThirdPartyNotices.txt is in every package.
   On Linux it needs glibc 2.34 and the libstdc++ of GCC 12 or later (Debian 12, Ubuntu 22.04 and newer).
 '@
         }

@@ -47,13 +47,14 @@ public static class TorchRuntime
             Console.SetOut(TextWriter.Null);
             try
             {
-                // Load LibTorchSharp from beside TorchSharp.dll first: if TorchSharp's own search fails, it falls back
-                // to copying libtorch out of a NuGet cache into a cpu/ folder next to itself, inside the module.
-                // Loading it here instead gives the loader's own reason when it cannot load, and writes nothing.
-                string folder = Path.GetDirectoryName(typeof(torch).Assembly.Location)!;
+                // Load LibTorchSharp first: if TorchSharp's own search fails, it falls back to copying libtorch out of a
+                // NuGet cache into a cpu/ folder next to itself, inside the module. Loading it here instead gives the
+                // loader's own reason when it cannot load, and writes nothing. It is asked for as TorchSharp asks, so
+                // the load context TorchSharp lives in finds it (the module's finds its platform's runtime folder);
+                // elsewhere (tests, tools) it is found beside TorchSharp.dll.
                 string library = OperatingSystem.IsWindows() ? "LibTorchSharp.dll"
                     : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
-                NativeLibrary.Load(Path.Combine(folder, library));
+                NativeLibrary.Load(library, typeof(torch).Assembly, DllImportSearchPath.AssemblyDirectory);
                 torch.InitializeDeviceType(DeviceType.CPU);
                 using var probe = torch.zeros(1);
                 DisableOneDnn();

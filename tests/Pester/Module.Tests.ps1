@@ -87,10 +87,12 @@ $null = 1..20 | ForEach-Object { [pscustomobject]@{ a = $_; b = 2 * $_ } } | Inv
         }
     }
 
-    It 'turns a missing native runtime into one terminating error that says what to install' {
+    It 'turns a missing or broken native runtime into one terminating error that says what to install' {
         if (-not $IsLinux) { Set-ItResult -Skipped -Because 'the broken copy is built with symbolic links'; return }
-        # A copy of the module whose libLibTorchSharp.so is missing, and no NuGet cache to fall back on.
-        $copy = Join-Path $TestDrive 'broken/PSAnomalyAE'
+        # A copy of the module without libLibTorchSharp.so, outside a modules folder (a folder not named PSAnomalyAE),
+        # so there is nowhere to install the runtime package beside it and no repository is asked; no NuGet cache
+        # to fall back on.
+        $copy = Join-Path $TestDrive 'broken/PSAnomalyAE-copy'
         $deps = Join-Path $copy 'dependencies'
         $null = New-Item -ItemType Directory -Force -Path $deps
         $source = Split-Path $ModuleManifest
@@ -106,18 +108,23 @@ Import-Module '$(Join-Path $copy 'PSAnomalyAE.psd1')'
 try { 1..10 | ForEach-Object { [pscustomobject]@{ a = `$_ } } | Invoke-AETraining -ErrorAction Stop; 'no error' }
 catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exception.Message; `$_.ErrorDetails.RecommendedAction }
 "@
-        $out = & /usr/bin/env HOME=$emptyHome NUGET_PACKAGES=$emptyHome $pwsh -NoProfile -NonInteractive -Command $script
-        $out[0] | Should -Be 'NativeRuntimeLoadFailed,PSAnomalyAE.Commands.InvokeAETrainingCommand'
+        $out = & /usr/bin/env -u PSModulePath HOME=$emptyHome NUGET_PACKAGES=$emptyHome $pwsh -NoProfile -NonInteractive -Command $script
+        $out[0] | Should -Be 'NativeRuntimeNotInstalled,PSAnomalyAE.Commands.InvokeAETrainingCommand'
         $out[1] | Should -Be 'NotInstalled'
-        $out[2] | Should -BeLike 'The libtorch native runtime for linux-x64 could not be loaded*'
-        $out[3] | Should -Not -BeNullOrEmpty
+        $out[2] | Should -BeLike 'PSAnomalyAE needs its native runtime for linux-x64 (libtorch), the module PSAnomalyAE.Runtime.linux-x64 *'
+        $out[3] | Should -BeLike '*Install-PSResource -Name PSAnomalyAE.Runtime.linux-x64*'
         Join-Path $deps 'cpu' | Should -Not -Exist
 
-        # With the user's NuGet cache in reach (the build restored libtorch there), TorchSharp would copy ~480 MB out of
-        # it into dependencies/cpu; the module loads its own library first and stops with the same one error instead.
+        # A libLibTorchSharp.so that cannot be loaded: the loader's reason, in one error. With the user's NuGet cache in
+        # reach (the build restored libtorch there), TorchSharp would copy ~480 MB out of it into dependencies/cpu; the
+        # module loads its own library first and stops with the one error instead.
+        Set-Content -LiteralPath (Join-Path $deps 'libLibTorchSharp.so') -Value 'not a library'
         $withCache = & $pwsh -NoProfile -NonInteractive -Command $script
         $withCache[0] | Should -Be 'NativeRuntimeLoadFailed,PSAnomalyAE.Commands.InvokeAETrainingCommand'
+        $withCache[1] | Should -Be 'NotInstalled'
+        $withCache[2] | Should -BeLike 'The libtorch native runtime for linux-x64 could not be loaded*'
         $withCache[2] | Should -Match 'libLibTorchSharp\.so'
+        $withCache[3] | Should -Not -BeNullOrEmpty
         Join-Path $deps 'cpu' | Should -Not -Exist
     }
 

@@ -15,6 +15,12 @@ Describe 'README.md examples' {
         $recent = $rows | Where-Object { [datetime]$_.timestamp -ge $start.AddDays(11) }
         $recent | Export-Csv (Join-Path $work 'today.csv')
         $recent | Select-Object *, @{ n = 'is_incident'; e = { [int][bool]$_.incident } } -ExcludeProperty incident | Export-Csv (Join-Path $work 'labelled.csv')
+        # Two hosts for the fleet example: the same generator with another seed, and a host column.
+        $fleet = foreach ($h in @{ Name = 'web01'; Rows = $rows }, @{ Name = 'web02'; Rows = (New-ServerMetrics -Days 14 -Seed 4) }) {
+            $h.Rows | Select-Object @{ n = 'host'; e = { $h.Name } }, *
+        }
+        $fleet | Where-Object { [datetime]$_.timestamp -lt $start.AddDays(9) } | Export-Csv (Join-Path $work 'fleet-normal.csv')
+        $fleet | Where-Object { [datetime]$_.timestamp -ge $start.AddDays(11) } | Export-Csv (Join-Path $work 'fleet-today.csv')
 
         # Every ```powershell block of the README except the set-up one that imports from ./out.
         $readme = Get-Content -Raw (Join-Path $RepoRoot 'README.md')

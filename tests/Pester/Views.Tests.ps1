@@ -106,11 +106,12 @@ Describe 'Models, thresholds and histories' {
         $json.Scaling | Should -Be 'ZScore'
     }
 
-    It 'shows the history as a table after a model' {
+    It 'shows the history after a model with the epoch''s own columns' {
         $text = & { $model; $model.History | Select-Object -Last 2 } | Out-String -Width 120
         $text | Should -Match 'Architecture\s+: Dense'
-        $text | Should -Match 'Epoch\s+TrainLoss\s+ValidationLoss\s+Seconds\s+IsBest'
+        $text | Should -Match '(?m)^Epoch\s+: \d+\s+TrainLoss\s+: \S+\s+ValidationLoss\s+: \S+\s+Seconds\s+: \S+\s+IsBest\s+: '
         $text | Should -Not -Match 'TrainReconstruction'
+        ($model.History | Select-Object -Last 2 | Out-String) | Should -Match 'Epoch\s+TrainLoss\s+ValidationLoss\s+Seconds\s+IsBest'
     }
 
     It 'shows a threshold in its own view after a model, and a model after a history' {
@@ -149,5 +150,48 @@ Describe 'Invoke-AETraining -PlotPath' {
         $m = $train | Invoke-AETraining -Seed 1 -Epochs 2 -PlotPath $svg -WhatIf
         $m.IsTrained | Should -BeTrue
         Test-Path -LiteralPath $svg | Should -BeFalse
+    }
+}
+
+Describe 'Format-Table and Format-List on models and thresholds' {
+    BeforeAll {
+        $second = $train | Invoke-AETraining -Seed 2 -Epochs 3 -Name web2
+        $model.Name = 'web1'
+    }
+    AfterAll { $model.Name = $null }
+
+    It 'prints the properties Format-Table names, one line per model' {
+        $lines = @(($model, $second | Format-Table Name, Threshold, TrainedAt | Out-String -Width 200) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines | Should -HaveCount 4    # header, rule, two models
+        $lines[0] | Should -Match '^Name\s+Threshold\s+TrainedAt\s*$'
+        $lines[2] | Should -Match '^web1\s+\d'
+        $lines[3] | Should -Match '^web2\s+\d'
+    }
+
+    It 'has a table view for Format-Table without properties, and keeps the list as the default' {
+        $lines = @(($model, $second | Format-Table | Out-String -Width 200) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match '^Name\s+Architecture\s+Features\s+Scoring\s+Threshold\s+TrainedAt\s*$'
+        $lines | Should -HaveCount 4
+        ($model | Out-String) | Should -Match 'Architecture\s+: Dense'
+        ($model | Out-String) | Should -Match 'Scoring\s+: ReconstructionAndDistance'
+    }
+
+    It 'shows every property of a model with Format-List *, Scoring among them' {
+        $text = $model | Format-List * | Out-String -Width 200
+        foreach ($name in $model.PSObject.Properties.Name) {
+            $text | Should -Match "(?m)^$name\s+:" -Because "Format-List * shows $name"
+        }
+        $text | Should -Match '(?m)^Scoring\s+: ReconstructionAndDistance'
+        $text | Should -Match '(?m)^SparsityWeight\s+:'
+    }
+
+    It 'obeys Format-Table and Format-List * for thresholds' {
+        $lines = @(($threshold | Format-Table Method, Threshold | Out-String) -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines[0] | Should -Match '^Method\s+Threshold\s*$'
+        $lines[2] | Should -Match '^Percentile\s+\d'
+        ($threshold | Format-Table | Out-String -Width 200) | Should -Match 'Threshold\s+Method\s+Parameter\s+RowCount\s+Flagged'
+        $text = $threshold | Format-List * | Out-String -Width 200
+        $text | Should -Match '(?m)^FlaggedPercent\s+:'
+        $text | Should -Match '(?m)^Median\s+:'
     }
 }

@@ -5,7 +5,7 @@ namespace PSAnomalyAE.Commands;
 /// <summary>Invoke-AETraining: trains an autoencoder on the normal rows piped in and returns the trained model.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AETraining", SupportsShouldProcess = true)]
 [OutputType(typeof(AEModel))]
-public sealed class InvokeAETrainingCommand : TrainingCommand
+public sealed partial class InvokeAETrainingCommand : TrainingCommand
 {
     /// <summary>Bottleneck size; overrides the model's.</summary>
     [Parameter]
@@ -39,6 +39,11 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
 
     protected override void BeginProcessing()
     {
+        if (BeginGroups())
+        {
+            return;
+        }
+
         if (PlotPath is not null)
         {
             PlotOutput.Check(this, PlotPath); // a wrong path is reported before training, not after it
@@ -49,6 +54,11 @@ public sealed class InvokeAETrainingCommand : TrainingCommand
 
     protected override void EndProcessing()
     {
+        if (EndGroups())
+        {
+            return;
+        }
+
         ModelSpec spec = Model?.Engine.Spec.Clone() ?? new ModelSpec();
         AnomalyModel engine;
         FeatureEncoding encoding;

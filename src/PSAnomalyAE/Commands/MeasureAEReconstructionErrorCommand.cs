@@ -7,7 +7,7 @@ namespace PSAnomalyAE.Commands;
 /// first) and the per-feature FeatureErrors added, in input order.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AEReconstructionError")]
-[OutputType(typeof(PSObject))]
+[OutputType(typeof(ReconstructionErrorResult))]
 public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
 {
     private ScoredRowView _view = null!;
@@ -20,8 +20,13 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        if (ScoresFleet)
+        {
+            return;
+        }
+
         _flatNames = FlattenFeatureErrors ? Features.Select(f => OutputProperty.FeatureErrorPrefix + f).ToArray() : Array.Empty<string>();
-        string[] added = _flatNames.Concat(OutputProperty.ScoreColumns(Model.Engine)).Append(OutputProperty.FeatureErrors).ToArray();
+        string[] added = _flatNames.Concat(OutputProperty.ScoreColumns(ScoringModel.Engine)).Append(OutputProperty.FeatureErrors).ToArray();
         _view = ScoredRowView.ForErrors(this, Features, added, featureErrorsColumn: !FlattenFeatureErrors);
     }
 

@@ -34,11 +34,14 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
-    /// <summary>A trained model.</summary>
+    /// <summary>A trained model; several with -ModelNameProperty, each scoring the rows that name it (ScoringCommand.Fleet.cs).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNull]
     [AEModelTransformation]
-    public AEModel Model { get; set; } = null!;
+    public AEModel[] Model { get; set; } = null!;
+
+    /// <summary>The model that scores the rows: -Model's only one.</summary>
+    private protected AEModel ScoringModel { get; private set; } = null!;
 
     /// <summary>Rows per network call.</summary>
     [Parameter]
@@ -87,16 +90,22 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
-        if (!Model.IsTrained)
+        if (BeginFleet())
         {
-            ThrowTerminatingError(Errors.From(AnomalyModel.NotTrained(), Model));
+            return;
+        }
+
+        ScoringModel = Model[0];
+        if (!ScoringModel.IsTrained)
+        {
+            ThrowTerminatingError(Errors.From(AnomalyModel.NotTrained(), ScoringModel));
         }
 
         Native.EnsureLoaded(this);
-        Features = Model.FeatureNames;
-        _scorer = new StreamingScorer(Model.Engine, ScoringBatchSize(), EnumMap.Convert<MissingValuePolicy>(MissingValue));
+        Features = ScoringModel.FeatureNames;
+        _scorer = new StreamingScorer(ScoringModel.Engine, ScoringBatchSize(), EnumMap.Convert<MissingValuePolicy>(MissingValue));
         _progress = new Progress(this, 1, MyInvocation.MyCommand.Name);
-        _timeOrder = Model.WindowSize > 1 && Model.Engine.Spec.TimestampProperty is not null ? new TimeOrder() : null;
+        _timeOrder = ScoringModel.WindowSize > 1 && ScoringModel.Engine.Spec.TimestampProperty is not null ? new TimeOrder() : null;
         _clock.Start();
         _flushPolicy = new FlushPolicy(TimeSpan.FromMilliseconds(FlushAfterMilliseconds), _clock.Elapsed);
         if (StatePath is not null)
@@ -134,7 +143,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         TargetFiles.CheckOutput(this, _statePath); // a state file that cannot be written is found before any row is scored
         try
         {
-            _fingerprint = ScoringState.FingerprintOf(Model.Engine);
+            _fingerprint = ScoringState.FingerprintOf(ScoringModel.Engine);
             _state = ScoringState.Load(_statePath);
         }
         catch (AnomalyDetectionException ex)
@@ -148,7 +157,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
 
         try
         {
-            _state?.RequireModel(Model.Engine, _fingerprint!);
+            _state?.RequireModel(ScoringModel.Engine, _fingerprint!);
         }
         catch (AnomalyDetectionException ex)
         {
@@ -160,7 +169,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     {
         try
         {
-            _state!.ApplyTo(Model.Engine, _fingerprint!, _scorer, null);
+            _state!.ApplyTo(ScoringModel.Engine, _fingerprint!, _scorer, null);
         }
         catch (AnomalyDetectionException ex)
         {
@@ -172,7 +181,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     {
         try
         {
-            ScoringState.Capture(Model.Engine, _scorer, _detector, _state, _fingerprint).Save(_statePath!);
+            ScoringState.Capture(ScoringModel.Engine, _scorer, _detector, _state, _fingerprint).Save(_statePath!);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -185,6 +194,11 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
+        if (RouteToFleet())
+        {
+            return;
+        }
+
         if (ParameterSetName != PipelineSet)
         {
             ScoreFiles();
@@ -214,8 +228,8 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             _schemaChecked = true;
         }
 
-        if (_timeOrder is not null && row.TryGetValue(Model.Engine.Spec.TimestampProperty!, out object? time)
-            && _timeOrder.Add(time, _rowNumber, Model.Engine.Spec.TimestampProperty!) is { } outOfOrder)
+        if (_timeOrder is not null && row.TryGetValue(ScoringModel.Engine.Spec.TimestampProperty!, out object? time)
+            && _timeOrder.Add(time, _rowNumber, ScoringModel.Engine.Spec.TimestampProperty!) is { } outOfOrder)
         {
             WriteWarning(outOfOrder);
         }
@@ -239,6 +253,11 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
 
     protected override void EndProcessing()
     {
+        if (EndFleet())
+        {
+            return;
+        }
+
         try
         {
             RowReadable(); // fewer bad first rows than make a mistake systematic, and no good row: each is reported
@@ -290,7 +309,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             CultureInfo.InvariantCulture,
             $"Scoring stopped{where}: {cause}. {_written:N0} rows had been written and {_scorer.Scored:N0} scored before it; the output is incomplete.");
         var wrapped = new InvalidOperationException(message, ex);
-        return new ErrorRecord(wrapped, "ScoringFailed", ErrorCategory.OperationStopped, _source?.Path ?? (object)Model)
+        return new ErrorRecord(wrapped, "ScoringFailed", ErrorCategory.OperationStopped, _source?.Path ?? (object)ScoringModel)
         {
             ErrorDetails = new ErrorDetails(message)
             {
@@ -326,7 +345,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         string rows = _nonFinite.Held.Count == 1 ? "the only row" : $"each of the first {_nonFinite.Held.Count} rows";
         string message = $"The model produced a score that is not a finite number for {rows} it scored, so scoring stopped: the model is likely damaged (a scaler or weights that overflow), or the input is far outside the data it was trained on. {first.Exception.Message}";
         var ex = new AnomalyDetectionException(AnomalyErrorKind.InvalidRow, message, first.Exception);
-        ThrowTerminatingError(new ErrorRecord(ex, NonFiniteScoreId, ErrorCategory.InvalidResult, Model)
+        ThrowTerminatingError(new ErrorRecord(ex, NonFiniteScoreId, ErrorCategory.InvalidResult, ScoringModel)
         {
             ErrorDetails = new ErrorDetails(message)
             {
@@ -366,7 +385,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         }
         catch (AnomalyDetectionException ex) when (_scorer.Scored == 0)
         {
-            ThrowTerminatingError(Errors.From(ex, Model));
+            ThrowTerminatingError(Errors.From(ex, ScoringModel));
             return;
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

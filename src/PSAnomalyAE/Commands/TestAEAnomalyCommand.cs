@@ -8,7 +8,7 @@ namespace PSAnomalyAE.Commands;
 /// ScoreToThreshold, Severity, ScorePercentile, the top contributing features and a one-line Reason added.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "AEAnomaly")]
-[OutputType(typeof(PSObject))]
+[OutputType(typeof(AnomalyResult))]
 public sealed class TestAEAnomalyCommand : ScoringCommand
 {
     // The properties a scored row gets after its score columns, in the order they are added (Export-Csv takes its
@@ -76,15 +76,20 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
+        if (ScoresFleet)
+        {
+            return;
+        }
+
         try
         {
             _detector = Adaptive is { Settings: var settings } && settings.Has(Adaptation.Likelihood)
                 ? new Detector(Adaptive.Threshold, MinConsecutive, Array.Empty<double>())
-                : Model.Engine.CreateDetector(ThresholdGiven, MinConsecutive);
+                : ScoringModel.Engine.CreateDetector(ThresholdGiven, MinConsecutive);
         }
         catch (AnomalyDetectionException ex)
         {
-            ErrorRecord error = Errors.From(ex, Model);
+            ErrorRecord error = Errors.From(ex, ScoringModel);
             error.ErrorDetails = new ErrorDetails(ex.Message)
             {
                 RecommendedAction = "Choose one: $validation | Measure-AEReconstructionError -Model $model | Find-AEThreshold -Model $model, or pass -Threshold.",
@@ -93,7 +98,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         _threshold = _detector.Threshold;
-        IEnumerable<string> scoreColumns = OutputProperty.ScoreColumns(Model.Engine);
+        IEnumerable<string> scoreColumns = OutputProperty.ScoreColumns(ScoringModel.Engine);
         if (Adaptive?.Settings.Has(Adaptation.Likelihood) == true)
         {
             scoreColumns = scoreColumns.Append(AdaptiveStream.LikelihoodName);
@@ -120,8 +125,8 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         };
         double threshold = settings.Has(Adaptation.Likelihood)
             ? ThresholdGiven ?? StreamAdaptation.DefaultLikelihoodThreshold
-            : ThresholdRules.Require(ThresholdGiven, Model.Engine.Threshold);
-        return new AdaptiveStream(Model.Engine, settings, threshold, saved);
+            : ThresholdRules.Require(ThresholdGiven, ScoringModel.Engine.Threshold);
+        return new AdaptiveStream(ScoringModel.Engine, settings, threshold, saved);
     }
 
     private protected override void Emit(ScoreResult result, int index)
@@ -142,7 +147,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
                 SetProperty(pending, name, name == OutputProperty.Threshold ? _threshold : null);
             }
 
-            SetProperty(pending, OutputProperty.Reason, $"No score yet: the model reads windows of {Model.WindowSize} rows.");
+            SetProperty(pending, OutputProperty.Reason, $"No score yet: the model reads windows of {ScoringModel.WindowSize} rows.");
             AddModelName(pending);
             _view.Apply(pending);
             WriteRow(pending);
@@ -175,7 +180,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     {
         if (IncludeModelName)
         {
-            SetProperty(output, OutputProperty.ModelName, Model.Name);
+            SetProperty(output, OutputProperty.ModelName, ScoringModel.Name);
         }
     }
 

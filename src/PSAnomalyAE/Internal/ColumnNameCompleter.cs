@@ -6,7 +6,8 @@ namespace PSAnomalyAE.Internal;
 
 /// <summary>
 /// Tab completion of column names (-Property, -ExcludeProperty, -CategoricalProperty, -LabelProperty,
-/// -TimestampProperty) from the model given to -Model: its features and the columns it was told to leave out.
+/// -TimestampProperty, -GroupProperty, -ModelNameProperty) from the model given to -Model (its features and the
+/// columns it was told to leave out) and from the header of a CSV file named earlier in the pipeline.
 /// PowerShell evaluates a bound variable for completers only in some cases, so a -Model argument that is a plain
 /// variable ($model) is read from the session when the bound value is missing.
 /// </summary>
@@ -15,13 +16,31 @@ public sealed class ColumnNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(
         string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        AEModel? model = ModelFrom(fakeBoundParameters, commandAst);
-        if (model is null)
+        var names = new List<(string Name, string Tip)>();
+        if (ModelFrom(fakeBoundParameters, commandAst) is { } model)
         {
-            return Array.Empty<CompletionResult>();
+            AddModelColumns(names, model);
         }
 
-        var names = new List<(string Name, string Tip)>();
+        // Before any model exists (the first training): the header of a CSV file named earlier in the pipeline.
+        foreach ((string column, string file) in PipelineCsvColumns.Of(commandAst))
+        {
+            names.Add((column, $"column of {file}"));
+        }
+
+        string word = wordToComplete.Trim('\'', '"');
+        var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase);
+        HashSet<string> already = AlreadyGiven(commandAst, parameterName);
+        already.Remove(word);
+        return names
+            .DistinctBy(n => n.Name, StringComparer.OrdinalIgnoreCase)
+            .Where(n => pattern.IsMatch(n.Name) && !already.Contains(n.Name))
+            .Select(n => new CompletionResult(Quote(n.Name), n.Name, CompletionResultType.ParameterValue, n.Tip))
+            .ToList();
+    }
+
+    private static void AddModelColumns(List<(string Name, string Tip)> names, AEModel model)
+    {
         foreach (string f in model.FeatureNames)
         {
             names.Add((f, "feature of the model"));
@@ -39,21 +58,11 @@ public sealed class ColumnNameCompleter : IArgumentCompleter
                 names.Add((e, "left out of the model's features"));
             }
         }
-
-        string word = wordToComplete.Trim('\'', '"');
-        var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase);
-        HashSet<string> already = AlreadyGiven(commandAst, parameterName);
-        already.Remove(word);
-        return names
-            .DistinctBy(n => n.Name, StringComparer.OrdinalIgnoreCase)
-            .Where(n => pattern.IsMatch(n.Name) && !already.Contains(n.Name))
-            .Select(n => new CompletionResult(Quote(n.Name), n.Name, CompletionResultType.ParameterValue, n.Tip))
-            .ToList();
     }
 
     private static AEModel? ModelFrom(IDictionary bound, CommandAst commandAst)
     {
-        if (bound.Contains("Model") && Unwrap(bound["Model"]) is AEModel m)
+        if (bound.Contains("Model") && FirstModel(bound["Model"]) is { } m)
         {
             return m;
         }
@@ -84,7 +93,7 @@ public sealed class ColumnNameCompleter : IArgumentCompleter
         {
             using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
             ps.AddCommand("Microsoft.PowerShell.Utility\\Get-Variable").AddParameter("Name", variable).AddParameter("ValueOnly").AddParameter("ErrorAction", "Ignore");
-            return ps.Invoke().Select(o => Unwrap(o)).OfType<AEModel>().FirstOrDefault();
+            return ps.Invoke().Select(o => FirstModel(o)).FirstOrDefault(o => o is not null);
         }
         catch (Exception ex) when (ex is InvalidOperationException or PSInvalidOperationException or RuntimeException)
         {
@@ -114,6 +123,14 @@ public sealed class ColumnNameCompleter : IArgumentCompleter
     }
 
     private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
+
+    /// <summary>The model, or the first of several (-Model $models, a fleet), in a bound value.</summary>
+    private static AEModel? FirstModel(object? value) => Unwrap(value) switch
+    {
+        AEModel m => m,
+        IEnumerable many and not string => many.Cast<object?>().Select(Unwrap).OfType<AEModel>().FirstOrDefault(),
+        _ => null,
+    };
 
     private static string Quote(string name) =>
         name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.') && !char.IsDigit(name[0]) && name[0] != '-'

@@ -68,6 +68,13 @@ internal sealed class AEModelTransformationAttribute : ArgumentTransformationAtt
 {
     public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
     {
+        // Several models (-Model $models): each is turned into a live model the same way.
+        object? value = inputData is PSObject { BaseObject: object[] } wrapped ? wrapped.BaseObject : inputData;
+        if (value is object[] many)
+        {
+            return many.Select(m => Transform(engineIntrinsics, m)).ToArray();
+        }
+
         if (inputData is PSObject pso && pso.BaseObject is AEModel live)
         {
             return live;

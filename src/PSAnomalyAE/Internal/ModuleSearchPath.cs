@@ -10,22 +10,30 @@ internal static class ModuleSearchPath
 {
     private static string? s_added;
 
-    internal static void OnImport()
+    /// <summary>
+    /// The folder that holds the module's folder (&lt;root&gt;/PSAnomalyAE/PSAnomalyAE.dll or
+    /// &lt;root&gt;/PSAnomalyAE/&lt;version&gt;/PSAnomalyAE.dll), where installed modules sit side by side; null otherwise.
+    /// </summary>
+    internal static DirectoryInfo? ModulesRoot()
     {
         string? moduleFolder = Path.GetDirectoryName(typeof(ModuleSearchPath).Assembly.Location);
         if (moduleFolder is null)
         {
-            return;
+            return null;
         }
 
-        // <root>/PSAnomalyAE/PSAnomalyAE.dll or <root>/PSAnomalyAE/<version>/PSAnomalyAE.dll
         DirectoryInfo folder = new(moduleFolder);
         if (!string.Equals(folder.Name, "PSAnomalyAE", StringComparison.OrdinalIgnoreCase) && Version.TryParse(folder.Name, out _))
         {
             folder = folder.Parent!;
         }
 
-        if (!string.Equals(folder.Name, "PSAnomalyAE", StringComparison.OrdinalIgnoreCase) || folder.Parent is not { } root)
+        return string.Equals(folder.Name, "PSAnomalyAE", StringComparison.OrdinalIgnoreCase) ? folder.Parent : null;
+    }
+
+    internal static void OnImport()
+    {
+        if (ModulesRoot() is not { } root)
         {
             return;
         }

@@ -6,7 +6,8 @@ namespace PSAnomalyAE.Loading;
 /// <summary>
 /// The module's own load context. It holds the engine, TorchSharp and TorchSharp's managed dependencies from the
 /// module's dependencies folder, so another module's copies of them cannot clash with ours. Native libraries
-/// (libtorch, LibTorchSharp) sit flat in the same folder and are found here by name.
+/// (libtorch, LibTorchSharp, SkiaSharp) are found here by name: in the same folder when the module was built with
+/// them, else in the platform's runtime module (<see cref="NativeRuntimeFolder"/>).
 /// </summary>
 internal sealed class DependencyLoadContext : AssemblyLoadContext
 {
@@ -30,12 +31,16 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
     {
-        foreach (string file in CandidateFileNames(unmanagedDllName))
+        // The module's own folder first (a module built with its natives), then the platform's runtime module.
+        foreach (string folder in new[] { _directory, NativeRuntimeFolder.Find() }.OfType<string>())
         {
-            string full = Path.Combine(_directory, file);
-            if (File.Exists(full))
+            foreach (string file in CandidateFileNames(unmanagedDllName))
             {
-                return LoadUnmanagedDllFromPath(full);
+                string full = Path.Combine(folder, file);
+                if (File.Exists(full))
+                {
+                    return LoadUnmanagedDllFromPath(full);
+                }
             }
         }
 
