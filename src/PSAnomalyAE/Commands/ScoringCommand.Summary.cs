@@ -24,7 +24,7 @@ public abstract partial class ScoringCommand
             : string.Empty;
         WriteVerbose(string.Create(
             CultureInfo.InvariantCulture,
-            $"{read:N0} rows read, {scored:N0} scored{flagged}, {_written:N0} written{left}, in {seconds:0.00} s ({(seconds > 0 ? scored / seconds : 0):N0} rows/s){(string.IsNullOrEmpty(Model.Name) ? string.Empty : $" with model '{Model.Name}'")}."));
+            $"{read:N0} rows read, {scored:N0} scored{flagged}, {_written:N0} written{left}, in {seconds:0.00} s ({(seconds > 0 ? scored / seconds : 0):N0} rows/s){(string.IsNullOrEmpty(ScoringModel.Name) ? string.Empty : $" with model '{ScoringModel.Name}'")}."));
     }
 
     /// <summary>Counts the rows read from a file; a file with its header and no rows is said so, not passed over in silence.</summary>
