@@ -30,7 +30,11 @@ param(
     [string] $ScoreTool = (Join-Path $PSScriptRoot '../../shared/tools/nab/nab_score.py'),
     [string] $Python = '/usr/bin/python3',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1'),
-    [switch] $SkipScoring
+    [switch] $SkipScoring,
+    # Extra parameters for Invoke-AETraining and Test-AEAnomaly (the module's defaults otherwise), and a name for the variant.
+    [hashtable] $TrainingParameters = @{},
+    [hashtable] $ScoringParameters = @{},
+    [string] $Name
 )
 
 $ErrorActionPreference = 'Stop'
@@ -40,7 +44,7 @@ $series = Get-Content $SeriesFile | Where-Object { $_ -and -not $_.StartsWith('#
 $inv = [cultureinfo]::InvariantCulture
 
 foreach ($mode in $Adapt) {
-    $name = "psanomalyae-$($mode.ToLowerInvariant() -replace '[^a-z0-9]+', '-')"
+    $name = "psanomalyae-$((($mode, $Name) -join ' ').Trim().ToLowerInvariant() -replace '[^a-z0-9]+', '-')"
     $folder = Join-Path $OutputFolder $name
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $scoring = [TimeSpan]::Zero
@@ -48,9 +52,9 @@ foreach ($mode in $Adapt) {
     foreach ($relative in $series) {
         $rows = Import-Csv (Join-Path $NabPath "data/$relative")
         $probation = [math]::Min([math]::Floor(0.15 * $rows.Count), 750)
-        $model = $rows[0..($probation - 1)] | Invoke-AETraining -WindowSize $WindowSize -Property value -Seed $Seed
+        $model = $rows[0..($probation - 1)] | Invoke-AETraining -WindowSize $WindowSize -Property value -Seed $Seed @TrainingParameters
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $scored = @($rows | Test-AEAnomaly -Model $model -Adapt $mode -WarmUpRows $probation -Top 0)
+        $scored = @($rows | Test-AEAnomaly -Model $model -Adapt $mode -WarmUpRows $probation -Top 0 @ScoringParameters)
         $scoring += $watch.Elapsed
         $total += $rows.Count
         $likelihood = $mode -match 'Likelihood|Stream'
