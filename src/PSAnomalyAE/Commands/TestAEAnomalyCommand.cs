@@ -114,6 +114,11 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     {
         if (Adapt == AEAdaptation.None)
         {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(WarmUpRows)) || MyInvocation.BoundParameters.ContainsKey(nameof(LearnEvery)))
+            {
+                WriteWarning("-WarmUpRows and -LearnEvery apply only to a stream that adapts (-Adapt Likelihood or Learning); they are ignored.");
+            }
+
             return null;
         }
 

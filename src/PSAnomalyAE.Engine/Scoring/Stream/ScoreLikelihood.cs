@@ -136,7 +136,8 @@ internal sealed class ScoreLikelihood
     public void Restore(LikelihoodState state)
     {
         if (state.Recent.Length > _settings.AveragingWindow || state.History.Length > _settings.HistoryRows || state.Count < state.History.Length
-            || state.Recent.Concat(state.History).Append(state.Deviation).Append(state.Previous).Any(v => !double.IsFinite(v)))
+            || state.Recent.Concat(state.History).Append(state.Deviation).Append(state.Previous).Append(state.Mean ?? 0).Any(v => !double.IsFinite(v))
+            || (state.Mean is not null && !(state.Deviation > 0)))
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "The saved likelihood history is not one these settings make.");
         }
