@@ -7,14 +7,14 @@ namespace PSAnomalyAE.Commands;
 /// What Invoke-AETraining and Find-AEHiddenSize share: they collect the normal rows piped in, choose and encode the
 /// feature columns at the end, and stop at the next batch on Ctrl+C.
 /// </summary>
-public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
+public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposable
 {
     private readonly List<PSRow> _rows = new();
     private readonly RowProblemGate<ErrorRecord> _gate = new();
     private long _rowNumber;
 
     /// <summary>A row of normal data: an object whose properties are the columns.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
@@ -35,6 +35,11 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
 
     protected override void ProcessRecord()
     {
+        if (FromFile)
+        {
+            return;
+        }
+
         _rowNumber++;
         if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is { } row)
         {
@@ -80,21 +85,27 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     /// </summary>
     private protected (FeatureEncoding Encoding, double[] Data, int Count) EncodeRows(ModelSpec spec)
     {
-        RequireRows("Import-Csv normal.csv | Invoke-AETraining");
+        if (!FromFile)
+        {
+            RequireRows("Import-Csv normal.csv | Invoke-AETraining");
+        }
+
         if (TimestampProperty is not null)
         {
             spec.TimestampProperty = TimestampProperty;
             spec.ExcludeProperty = (spec.ExcludeProperty ?? Array.Empty<string>()).Append(TimestampProperty).ToArray();
         }
 
-        FeatureEncoding encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists);
+        FeatureEncoding encoding = FromFile
+            ? ReadFile(file => file.Plan(spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists))
+            : FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists);
         WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
         if (encoding.HasCategorical)
         {
             WriteVerbose($"Network inputs ({encoding.Width}): {string.Join(", ", encoding.Names)}");
         }
 
-        (double[] data, int count) = EncodeWith(encoding);
+        (double[] data, int count) = FromFile ? EncodeFile(encoding) : EncodeWith(encoding);
         return (encoding, data, count);
     }
 
@@ -104,6 +115,16 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
     /// </summary>
     private protected (double[] Data, int Count) EncodeRows(FeatureEncoding encoding)
     {
+        if (FromFile)
+        {
+            ReadFile(file =>
+            {
+                file.RequireColumns(encoding);
+                return true;
+            });
+            return EncodeFile(encoding);
+        }
+
         RequireRows("Import-Csv new-normal.csv | Invoke-AETraining -Model $model -Continue");
         FeatureSchema.RequireColumns(_rows[0], encoding.Columns);
         return EncodeWith(encoding);
@@ -243,15 +264,7 @@ public abstract class TrainingCommand : ModelSettingsCommand, IDisposable
             gate.Hold(problem!);
         }
 
-        AnomalyDetectionException first = gate.Held[0];
-        throw new AnomalyDetectionException(
-            first.Kind,
-            $"{(gate.Held.Count == 1 ? "The only row" : $"The first {gate.Held.Count} rows")} could not be read, so nothing was trained. {first.Message}")
-        {
-            RowNumber = first.RowNumber,
-            Column = first.Column,
-            RecommendedAction = "Check the feature columns (-Property, -ExcludeProperty, -CategoricalProperty) and the values in them.",
-        };
+        throw RowEncoder.NothingTrained(gate.Held);
     }
 
     private void SortByTimestamp()
