@@ -10,6 +10,8 @@ public sealed class ColumnSurvey
 {
     private readonly Dictionary<string, int> _index;
     private readonly Column[] _columns;
+    private double[]? _numbers; // with KeepNumbers: per row and column, the value when it is a number
+    private bool[]? _isNumber;
 
     /// <param name="present">Every column name of the rows, in first-seen order.</param>
     /// <param name="firstRowNames">The names of the first row (the spelling the model keeps).</param>
@@ -37,10 +39,20 @@ public sealed class ColumnSurvey
     /// <summary>Rows surveyed.</summary>
     public long Rows { get; private set; }
 
-    /// <summary>Surveys every row of <paramref name="rows"/>, whose columns are found by going through them once.</summary>
-    public static ColumnSurvey Of(IReadOnlyList<IRow> rows, IReadOnlyList<string> present, IEnumerable<string> categorical)
+    /// <summary>
+    /// Surveys every row of <paramref name="rows"/>, whose columns are found by going through them once. With
+    /// <paramref name="keepNumbers"/> the numbers read are kept, so the rows can be encoded without reading them again
+    /// (<see cref="TryNumbers"/>).
+    /// </summary>
+    public static ColumnSurvey Of(IReadOnlyList<IRow> rows, IReadOnlyList<string> present, IEnumerable<string> categorical, bool keepNumbers = false)
     {
         var survey = new ColumnSurvey(present, rows.Count > 0 ? rows[0].Names : Array.Empty<string>(), categorical);
+        if (keepNumbers)
+        {
+            survey._numbers = new double[checked(rows.Count * present.Count)];
+            survey._isNumber = new bool[survey._numbers.Length];
+        }
+
         foreach (IRow row in rows)
         {
             survey.Add(row);
@@ -52,10 +64,11 @@ public sealed class ColumnSurvey
     /// <summary>Adds one row: each column it has is counted (a CSV record's numbers are read from its characters).</summary>
     public void Add(IRow row)
     {
-        Rows++;
+        long at = Rows++ * _columns.Length;
         ITextRow? text = row as ITextRow;
-        foreach (Column column in _columns)
+        for (int c = 0; c < _columns.Length; c++)
         {
+            Column column = _columns[c];
             if (text is not null && !column.Categorical)
             {
                 if (text.TryGetText(column.Name, out ReadOnlySpan<char> cell))
@@ -70,10 +83,46 @@ public sealed class ColumnSurvey
 
             if (row.TryGetValue(column.Name, out object? v))
             {
-                column.Count(ValueParser.Parse(v, out double x), x, v);
+                ValueKind kind = ValueParser.Parse(v, out double x);
+                column.Count(kind, x, v);
+                if (_numbers is not null && kind == ValueKind.Number && at + c < _numbers.Length)
+                {
+                    _numbers[at + c] = x;
+                    _isNumber![at + c] = true;
+                }
             }
         }
     }
+
+    /// <summary>
+    /// The numbers of columns <paramref name="columns"/> (indexes into <see cref="Present"/>) of surveyed row
+    /// <paramref name="row"/>, as reading the row again would give them; false when the numbers were not kept or
+    /// some cell is not a number (the row is then read again, for its missing values or its error).
+    /// </summary>
+    public bool TryNumbers(int row, IReadOnlyList<int> columns, Span<double> destination)
+    {
+        if (_numbers is null)
+        {
+            return false;
+        }
+
+        long start = (long)row * _columns.Length;
+        for (int j = 0; j < columns.Count; j++)
+        {
+            long k = start + columns[j];
+            if (!_isNumber![k])
+            {
+                return false;
+            }
+
+            destination[j] = _numbers[k];
+        }
+
+        return true;
+    }
+
+    /// <summary>The index of column <paramref name="name"/> in <see cref="Present"/> (any case).</summary>
+    public int IndexOf(string name) => _index[name];
 
     /// <summary>True when some row has column <paramref name="name"/> (any case).</summary>
     public bool Has(string name) => _index.ContainsKey(name);

@@ -68,6 +68,21 @@ public static partial class FeatureSchema
     }
 
     /// <summary>
+    /// As <see cref="Plan(IReadOnlyList{IRow}, IReadOnlyList{string}?, IReadOnlyList{string}?, IReadOnlyList{string}?, Action{string}?, Action{string}?, ColumnListNames?)"/>,
+    /// giving also the <paramref name="survey"/> of the rows with the numbers read from them, so that encoding them
+    /// need not read each row again (<see cref="ColumnSurvey.TryNumbers"/>).
+    /// </summary>
+    public static FeatureEncoding Plan(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note, Action<string>? warn, ColumnListNames? words, out ColumnSurvey survey)
+    {
+        RequireRows(rows.Count);
+        List<string> present = ColumnOrder(rows);
+        ColumnSurvey? made = null;
+        FeatureEncoding encoding = Plan(present, cat => made = ColumnSurvey.Of(rows, present, cat, keepNumbers: true), include, exclude, categorical, note, warn, words);
+        survey = made!;
+        return encoding;
+    }
+
+    /// <summary>
     /// As <see cref="Plan(IReadOnlyList{IRow}, IReadOnlyList{string}?, IReadOnlyList{string}?, IReadOnlyList{string}?, Action{string}?, Action{string}?, ColumnListNames?)"/>
     /// for rows that are not held (the records of a file): <paramref name="present"/> are the column names, and
     /// <paramref name="survey"/> goes through the rows once, given the categorical columns (wildcards expanded).

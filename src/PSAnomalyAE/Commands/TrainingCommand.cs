@@ -12,6 +12,7 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     private readonly List<PSRow> _rows = new();
     private readonly RowProblemGate<ErrorRecord> _gate = new();
     private long _rowNumber;
+    private ColumnSurvey? _survey; // the numbers read while choosing the columns, so the rows are not read twice
 
     /// <summary>A row of normal data: an object whose properties are the columns.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
@@ -98,7 +99,7 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
 
         FeatureEncoding encoding = FromFile
             ? ReadFile(file => file.Plan(spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists))
-            : FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists);
+            : FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists, out _survey);
         WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
         if (encoding.HasCategorical)
         {
@@ -240,8 +241,9 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     private (double[] Data, int Count) EncodeWith(FeatureEncoding encoding)
     {
         RequireSomeReadableRow(encoding);
-        (double[] data, int count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, "the column means of the training rows");
+        (double[] data, int count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, "the column means of the training rows", _survey);
         _rows.Clear();
+        _survey = null;
         return (data, count);
     }
 
