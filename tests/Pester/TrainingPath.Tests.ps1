@@ -58,8 +58,8 @@ Describe 'Training from a CSV file with -Path' {
     }
 
     It 'continues training a model from a file' {
-        $model = Invoke-AETraining -LiteralPath $csv -Seed 1 -Epochs 2 -MissingValue Impute -ErrorAction SilentlyContinue
-        $more = Invoke-AETraining -Model $model -Continue -LiteralPath $csv -Epochs 1 -MissingValue Impute -ErrorAction SilentlyContinue
+        $model = Invoke-AETraining -LiteralPath $csv -Seed 1 -Epochs 2 -MissingValue Impute -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $more = Invoke-AETraining -Model $model -Continue -LiteralPath $csv -Epochs 1 -MissingValue Impute -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $more.FeatureNames | Should -Be $model.FeatureNames
     }
 
@@ -73,8 +73,8 @@ Describe 'Training from a CSV file with -Path' {
 
     It 'chooses the latent size from a file as from the pipeline' {
         $p = @{ LatentSize = 1, 2; Folds = 2; Epochs = 2; Seed = 3; MissingValue = 'Impute' }
-        $pipe = Import-Csv -LiteralPath $csv | Find-AELatentSize @p -ErrorAction SilentlyContinue
-        $file = Find-AELatentSize @p -LiteralPath $csv -ErrorAction SilentlyContinue
+        $pipe = Import-Csv -LiteralPath $csv | Find-AELatentSize @p -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $file = Find-AELatentSize @p -LiteralPath $csv -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $file.MeanError | Should -Be $pipe.MeanError
     }
 }

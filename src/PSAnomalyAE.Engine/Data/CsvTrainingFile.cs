@@ -37,12 +37,13 @@ public sealed class CsvTrainingFile
         return FeatureSchema.Plan(source.Columns, cat => Survey(source, cat), include, exclude, categorical, note, warn, words);
     }
 
-    /// <summary>Checks that the file's header has every column of <paramref name="encoding"/> (continued training).</summary>
-    public void RequireColumns(FeatureEncoding encoding)
+    /// <summary>Checks that the file's header has every column of <paramref name="encoding"/> (continued training); returns the header.</summary>
+    public IReadOnlyList<string> RequireColumns(FeatureEncoding encoding)
     {
         using CsvRowSource source = CsvRowSource.Open(Path);
         Columns = source.Columns;
         source.RequireColumns(encoding.Columns);
+        return Columns;
     }
 
     /// <summary>

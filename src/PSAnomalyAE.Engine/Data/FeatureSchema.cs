@@ -15,10 +15,10 @@ public static partial class FeatureSchema
     public static string[] Select(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, Action<string>? note = null, ColumnListNames? words = null)
     {
         RequireRows(rows.Count);
-        return Select(ColumnSurvey.Of(rows, ColumnOrder(rows), Array.Empty<string>()), include, exclude, note, words ?? ColumnListNames.Default);
+        return SelectFrom(ColumnSurvey.Of(rows, ColumnOrder(rows), Array.Empty<string>()), include, exclude, note, words ?? ColumnListNames.Default);
     }
 
-    private static string[] Select(ColumnSurvey survey, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, Action<string>? note, ColumnListNames words)
+    private static string[] SelectFrom(ColumnSurvey survey, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, Action<string>? note, ColumnListNames words)
     {
         var excluded = new HashSet<string>(exclude ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
         if (include is { Count: > 0 })
@@ -119,7 +119,7 @@ public static partial class FeatureSchema
     {
         if (categorical is not { Count: > 0 })
         {
-            return FeatureEncoding.Numeric(Select(survey, include, exclude, note, words));
+            return FeatureEncoding.Numeric(SelectFrom(survey, include, exclude, note, words));
         }
 
         var missing = categorical.Where(n => !survey.Has(n)).ToList();
@@ -134,7 +134,7 @@ public static partial class FeatureSchema
         string[] columns;
         if (include is { Count: > 0 })
         {
-            columns = Select(survey, include.Concat(cat.Where(c => !include.Contains(c, StringComparer.OrdinalIgnoreCase))).ToList(), excluded.ToList(), note, words);
+            columns = SelectFrom(survey, include.Concat(cat.Where(c => !include.Contains(c, StringComparer.OrdinalIgnoreCase))).ToList(), excluded.ToList(), note, words);
         }
         else
         {

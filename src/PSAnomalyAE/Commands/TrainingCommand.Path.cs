@@ -81,6 +81,9 @@ public abstract partial class TrainingCommand
         }
     }
 
+    /// <summary>Stops when the file's header lacks a column of <paramref name="encoding"/> (continued training).</summary>
+    private void RequireFileColumns(FeatureEncoding encoding) => ReadFile(file => file.RequireColumns(encoding));
+
     /// <summary>Encodes every row of the file with <paramref name="encoding"/>; bad rows are reported and left out.</summary>
     private (double[] Data, int Count) EncodeFile(FeatureEncoding encoding)
     {

@@ -118,11 +118,7 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     {
         if (FromFile)
         {
-            ReadFile(file =>
-            {
-                file.RequireColumns(encoding);
-                return true;
-            });
+            RequireFileColumns(encoding);
             return EncodeFile(encoding);
         }
 
