@@ -63,12 +63,15 @@ Describe 'Training from a CSV file with -Path' {
         $more.FeatureNames | Should -Be $model.FeatureNames
     }
 
-    It 'stops with one error when the file does not exist or names no column the model needs' {
+    It 'stops with one error when the file does not exist, has no rows or lacks a column named' {
         { Invoke-AETraining -Path (Join-Path $TestDrive 'none*.csv') -ErrorAction Stop } | Should -Throw -ErrorId 'OneTrainingFile,PSAnomalyAE.Commands.InvokeAETrainingCommand'
         { Invoke-AETraining -LiteralPath (Join-Path $TestDrive 'none.csv') -ErrorAction Stop } | Should -Throw
         $other = Join-Path $TestDrive 'other.csv'
         'a,b', '1,2', '3,4' | Set-Content -LiteralPath $other
         { Invoke-AETraining -LiteralPath $other -Property cpu_pct -ErrorAction Stop } | Should -Throw "*no column 'cpu_pct'*"
+        $empty = Join-Path $TestDrive 'empty.csv'
+        'a,b' | Set-Content -LiteralPath $empty
+        { Invoke-AETraining -LiteralPath $empty -ErrorAction Stop } | Should -Throw "*has no rows to train on*"
     }
 
     It 'chooses the latent size from a file as from the pipeline' {

@@ -127,7 +127,10 @@ public sealed class CsvTrainingFile
         }
 
         _records = survey.Rows;
-        return survey;
+        return survey.Rows > 0 ? survey : throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, $"'{Path}' has no rows to train on: it holds its header line alone.")
+        {
+            RecommendedAction = "Give a CSV file whose first line names the columns and whose other lines are rows of normal data.",
+        };
     }
 
     /// <summary>Adds the current record's time to <paramref name="keys"/>; the error when it has none.</summary>
