@@ -74,6 +74,14 @@ Describe 'Training from a CSV file with -Path' {
         { Invoke-AETraining -LiteralPath $empty -ErrorAction Stop } | Should -Throw "*has no rows to train on*"
     }
 
+    It 'still sees a column that only later rows of the pipeline have' {
+        $rnd = [Random]::new(2)
+        $mixed = @(1..40 | ForEach-Object { [pscustomobject]@{ a = $rnd.NextDouble(); b = $rnd.NextDouble() } }) +
+            @(1..40 | ForEach-Object { [pscustomobject]@{ a = $rnd.NextDouble(); b = $rnd.NextDouble(); c = $rnd.NextDouble() } })
+        { $mixed | Invoke-AETraining -Epochs 1 -Seed 1 -ErrorAction Stop } | Should -Throw "*column 'c' is missing*"
+        ($mixed | Invoke-AETraining -Epochs 1 -Seed 1 -ExcludeProperty c).FeatureNames | Should -Be 'a', 'b'
+    }
+
     It 'chooses the latent size from a file as from the pipeline' {
         $p = @{ LatentSize = 1, 2; Folds = 2; Epochs = 2; Seed = 3; MissingValue = 'Impute' }
         $pipe = Import-Csv -LiteralPath $csv | Find-AELatentSize @p -ErrorAction SilentlyContinue -WarningAction SilentlyContinue

@@ -12,6 +12,7 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     private readonly List<PSRow> _rows = new();
     private readonly RowProblemGate<ErrorRecord> _gate = new();
     private long _rowNumber;
+    private readonly RowShapes _shapes = new();
     private ColumnSurvey? _survey; // the numbers read while choosing the columns, so the rows are not read twice
 
     /// <summary>A row of normal data: an object whose properties are the columns.</summary>
@@ -42,7 +43,7 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
         }
 
         _rowNumber++;
-        if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is { } row)
+        if (PSRow.Create(InputObject, _rowNumber, _shapes, out ErrorRecord? error) is { } row)
         {
             _rows.Add(row);
             foreach (ErrorRecord held in _gate.Pass())
