@@ -8,9 +8,9 @@ namespace PSAnomalyAE.Internal;
 /// The property names of many rows of the same kind, found quickly. PowerShell enumerates the properties of an object
 /// it has not enumerated before slowly (45-85 µs for an Import-Csv row of 22 columns, against 6 µs for the object's
 /// own members), because it merges the object's own members with those its type adds. For the first row of each list
-/// of type names the names are read both ways; when its type adds nothing (as for Import-Csv rows and
-/// [pscustomobject]s), the later rows with the same type names are read from their own members alone, which gives the
-/// same names in the same order. Anything else is read the public way.
+/// of type names the names are read both ways; when its own members are its properties, in the same order, but for
+/// hidden ones (such as pstypenames), as for Import-Csv rows and [pscustomobject]s, the later rows with the same type
+/// names are read from their own members, leaving out those hidden names. Anything else is read the public way.
 /// </summary>
 internal sealed class RowShapes
 {
@@ -18,7 +18,9 @@ internal sealed class RowShapes
     private static readonly PropertyInfo? s_instanceMembers =
         typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.NonPublic | BindingFlags.Instance);
 
-    private readonly Dictionary<string, bool> _ownMembersSuffice = new(StringComparer.Ordinal);
+    // Per list of type names: the own members PowerShell does not show as properties (hidden ones such as
+    // pstypenames), or null when the row's type adds properties and rows must be read the public way.
+    private readonly Dictionary<string, HashSet<string>?> _hiddenOwn = new(StringComparer.Ordinal);
 
     /// <summary>The names of <paramref name="row"/>'s properties, in the order PowerShell gives them.</summary>
     internal IEnumerable<string> Names(PSObject row)
@@ -29,15 +31,29 @@ internal sealed class RowShapes
         }
 
         string kind = string.Join('\n', row.TypeNames);
-        if (!_ownMembersSuffice.TryGetValue(kind, out bool own))
+        if (!_hiddenOwn.TryGetValue(kind, out HashSet<string>? hidden))
         {
             List<string> names = Public(row);
-            own = Own(row) is { } mine && names.SequenceEqual(mine, StringComparer.Ordinal);
-            _ownMembersSuffice[kind] = own;
+            _hiddenOwn[kind] = HiddenOwn(names, Own(row));
             return names;
         }
 
-        return own ? Own(row) ?? Public(row) : Public(row);
+        return hidden is not null && Own(row) is { } own ? own.Where(n => !hidden.Contains(n)) : Public(row);
+    }
+
+    /// <summary>
+    /// The own members left out of <paramref name="names"/> when the rest are <paramref name="names"/> in the same
+    /// order (the type adds no properties); otherwise null.
+    /// </summary>
+    private static HashSet<string>? HiddenOwn(List<string> names, List<string>? own)
+    {
+        if (own is null)
+        {
+            return null;
+        }
+
+        var hidden = new HashSet<string>(own.Except(names, StringComparer.Ordinal), StringComparer.Ordinal);
+        return own.Where(n => !hidden.Contains(n)).SequenceEqual(names, StringComparer.Ordinal) ? hidden : null;
     }
 
     private static List<string> Public(PSObject row) => row.Properties.Select(p => p.Name).ToList();
