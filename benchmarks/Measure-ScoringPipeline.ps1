@@ -9,12 +9,14 @@
       Ratio    Import-Csv f | Test-AEAnomaly | Export-Csv o against Import-Csv f | Export-Csv o (-Rows rows, best of
                -Repeat), and the floor PowerShell itself sets: a compiled cmdlet that only copies each row and adds
                eight note properties (what any scoring cmdlet must do at least).
-      File     -FileRows rows (default 1,000,000): Import-Csv | Test-AEAnomaly | Where-Object Anomaly against
+      File     -FileRows rows (default 1,000,000): Import-Csv | Measure-Object (reading alone) and
+               Import-Csv | Test-AEAnomaly | Where-Object Anomaly against
                Test-AEAnomaly -Path -AnomaliesOnly, and -Path writing every row, each in its own pwsh so the peak
                working set is its own; the -Path case again on a quarter of the rows shows memory does not grow with
                the file.
       Startup  a new pwsh that imports the module, loads a model file and scores one row, against a bare pwsh start
                (median of -Repeat runs each).
+    The files have -Columns feature columns (default 20) beside a timestamp and a host name.
     Times are wall-clock and process CPU (user + system); on a busy machine CPU time is the steadier of the two.
     -ModulePath picks the module, so the same script measures an older build (it skips -Path cases a build lacks).
 .EXAMPLE
@@ -27,6 +29,9 @@ param(
     [int] $Rows = 20000,
     [int] $FileRows = 1000000,
     [int] $Repeat = 5,
+    # Feature columns of the generated files (beside a timestamp and a host name).
+    [ValidateRange(1, 1000)]
+    [int] $Columns = 20,
     # The model's score; Reconstruction measures the reconstruction error alone (no neighbour distance).
     [ValidateSet('ReconstructionAndDistance', 'Reconstruction')]
     [string] $Scoring = 'ReconstructionAndDistance',
@@ -40,20 +45,36 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "psae-pipe-$PID"
 $null = New-Item -ItemType Directory -Force -Path $work
 $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
 
-function Write-Csv([string] $Path, [int] $Count, [int] $Seed) {
-    # Server metrics (four correlated features and a timestamp); about 1 row in 200 is an incident.
-    $rnd = [Random]::new($Seed)
-    $w = [IO.StreamWriter]::new($Path)
-    try {
-        $w.WriteLine('timestamp,cpu,req,mem,lat')
-        for ($i = 0; $i -lt $Count; $i++) {
-            $load = $rnd.NextDouble(); $mem = $rnd.NextDouble()
-            $cpu = 20 + 60 * $load + $rnd.NextDouble()
-            if ($rnd.Next(200) -eq 0) { $cpu = 97 + $rnd.NextDouble() }
-            $w.WriteLine([string]::Format($inv, '{0},{1:0.###},{2:0.###},{3:0.###},{4:0.###}', $i, $cpu, 100 + 900 * $load, 30 + 40 * $mem, 50 + 30 * $load + 20 * $mem))
+Add-Type -TypeDefinition @'
+public static class PsaeBenchCsv
+{
+    // Server metrics: a timestamp, a host name and $columns features driven by two hidden factors (load, memory);
+    // about 1 row in 200 is an incident (the first feature far above its range).
+    public static void Write(string path, int count, int seed, int columns)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var rnd = new System.Random(seed);
+        using var w = new System.IO.StreamWriter(path);
+        var names = new string[columns];
+        for (int c = 0; c < columns; c++) names[c] = "m" + (c + 1);
+        w.WriteLine("timestamp,host," + string.Join(",", names));
+        for (int i = 0; i < count; i++)
+        {
+            double load = rnd.NextDouble(), mem = rnd.NextDouble();
+            bool incident = rnd.Next(200) == 0;
+            w.Write(i.ToString(inv)); w.Write(",web"); w.Write((i % 50).ToString(inv));
+            for (int c = 0; c < columns; c++)
+            {
+                double x = ((c % 2 == 0) ? load : mem) * (10 + c) + c + rnd.NextDouble();
+                if (incident && c == 0) x = 97 + rnd.NextDouble();
+                w.Write(','); w.Write(x.ToString("0.###", inv));
+            }
+            w.WriteLine();
         }
-    } finally { $w.Dispose() }
+    }
 }
+'@
+function Write-Csv([string] $Path, [int] $Count, [int] $Seed) { [PsaeBenchCsv]::Write($Path, $Count, $Seed, $Columns) }
 
 function Measure-Once([scriptblock] $Script) {
     # Wall seconds and CPU seconds (this process, user + system) of one run.
@@ -85,7 +106,7 @@ $train = Join-Path $work 'train.csv'
 Write-Csv $train 2000 1
 $modelFile = Join-Path $work 'model.aemodel'
 $scoringArgs = $PSBoundParameters.ContainsKey('Scoring') ? @{ Scoring = $Scoring } : @{}   # older builds lack -Scoring
-$model = Import-Csv $train | Invoke-AETraining -Seed 1 -Epochs 5 -ExcludeProperty timestamp @scoringArgs
+$model = Import-Csv $train | Invoke-AETraining -Seed 1 -Epochs 5 -ExcludeProperty timestamp, host @scoringArgs
 Export-AEModel -Model $model -Path $modelFile -Force
 Write-Host ("PSAnomalyAE scoring pipeline: {0} cores, PowerShell {1}, module {2}" -f [Environment]::ProcessorCount, $PSVersionTable.PSVersion, $ModulePath)
 
@@ -126,12 +147,15 @@ public sealed class CopyRowWithEightPropertiesCommand : PSCmdlet
 }
 
 if ('File' -in $Section) {
-    Write-Host ("`n== A file of {0:N0} rows: -Path against the pipeline (each case in a new pwsh)" -f $FileRows)
+    Write-Host ("`n== A file of {0:N0} rows x {1} features: -Path against the pipeline (each case in a new pwsh)" -f $FileRows, $Columns)
     $big = Join-Path $work 'big.csv'
     Write-Csv $big $FileRows 3
     $quarter = Join-Path $work 'quarter.csv'
     Write-Csv $quarter ([int]($FileRows / 4)) 4
-    $cases = [ordered]@{ 'Import-Csv | Test-AEAnomaly | Where-Object Anomaly' = "Import-Csv '$big' | Test-AEAnomaly -Model `$m | Where-Object Anomaly" }
+    $cases = [ordered]@{
+        'Import-Csv | Measure-Object (reading alone)'      = "Import-Csv '$big' | Measure-Object"
+        'Import-Csv | Test-AEAnomaly | Where-Object Anomaly' = "Import-Csv '$big' | Test-AEAnomaly -Model `$m | Where-Object Anomaly"
+    }
     if ($hasPath) {
         $cases['Test-AEAnomaly -Path -AnomaliesOnly'] = "Test-AEAnomaly -Model `$m -LiteralPath '$big' -AnomaliesOnly"
         $cases['Test-AEAnomaly -Path -AnomaliesOnly (a quarter of the rows)'] = "Test-AEAnomaly -Model `$m -LiteralPath '$quarter' -AnomaliesOnly"

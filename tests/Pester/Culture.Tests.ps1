@@ -41,6 +41,16 @@ Describe 'Numbers with a comma for decimals' {
         $err.Exception.Message | Should -BeLike "No numeric columns were found*Column 'cpu_pct' holds '*,*'*comma for decimals*-Culture de-DE*"
     }
 
+    It 'train from a -Path file with -Culture de-DE as from the same rows piped in, and without it say why' {
+        $file = Join-Path $TestDrive 'train-comma.csv'
+        $comma | Export-Csv -LiteralPath $file
+        $piped = $comma | Invoke-AETraining -Epochs 2 -Seed 1 -Culture de-DE
+        $fromFile = Invoke-AETraining -Path $file -Epochs 2 -Seed 1 -Culture de-DE
+        @(($comma | Test-AEAnomaly -Model $fromFile -Culture de-DE).Score) | Should -Be @(($comma | Test-AEAnomaly -Model $piped -Culture de-DE).Score)
+        $err = { Invoke-AETraining -Path $file -Epochs 2 -Seed 1 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike "No numeric columns were found*Column 'cpu_pct' holds '*,*'*comma for decimals*-Culture de-DE*"
+    }
+
     It 'left out of the features when other columns are numbers, each get a warning that names -Culture' {
         $mixed = @($comma | ForEach-Object { $_.PSObject.Copy() } | ForEach-Object { $_.requests_per_s = [string][int]($_.requests_per_s -replace ',.*'); $_ })
         $trained = $mixed | Invoke-AETraining -Epochs 2 -Seed 1 -WarningVariable warned -WarningAction SilentlyContinue

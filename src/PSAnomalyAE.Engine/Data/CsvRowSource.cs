@@ -24,6 +24,7 @@ public sealed class CsvRowSource : IDisposable
     private readonly LineCountingReader _text;
     private readonly long _length;
     private readonly Dictionary<string, int> _index;
+    private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance); // the same name objects are asked for every record
     private readonly int _width;
     private readonly RecordView _current;
     private char[] _chars = new char[1 << 16];
@@ -218,7 +219,16 @@ public sealed class CsvRowSource : IDisposable
     {
         text = default;
         present = false;
-        if (!_index.TryGetValue(name, out int c))
+        if (!_byReference.TryGetValue(name, out int c))
+        {
+            c = _index.TryGetValue(name, out int found) ? found : -1;
+            if (_byReference.Count < 1024)
+            {
+                _byReference[name] = c;
+            }
+        }
+
+        if (c < 0)
         {
             return false;
         }

@@ -14,34 +14,33 @@ public static partial class FeatureSchema
     /// </summary>
     public static string[] Select(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, Action<string>? note = null, ColumnListNames? words = null)
     {
-        words ??= ColumnListNames.Default;
-        if (rows.Count == 0)
-        {
-            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
-        }
+        RequireRows(rows.Count);
+        return SelectFrom(ColumnSurvey.Of(rows, ColumnOrder(rows), Array.Empty<string>()), include, exclude, note, words ?? ColumnListNames.Default);
+    }
 
+    private static string[] SelectFrom(ColumnSurvey survey, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, Action<string>? note, ColumnListNames words)
+    {
         var excluded = new HashSet<string>(exclude ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
         if (include is { Count: > 0 })
         {
-            var missing = include.Where(n => !rows.Any(r => r.TryGetValue(n, out _))).ToList();
+            var missing = include.Where(n => !survey.Has(n)).ToList();
             if (missing.Count > 0)
             {
-                throw MissingColumns(missing, rows[0].Names);
+                throw MissingColumns(missing, survey.FirstRowNames);
             }
 
             var names = include.Where(n => !excluded.Contains(n)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             return names.Length > 0
-                ? CanonicalNames(names, rows)
+                ? CanonicalNames(names, survey.FirstRowNames)
                 : throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, $"{words.Excluded} removes every column named by {words.Features}; no features are left.");
         }
 
-        List<string> order = ColumnOrder(rows);
-        List<string> features = NumericColumns(rows, order, excluded, note);
+        List<string> features = NumericColumns(survey, excluded, note);
         if (features.Count == 0)
         {
             throw new AnomalyDetectionException(
                 AnomalyErrorKind.InvalidArgument,
-                $"No numeric columns were found among {string.Join(", ", order.Select(n => "'" + n + "'"))}.{InputHints.Delimiter(order)}{CommaDecimalIn(rows[0], order)}")
+                $"No numeric columns were found among {string.Join(", ", survey.Present.Select(n => "'" + n + "'"))}.{InputHints.Delimiter(survey.Present)}{CommaDecimalIn(survey.FirstRow, survey.Present)}")
             {
                 RecommendedAction = $"Name the feature columns with {words.Features}, or convert the values to numbers.",
             };
@@ -63,21 +62,44 @@ public static partial class FeatureSchema
     /// </remarks>
     public static FeatureEncoding Plan(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note = null, Action<string>? warn = null, ColumnListNames? words = null)
     {
-        words ??= ColumnListNames.Default;
-        if (rows.Count == 0)
-        {
-            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
-        }
-
+        RequireRows(rows.Count);
         List<string> present = ColumnOrder(rows);
+        return Plan(present, cat => ColumnSurvey.Of(rows, present, cat), include, exclude, categorical, note, warn, words);
+    }
+
+    /// <summary>
+    /// As <see cref="Plan(IReadOnlyList{IRow}, IReadOnlyList{string}?, IReadOnlyList{string}?, IReadOnlyList{string}?, Action{string}?, Action{string}?, ColumnListNames?)"/>,
+    /// giving also the <paramref name="survey"/> of the rows with the numbers read from them, so that encoding them
+    /// need not read each row again (<see cref="ColumnSurvey.TryNumbers"/>).
+    /// </summary>
+    public static FeatureEncoding Plan(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note, Action<string>? warn, ColumnListNames? words, out ColumnSurvey survey)
+    {
+        RequireRows(rows.Count);
+        List<string> present = ColumnOrder(rows);
+        ColumnSurvey? made = null;
+        FeatureEncoding encoding = Plan(present, cat => made = ColumnSurvey.Of(rows, present, cat, keepNumbers: true), include, exclude, categorical, note, warn, words);
+        survey = made!;
+        return encoding;
+    }
+
+    /// <summary>
+    /// As <see cref="Plan(IReadOnlyList{IRow}, IReadOnlyList{string}?, IReadOnlyList{string}?, IReadOnlyList{string}?, Action{string}?, Action{string}?, ColumnListNames?)"/>
+    /// for rows that are not held (the records of a file): <paramref name="present"/> are the column names, and
+    /// <paramref name="survey"/> goes through the rows once, given the categorical columns (wildcards expanded).
+    /// </summary>
+    public static FeatureEncoding Plan(IReadOnlyList<string> present, Func<IReadOnlyList<string>, ColumnSurvey> survey, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note = null, Action<string>? warn = null, ColumnListNames? words = null)
+    {
+        words ??= ColumnListNames.Default;
         include = ColumnPatterns.Expand(include, present, ColumnList.Features, words, warn);
         exclude = ColumnPatterns.Expand(exclude, present, ColumnList.Excluded, words, warn);
         categorical = ColumnPatterns.Expand(categorical, present, ColumnList.Categorical, words, warn);
-        FeatureEncoding encoding = PlanExpanded(rows, include, exclude, categorical, note, words);
+        ColumnSurvey counts = survey(categorical ?? Array.Empty<string>());
+        RequireRows(counts.Rows);
+        FeatureEncoding encoding = PlanExpanded(counts, include, exclude, categorical, note, words);
         if (warn is not null)
         {
-            ConstantColumns.Warn(rows, encoding, words, warn);
-            InputHints.WarnCommaDecimalColumns(rows[0], present, encoding.Columns, warn);
+            ConstantColumns.Warn(counts, encoding, words, warn);
+            InputHints.WarnCommaDecimalColumns(counts.FirstRow, present, encoding.Columns, warn);
         }
 
         return encoding;
@@ -86,35 +108,42 @@ public static partial class FeatureSchema
     /// <summary>True when <paramref name="name"/> holds a wildcard character (*, ? or [); see <see cref="ColumnPatterns"/>.</summary>
     public static bool HasWildcard(string name) => ColumnPatterns.HasWildcard(name);
 
-    private static FeatureEncoding PlanExpanded(IReadOnlyList<IRow> rows, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note, ColumnListNames words)
+    private static void RequireRows(long count)
+    {
+        if (count == 0)
+        {
+            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "There are no input rows to choose feature columns from.");
+        }
+    }
+
+    private static FeatureEncoding PlanExpanded(ColumnSurvey survey, IReadOnlyList<string>? include, IReadOnlyList<string>? exclude, IReadOnlyList<string>? categorical, Action<string>? note, ColumnListNames words)
     {
         if (categorical is not { Count: > 0 })
         {
-            return FeatureEncoding.Numeric(Select(rows, include, exclude, note, words));
+            return FeatureEncoding.Numeric(SelectFrom(survey, include, exclude, note, words));
         }
 
-        var missing = categorical.Where(n => !rows.Any(r => r.TryGetValue(n, out _))).ToList();
+        var missing = categorical.Where(n => !survey.Has(n)).ToList();
         if (missing.Count > 0)
         {
-            throw MissingColumns(missing, rows[0].Names);
+            throw MissingColumns(missing, survey.FirstRowNames);
         }
 
         var cat = new HashSet<string>(categorical, StringComparer.OrdinalIgnoreCase);
         var excluded = new HashSet<string>(exclude ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
         excluded.ExceptWith(cat);
-        List<string> order = ColumnOrder(rows);
         string[] columns;
         if (include is { Count: > 0 })
         {
-            columns = Select(rows, include.Concat(cat.Where(c => !include.Contains(c, StringComparer.OrdinalIgnoreCase))).ToList(), excluded.ToList(), note, words);
+            columns = SelectFrom(survey, include.Concat(cat.Where(c => !include.Contains(c, StringComparer.OrdinalIgnoreCase))).ToList(), excluded.ToList(), note, words);
         }
         else
         {
-            var numeric = new HashSet<string>(NumericColumns(rows, order, new HashSet<string>(excluded.Concat(cat), StringComparer.OrdinalIgnoreCase), note), StringComparer.OrdinalIgnoreCase);
-            columns = order.Where(n => numeric.Contains(n) || cat.Contains(n)).ToArray();
+            var numeric = new HashSet<string>(NumericColumns(survey, new HashSet<string>(excluded.Concat(cat), StringComparer.OrdinalIgnoreCase), note), StringComparer.OrdinalIgnoreCase);
+            columns = survey.Present.Where(n => numeric.Contains(n) || cat.Contains(n)).ToArray();
         }
 
-        return FeatureEncoding.Fit(rows, columns, new HashSet<string>(cat, StringComparer.OrdinalIgnoreCase));
+        return new FeatureEncoding(columns, columns.Select(c => cat.Contains(c) ? survey.Categories(c) : null).ToArray());
     }
 
     /// <summary>Checks that a row has every feature; the error lists all that are missing.</summary>
@@ -145,33 +174,17 @@ public static partial class FeatureSchema
         return order;
     }
 
-    private static List<string> NumericColumns(IReadOnlyList<IRow> rows, List<string> order, HashSet<string> excluded, Action<string>? note)
+    private static List<string> NumericColumns(ColumnSurvey survey, HashSet<string> excluded, Action<string>? note)
     {
         var features = new List<string>();
-        foreach (string name in order)
+        foreach (string name in survey.Present)
         {
             if (excluded.Contains(name))
             {
                 continue;
             }
 
-            int numbers = 0, others = 0;
-            foreach (IRow row in rows)
-            {
-                if (!row.TryGetValue(name, out object? v))
-                {
-                    continue;
-                }
-
-                switch (ValueParser.Parse(v, out _))
-                {
-                    case ValueKind.Number: numbers++; break;
-                    case ValueKind.NotANumber:
-                    case ValueKind.NotFinite: others++; break;
-                }
-            }
-
-            if (numbers > others)
+            if (survey.IsNumeric(name))
             {
                 features.Add(name);
             }
@@ -184,16 +197,13 @@ public static partial class FeatureSchema
         return features;
     }
 
-    private static string[] CanonicalNames(IEnumerable<string> names, IReadOnlyList<IRow> rows)
+    private static string[] CanonicalNames(IEnumerable<string> names, IReadOnlyList<string> firstRowNames)
     {
         // Keep the spelling the data uses, so the model names its features as the CSV header does.
         var spelled = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (IRow row in rows.Take(1))
+        foreach (string n in firstRowNames)
         {
-            foreach (string n in row.Names)
-            {
-                spelled.TryAdd(n, n);
-            }
+            spelled.TryAdd(n, n);
         }
 
         return names.Select(n => spelled.TryGetValue(n, out string? s) ? s : n).ToArray();

@@ -85,4 +85,21 @@ public sealed class RowEncoder
         : Policy == MissingValuePolicy.Skip
             ? $"Skipped {IncompleteRows} row(s) with missing values."
             : $"Imputed {ImputedValues} missing value(s) in {IncompleteRows} row(s) with {imputedFrom}.";
+
+    /// <summary>
+    /// The one error for training rows whose first ones all failed to read (<paramref name="held"/>, in order):
+    /// it quotes the first problem instead of one error per row.
+    /// </summary>
+    public static AnomalyDetectionException NothingTrained(IReadOnlyList<AnomalyDetectionException> held)
+    {
+        AnomalyDetectionException first = held[0];
+        return new AnomalyDetectionException(
+            first.Kind,
+            $"{(held.Count == 1 ? "The only row" : $"The first {held.Count} rows")} could not be read, so nothing was trained. {first.Message}")
+        {
+            RowNumber = first.RowNumber,
+            Column = first.Column,
+            RecommendedAction = "Check the feature columns (-Property, -ExcludeProperty, -CategoricalProperty) and the values in them.",
+        };
+    }
 }

@@ -34,8 +34,10 @@ public sealed class Scaler
     /// <summary>
     /// Fits the scaler to <paramref name="rows"/> rows of <paramref name="width"/> values stored row by row.
     /// Columns marked in <paramref name="unscaled"/> (category indicators, already 0 or 1) are left as they are.
+    /// With <paramref name="rowIndex"/> the rows are those rows of <paramref name="data"/>, in that order (the
+    /// training rows among all, without a copy of them).
     /// </summary>
-    public static Scaler Fit(ScalingMethod method, ReadOnlySpan<double> data, int rows, int width, IReadOnlyList<bool>? unscaled = null)
+    public static Scaler Fit(ScalingMethod method, ReadOnlySpan<double> data, int rows, int width, IReadOnlyList<bool>? unscaled = null, int[]? rowIndex = null)
     {
         if (rows < 1)
         {
@@ -59,7 +61,7 @@ public sealed class Scaler
                     // Welford's update: stable for large values with small spread.
                     for (int j = 0; j < width; j++)
                     {
-                        double x = data[(i * width) + j];
+                        double x = data[((rowIndex?[i] ?? i) * width) + j];
                         double delta = x - mean[j];
                         mean[j] += delta / (i + 1);
                         m2[j] += delta * (x - mean[j]);
@@ -81,7 +83,7 @@ public sealed class Scaler
                     double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
                     for (int i = 0; i < rows; i++)
                     {
-                        double x = data[(i * width) + j];
+                        double x = data[((rowIndex?[i] ?? i) * width) + j];
                         lo = Math.Min(lo, x);
                         hi = Math.Max(hi, x);
                     }

@@ -87,7 +87,7 @@ internal sealed class TrainingSet
         }
 
         bool[] indicators = encoding.ColumnOf.Select(c => encoding.Categories[c] is not null).ToArray();
-        Scaler scaler = fixedScaler ?? Scaler.Fit(spec.Scaling, Gather(data, trainIdx, width), trainIdx.Length, width, indicators);
+        Scaler scaler = fixedScaler ?? Scaler.Fit(spec.Scaling, data, trainIdx.Length, width, indicators, trainIdx);
         var scaled = new float[data.Length];
         scaler.Transform(data, scaled);
 

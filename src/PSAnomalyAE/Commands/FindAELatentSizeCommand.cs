@@ -8,7 +8,7 @@ namespace PSAnomalyAE.Commands;
 /// Find-AELatentSize (alias Find-AEHiddenSize, its former name): chooses the bottleneck size by k-fold cross-validation on the normal rows piped in, and
 /// recommends the smallest size whose validation error is within one standard error of the best.
 /// </summary>
-[Cmdlet(VerbsCommon.Find, "AELatentSize", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Find, "AELatentSize", SupportsShouldProcess = true, DefaultParameterSetName = "Pipeline")]
 [Alias("Find-AEHiddenSize")]
 [OutputType(typeof(AELatentSizeCandidate), typeof(AEModel))]
 public sealed class FindAELatentSizeCommand : TrainingCommand

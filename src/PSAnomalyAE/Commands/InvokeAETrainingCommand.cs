@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace PSAnomalyAE.Commands;
 
 /// <summary>Invoke-AETraining: trains an autoencoder on the normal rows piped in and returns the trained model.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "AETraining", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Invoke, "AETraining", SupportsShouldProcess = true, DefaultParameterSetName = "Pipeline")]
 [OutputType(typeof(AEModel))]
 public sealed partial class InvokeAETrainingCommand : TrainingCommand
 {

@@ -12,9 +12,11 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     private readonly List<PSRow> _rows = new();
     private readonly RowProblemGate<ErrorRecord> _gate = new();
     private long _rowNumber;
+    private readonly RowShapes _shapes = new();
+    private ColumnSurvey? _survey; // the numbers read while choosing the columns, so the rows are not read twice
 
     /// <summary>A row of normal data: an object whose properties are the columns.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = PipelineSet)]
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
@@ -35,8 +37,13 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
 
     protected override void ProcessRecord()
     {
+        if (FromFile)
+        {
+            return;
+        }
+
         _rowNumber++;
-        if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is { } row)
+        if (PSRow.Create(InputObject, _rowNumber, _shapes, out ErrorRecord? error) is { } row)
         {
             row.NumberFormat = CultureNumbers.FormatOf(Culture);
             _rows.Add(row);
@@ -81,21 +88,27 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     /// </summary>
     private protected (FeatureEncoding Encoding, double[] Data, int Count) EncodeRows(ModelSpec spec)
     {
-        RequireRows("Import-Csv normal.csv | Invoke-AETraining");
+        if (!FromFile)
+        {
+            RequireRows("Import-Csv normal.csv | Invoke-AETraining");
+        }
+
         if (TimestampProperty is not null)
         {
             spec.TimestampProperty = TimestampProperty;
             spec.ExcludeProperty = (spec.ExcludeProperty ?? Array.Empty<string>()).Append(TimestampProperty).ToArray();
         }
 
-        FeatureEncoding encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists);
+        FeatureEncoding encoding = FromFile
+            ? ReadFile(file => file.Plan(spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists))
+            : FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists, out _survey);
         WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
         if (encoding.HasCategorical)
         {
             WriteVerbose($"Network inputs ({encoding.Width}): {string.Join(", ", encoding.Names)}");
         }
 
-        (double[] data, int count) = EncodeWith(encoding);
+        (double[] data, int count) = FromFile ? EncodeFile(encoding) : EncodeWith(encoding);
         return (encoding, data, count);
     }
 
@@ -105,6 +118,12 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     /// </summary>
     private protected (double[] Data, int Count) EncodeRows(FeatureEncoding encoding)
     {
+        if (FromFile)
+        {
+            RequireFileColumns(encoding);
+            return EncodeFile(encoding);
+        }
+
         RequireRows("Import-Csv new-normal.csv | Invoke-AETraining -Model $model -Continue");
         FeatureSchema.RequireColumns(_rows[0], encoding.Columns);
         return EncodeWith(encoding);
@@ -220,8 +239,9 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     private (double[] Data, int Count) EncodeWith(FeatureEncoding encoding)
     {
         RequireSomeReadableRow(encoding);
-        (double[] data, int count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, "the column means of the training rows");
+        (double[] data, int count, _) = RowTable.Encode(this, _rows, encoding, MissingValue, "the column means of the training rows", _survey);
         _rows.Clear();
+        _survey = null;
         return (data, count);
     }
 
@@ -244,15 +264,7 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
             gate.Hold(problem!);
         }
 
-        AnomalyDetectionException first = gate.Held[0];
-        throw new AnomalyDetectionException(
-            first.Kind,
-            $"{(gate.Held.Count == 1 ? "The only row" : $"The first {gate.Held.Count} rows")} could not be read, so nothing was trained. {first.Message}")
-        {
-            RowNumber = first.RowNumber,
-            Column = first.Column,
-            RecommendedAction = "Check the feature columns (-Property, -ExcludeProperty, -CategoricalProperty) and the values in them.",
-        };
+        throw RowEncoder.NothingTrained(gate.Held);
     }
 
     private void SortByTimestamp()

@@ -9,12 +9,14 @@ internal sealed class PSRow : IRow
 {
     private readonly PSObject _object;
     private readonly IDictionary? _dictionary;
+    private readonly RowShapes? _shapes;
 
-    private PSRow(PSObject obj, long number)
+    private PSRow(PSObject obj, long number, RowShapes? shapes)
     {
         _object = obj;
         _dictionary = obj.BaseObject as IDictionary;
         Number = number;
+        _shapes = shapes;
     }
 
     internal PSObject Object => _object;
@@ -26,12 +28,15 @@ internal sealed class PSRow : IRow
     /// Wraps a pipeline object as a row. Plain values (strings, numbers) and $null are not rows: the error says
     /// what is expected instead.
     /// </summary>
-    internal static PSRow? Create(PSObject? obj, long number, out ErrorRecord? error)
+    internal static PSRow? Create(PSObject? obj, long number, out ErrorRecord? error) => Create(obj, number, null, out error);
+
+    /// <summary>As <see cref="Create(PSObject?, long, out ErrorRecord?)"/>; rows sharing <paramref name="shapes"/> find their property names faster (see <see cref="RowShapes"/>).</summary>
+    internal static PSRow? Create(PSObject? obj, long number, RowShapes? shapes, out ErrorRecord? error)
     {
         error = null;
         if (obj is not null && obj.BaseObject is not (string or ValueType))
         {
-            return new PSRow(obj, number);
+            return new PSRow(obj, number, shapes);
         }
 
         string what = obj is null ? "$null" : $"a {obj.BaseObject.GetType().Name} ({ValueParser.Describe(obj.BaseObject)})";
@@ -53,6 +58,16 @@ internal sealed class PSRow : IRow
                     {
                         yield return s;
                     }
+                }
+
+                yield break;
+            }
+
+            if (_shapes is not null)
+            {
+                foreach (string name in _shapes.Names(_object))
+                {
+                    yield return name;
                 }
 
                 yield break;

@@ -30,6 +30,9 @@ public sealed class NeighbourTerm : IScoreTerm
     /// </summary>
     private const int Chunk = 64;
 
+    /// <summary>Passes each core must get before the distances are split among the cores (starting a worker costs about a pass).</summary>
+    private const int MinPassesPerWorker = 8;
+
     private const string ReferenceName = "reference";
     private const string KName = "K";
 
@@ -216,22 +219,62 @@ public sealed class NeighbourTerm : IScoreTerm
         new Dictionary<string, double> { [KName] = K },
         new[] { new WeightTensor(ReferenceName, new long[] { Count, Width }, Reference) });
 
+    /// <summary>
+    /// Each sample's mean distance to its <paramref name="k"/> nearest reference samples. Large counts are split at
+    /// pass boundaries among the machine's cores, one intra-op thread each: every pass is computed as it would be
+    /// alone, so the result is the same to the last bit on any number of cores.
+    /// </summary>
     private static double[] Distances(float[] reference, int width, int k, float[] samples, int count, int[]? nearestIndexes = null)
     {
         var result = new double[count];
-        if (count == 0)
+        int passes = (count + Chunk - 1) / Chunk;
+        int workers = Math.Min(Environment.ProcessorCount, passes / MinPassesPerWorker);
+        if (workers <= 1)
         {
+            DistanceRange(reference, width, k, samples, 0, count, result, nearestIndexes);
             return result;
+        }
+
+        int per = (passes + workers - 1) / workers;
+        try
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            {
+                int from = w * per * Chunk, to = Math.Min(count, (w + 1) * per * Chunk);
+                if (from < to)
+                {
+                    using var threads = TorchRuntime.UseThreads(1);
+                    DistanceRange(reference, width, k, samples, from, to, result, nearestIndexes);
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+
+        return result;
+    }
+
+    /// <summary>The distances of samples <paramref name="from"/> (a pass boundary) to <paramref name="to"/>, into <paramref name="result"/>.</summary>
+    private static void DistanceRange(float[] reference, int width, int k, float[] samples, int from, int to, double[] result, int[]? nearestIndexes)
+    {
+        if (from >= to)
+        {
+            return;
         }
 
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
-        Tensor refs = torch.tensor(reference, new long[] { reference.Length / width, width }).to_type(ScalarType.Float64);
+        int count = reference.Length / width;
+        Tensor refs = torch.tensor(reference, new long[] { count, width }).to_type(ScalarType.Float64);
         Tensor refsT = refs.t().contiguous();
         Tensor refNorms = refs.pow(HeldScalars.Two).sum(1).unsqueeze(0);
-        for (int start = 0; start < count; start += Chunk)
+        var keptValues = new double[Chunk * k];
+        var keptIndexes = new int[Chunk * k];
+        for (int start = from; start < to; start += Chunk)
         {
-            int len = Math.Min(Chunk, count - start);
+            int len = Math.Min(Chunk, to - start);
             using var inner = NewDisposeScope();
             Tensor x = BatchScorer.Rows(samples.AsSpan(start * width, len * width), len, width, Chunk);
 
@@ -239,22 +282,80 @@ public sealed class NeighbourTerm : IScoreTerm
             // sample of a row, so the nearest are found on ||r||² - 2 x·r (one fused product over the rows × sample
             // matrix) and ||x||² is added to the k kept values only; clamped at 0 against rounding.
             Tensor xd = x.to_type(ScalarType.Float64);
-            Tensor partial = refNorms.addmm(xd, refsT, 1, -2);
-            (Tensor kept, Tensor indexes) = partial.topk(k, dim: 1, largest: false);
+            Tensor partial = refNorms.addmm(xd, refsT, 1, -2).contiguous();
+            Smallest(MemoryMarshal.Cast<byte, double>(partial.bytes), count, k, keptValues, keptIndexes);
             if (nearestIndexes is not null)
             {
-                ReadOnlySpan<long> found = MemoryMarshal.Cast<byte, long>(indexes.contiguous().bytes);
-                for (int i = 0; i < len * k; i++)
-                {
-                    nearestIndexes[(start * k) + i] = (int)found[i];
-                }
+                keptIndexes.AsSpan(0, len * k).CopyTo(nearestIndexes.AsSpan(start * k, len * k));
             }
 
+            Tensor kept = torch.tensor(keptValues, new long[] { Chunk, k });
             Tensor nearest = kept.add_(xd.pow(HeldScalars.Two).sum(1, keepdim: true), HeldScalars.One)
                 .clamp_min_(HeldScalars.Zero).sqrt_().mean(new long[] { 1 });
             MemoryMarshal.Cast<byte, double>(nearest.contiguous().bytes)[..len].CopyTo(result.AsSpan(start, len));
         }
-
-        return result;
     }
+
+    /// <summary>
+    /// Per row of <paramref name="matrix"/> (rows of <paramref name="columns"/> values), its <paramref name="k"/>
+    /// smallest values in ascending order and their columns, as libtorch's topk gives them (equal values in column
+    /// order; NaN above every number), found in one pass over the row instead of a partial sort.
+    /// </summary>
+    internal static void Smallest(ReadOnlySpan<double> matrix, int columns, int k, Span<double> values, Span<int> indexes)
+    {
+        int rows = matrix.Length / columns;
+        int lanes = System.Numerics.Vector<double>.Count;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<double> row = matrix.Slice(r * columns, columns);
+            Span<double> best = values.Slice(r * k, k);
+            Span<int> at = indexes.Slice(r * k, k);
+            int filled = 0, c = 0;
+            for (; c < k; c++)
+            {
+                Insert(row[c], c, best, at, filled++);
+            }
+
+            // Most values are above the k-th smallest so far: whole vectors of them are passed over at once.
+            while (!double.IsNaN(best[k - 1]) && c + lanes <= columns)
+            {
+                if (System.Numerics.Vector.LessThanAny(new System.Numerics.Vector<double>(row.Slice(c, lanes)), new System.Numerics.Vector<double>(best[k - 1])))
+                {
+                    for (int j = c; j < c + lanes; j++)
+                    {
+                        if (row[j] < best[k - 1])
+                        {
+                            Insert(row[j], j, best, at, k - 1);
+                        }
+                    }
+                }
+
+                c += lanes;
+            }
+
+            for (; c < columns; c++)
+            {
+                if (Below(row[c], best[k - 1]))
+                {
+                    Insert(row[c], c, best, at, k - 1);
+                }
+            }
+        }
+    }
+
+    /// <summary>Puts <paramref name="v"/> (column <paramref name="c"/>) in order into <paramref name="best"/>, whose slot <paramref name="free"/> it may take.</summary>
+    private static void Insert(double v, int c, Span<double> best, Span<int> at, int free)
+    {
+        int i = free;
+        for (; i > 0 && Below(v, best[i - 1]); i--)
+        {
+            best[i] = best[i - 1];
+            at[i] = at[i - 1];
+        }
+
+        best[i] = v;
+        at[i] = c;
+    }
+
+    private static bool Below(double a, double b) => a < b || (double.IsNaN(b) && !double.IsNaN(a));
 }

@@ -1,0 +1,60 @@
+using PSAnomalyAE.Engine;
+using Xunit;
+
+namespace PSAnomalyAE.Engine.Tests;
+
+/// <summary>
+/// The nearest-row search of the distance term: the k smallest values of each row, as a sort gives them, and the
+/// same distances for a row whether it is scored alone, in a small batch or in a large one split among the cores.
+/// </summary>
+public sealed class NeighbourSearchTests
+{
+    [Fact]
+    public void The_k_smallest_values_of_each_row_come_in_ascending_order_ties_in_column_order_and_NaN_last()
+    {
+        var rnd = new Random(3);
+        const int rows = 40, columns = 37, k = 5;
+        var matrix = new double[rows * columns];
+        for (int i = 0; i < matrix.Length; i++)
+        {
+            matrix[i] = rnd.Next(12) switch
+            {
+                0 => double.NaN,
+                1 => 0.5, // ties
+                _ => rnd.NextDouble() * 10,
+            };
+        }
+
+        Array.Fill(matrix, double.NaN, 0, columns - 2); // a row of NaN but for two values
+        var values = new double[rows * k];
+        var indexes = new int[rows * k];
+        NeighbourTerm.Smallest(matrix, columns, k, values, indexes);
+        for (int r = 0; r < rows; r++)
+        {
+            int[] expected = Enumerable.Range(0, columns)
+                .OrderBy(c => double.IsNaN(matrix[(r * columns) + c]) ? 1 : 0)
+                .ThenBy(c => double.IsNaN(matrix[(r * columns) + c]) ? 0 : matrix[(r * columns) + c])
+                .ThenBy(c => c)
+                .Take(k)
+                .ToArray();
+            Assert.Equal(expected, indexes.AsSpan(r * k, k).ToArray());
+            Assert.Equal(expected.Select(c => matrix[(r * columns) + c]), values.AsSpan(r * k, k).ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_row_gets_the_same_score_alone_and_in_a_large_batch_scored_on_every_core()
+    {
+        using var model = new AnomalyModel(new ModelSpec { Epochs = 2, Seed = 5, HiddenSize = new[] { 8 }, LatentSize = 2 });
+        model.Train(TestData.Names(6), TestData.LowRank(600, 6, 2, 0.1, 7), 600);
+        const int rows = 3000;
+        double[] probe = TestData.LowRank(rows, 6, 2, 0.3, 4);
+        ScoreResult all = model.Score(probe, rows);
+        foreach (int row in new[] { 0, 63, 64, 1500, rows - 1 })
+        {
+            ScoreResult alone = model.Score(probe.AsSpan(row * 6, 6), 1);
+            Assert.Equal(all.Scores[row], alone.Scores[0]);
+            Assert.Equal(all.Terms[1].Values[row], alone.Terms[1].Values[0]);
+        }
+    }
+}
