@@ -4,7 +4,7 @@
     Throughput and one row's latency of a stream that adapts: Test-AEAnomaly -Adapt on a real metric held in a pwsh
     session, beside the same model without adapting.
 .DESCRIPTION
-    A model (-WindowSize 24 on the value, the module's defaults) is trained on the first 750 rows of -Series. Then:
+    A model (-WindowSize 8 on the value, the module's defaults) is trained on the first 750 rows of -Series. Then:
     - throughput: all rows of the series, held in the session, through Test-AEAnomaly with each -Adapt value;
     - latency: rows handed over one at a time with a pause between them (a live feed, scored row by row), the time
       from a row entering Test-AEAnomaly to its result leaving it: median, 99th percentile and worst.
@@ -24,7 +24,7 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 Import-Module $ModulePath
 $rows = @(Import-Csv $Series | Select-Object timestamp, value)
-$model = $rows[0..749] | Invoke-AETraining -WindowSize 24 -Property value -Seed 0 -WarningAction SilentlyContinue
+$model = $rows[0..749] | Invoke-AETraining -WindowSize 8 -Property value -Seed 0 -WarningAction SilentlyContinue
 "{0}: {1:N0} rows; model trained on the first 750" -f (Split-Path -Leaf $Series), $rows.Count
 
 foreach ($mode in $Adapt) {

@@ -24,7 +24,7 @@ param(
     [Parameter(Mandatory)] [string] $NabPath,
     [string[]] $Adapt = @('Stream'),
     [string] $SeriesFile = (Join-Path $PSScriptRoot '../../shared/tools/nab/dev39.txt'),
-    [int] $WindowSize = 24,
+    [int] $WindowSize = 8,
     [int] $Seed = 0,
     [string] $OutputFolder = (Join-Path $PSScriptRoot '../out/nab'),
     [string] $ScoreTool = (Join-Path $PSScriptRoot '../../shared/tools/nab/nab_score.py'),
