@@ -119,7 +119,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         }
         catch (AnomalyDetectionException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "InvalidAdaptation", ErrorCategory.InvalidArgument, _statePath ?? (object)Model) { ErrorDetails = Details(ex) });
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidAdaptation", ErrorCategory.InvalidArgument, _statePath ?? (object)ScoringModel) { ErrorDetails = Details(ex) });
         }
 
         if (_state is not null)
