@@ -12,6 +12,7 @@ public sealed class ColumnSurvey
     private readonly Column[] _columns;
     private double[]? _numbers; // with KeepNumbers: per row and column, the value when it is a number
     private bool[]? _isNumber;
+    private readonly FirstValues _first = new(); // the first row's values, for hints
 
     /// <param name="present">Every column name of the rows, in first-seen order.</param>
     /// <param name="firstRowNames">The names of the first row (the spelling the model keeps).</param>
@@ -135,7 +136,6 @@ public sealed class ColumnSurvey
     /// <summary>The first row's values of the surveyed columns (a file's cells as their text), for hints about how the values were written.</summary>
     public IRow FirstRow => _first;
 
-    private readonly FirstValues _first = new();
 
     /// <summary>A copy of a row's values: the rows of a file are read into one reused record.</summary>
     private sealed class FirstValues : IRow

@@ -69,7 +69,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     /// <summary>With -Adapt Learning: rows judged normal between two learning steps (the pace of learning).</summary>
     [Parameter]
     [ValidateRange(1, 1000000)]
-    public int LearnEvery { get; set; } = new StreamAdaptation().LearnEvery;
+    public int LearnEvery { get; set; } = StreamAdaptation.DefaultLearnEvery;
 
     private protected override long? Flagged => _flagged;
 

@@ -36,6 +36,9 @@ public sealed record StreamAdaptation
     /// <summary>Rows before the likelihood judges: HTM's anomaly likelihood learns from 288 scores and estimates from 100.</summary>
     public const int DefaultWarmUpRows = 388;
 
+    /// <summary>Rows judged normal between two learning steps.</summary>
+    public const int DefaultLearnEvery = 16;
+
     public Adaptation Mode { get; init; } = Adaptation.Stream;
 
     /// <summary>
@@ -57,7 +60,7 @@ public sealed record StreamAdaptation
     public double RangeTolerance { get; init; } = 0.05;
 
     /// <summary>Rows judged normal between two learning steps (the pace of <see cref="Adaptation.Learning"/>).</summary>
-    public int LearnEvery { get; init; } = 16;
+    public int LearnEvery { get; init; } = DefaultLearnEvery;
 
     /// <summary>Samples per learning step, drawn from the buffer of recent normal rows.</summary>
     public int LearnBatch { get; init; } = 64;

@@ -78,21 +78,19 @@ internal sealed class StreamLearner : IDisposable
 
         long step = _optimizer.StepCount + 1;
         var random = new Random(unchecked((_seed * 1_000_003) + (int)step));
-        int count = _settings.LearnBatch;
-        var raw = new double[count * _window * _width];
-        for (int s = 0; s < count; s++)
+        var chosen = new int[_settings.LearnBatch];
+        for (int s = 0; s < chosen.Length; s++)
         {
-            int end = ends[random.Next(ends.Length)];
-            for (int t = 0; t < _window; t++)
-            {
-                _rows[end - _window + 1 + t].CopyTo(raw, ((s * _window) + t) * _width);
-            }
+            chosen[s] = ends[random.Next(ends.Length)];
         }
 
+        // The buffer's rows as the network reads them, then the chosen windows, as scoring makes them.
+        double[] raw = _rows.SelectMany(r => r).ToArray();
         var scaled = new float[raw.Length];
         Model.Scaler!.Transform(raw, scaled);
-        float[] samples = Model.Pca?.Project(scaled, count * _window) ?? scaled;
-        Model.LearnStep(samples, count, _optimizer, unchecked(_seed + (int)step));
+        float[] netRows = Model.Pca?.Project(scaled, _rows.Count) ?? scaled;
+        float[] samples = Windows.Gather(netRows, Model.Pca?.Count ?? _width, _window, chosen);
+        Model.LearnStep(samples, chosen.Length, _optimizer, unchecked(_seed + (int)step));
     }
 
     public LearnerState Save()
