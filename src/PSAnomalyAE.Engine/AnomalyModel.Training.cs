@@ -17,20 +17,31 @@ public sealed partial class AnomalyModel
     /// <summary>Trains on <paramref name="rows"/> rows already encoded by <paramref name="encoding"/> (row-major).</summary>
     public void Train(FeatureEncoding encoding, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
     {
-        int width = encoding.Width;
-        if (width == 0)
+        RequireWidth(encoding);
+        RequireRows(data, rows, encoding.Width, "There are no valid training rows.");
+        Train(encoding, TrainingRows.Of(data, rows, encoding.Width), onEpoch, cancel);
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="rows"/>, encoded by <paramref name="encoding"/>. The rows are let go once the
+    /// network's samples are made from them (<see cref="ITrainingRows.Release"/>), so they need not stay in memory
+    /// while the network trains.
+    /// </summary>
+    public void Train(FeatureEncoding encoding, ITrainingRows rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
+    {
+        RequireWidth(encoding);
+        if (rows.Width != encoding.Width)
         {
-            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "A model needs at least one feature column.");
+            throw new ArgumentException("The rows do not have the encoding's width.", nameof(rows));
         }
 
-        RequireRows(data, rows, width, "There are no valid training rows.");
-        TrainingChecks.RequireSeveralRows(rows);
-
+        RequireRows(rows.Count, "There are no valid training rows.");
+        TrainingChecks.RequireSeveralRows(rows.Count);
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
         int seed = Spec.Seed ?? Random.Shared.Next();
         var rng = new Random(seed);
-        TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng);
+        TrainingSet set = TrainingSet.Prepare(Spec, encoding, rows, rng);
         TrainingChecks.RequireNarrowBottleneck(Spec, set);
         NetworkShape shape = NetworkShape.For(Spec, set.NetWidth, set.Pca is not null);
         if (shape.Problem(Spec) is { } why)
@@ -49,11 +60,11 @@ public sealed partial class AnomalyModel
             (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms) = Fit(net, set, rng, onEpoch, cancel);
 
             var summary = new TrainingSummary(
-                rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
+                set.Rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
                 fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
 
             Install(
-                net, encoding, FeatureSchema.ColumnMeans(data, width), FeatureRanges.Of(data, rows, width), set.Scaler, shape, set.Pca, terms, fit.History, summary, valErrors,
+                net, encoding, set.Means, set.Ranges, set.Scaler, shape, set.Pca, terms, fit.History, summary, valErrors,
                 valErrors.Length > 0 ? ProvisionalThreshold(valErrors) : null);
             keep = true;
         }
@@ -77,6 +88,24 @@ public sealed partial class AnomalyModel
     /// should be chosen again. A provisional threshold from training is replaced by one from this run's validation rows.
     /// </summary>
     public bool ContinueTraining(AnomalyModel trained, double[] data, int rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
+    {
+        // An untrained model has no width yet: it is refused before the rows are looked at.
+        int width = Math.Max(trained.Encoding?.Width ?? 0, 1);
+        int given = trained.Encoding is null ? 0 : Math.Max(rows, 0);
+        if (given >= 1 && data.Length != (long)given * width)
+        {
+            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
+        }
+
+        return ContinueTraining(trained, TrainingRows.Of(data, given, width), onEpoch, cancel);
+    }
+
+    /// <summary>
+    /// As <see cref="ContinueTraining(AnomalyModel, double[], int, Action{EpochRecord}?, CancellationToken)"/> on
+    /// <paramref name="rows"/>, encoded by <paramref name="trained"/>'s <see cref="Encoding"/>; the rows are let go
+    /// once the network's samples are made from them.
+    /// </summary>
+    public bool ContinueTraining(AnomalyModel trained, ITrainingRows rows, Action<EpochRecord>? onEpoch = null, CancellationToken cancel = default)
     {
         FeatureEncoding encoding;
         Scaler scaler;
@@ -113,14 +142,18 @@ public sealed partial class AnomalyModel
 
         // The model goes on scoring as it did: its threshold was chosen on those scores.
         Spec.Scoring = trainedScore;
-        int width = encoding.Width;
-        RequireRows(data, rows, width, "There are no valid rows to continue training on.");
+        if (rows.Width != encoding.Width)
+        {
+            throw new ArgumentException("The rows do not have the trained model's width.", nameof(rows));
+        }
+
+        RequireRows(rows.Count, "There are no valid rows to continue training on.");
 
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
         int seed = Spec.Seed ?? Random.Shared.Next();
         var rng = new Random(seed);
-        TrainingSet set = TrainingSet.Prepare(Spec, encoding, data, rows, rng, scaler, pca);
+        TrainingSet set = TrainingSet.Prepare(Spec, encoding, rows, rng, scaler, pca);
         AutoencoderNet net = CreateNetwork(trainedShape, seed, start: weights);
         bool keep = false;
         try
@@ -130,13 +163,13 @@ public sealed partial class AnomalyModel
             int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
             var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
             var summary = new TrainingSummary(
-                rows, set.TrainRows, set.ValidationRows, offset + fit.EpochsRun, offset + fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
+                set.Rows, set.TrainRows, set.ValidationRows, offset + fit.EpochsRun, offset + fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
                 fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
             bool provisional = earlierThreshold is null || earlierThreshold.Source == ProvisionalSource;
 
             bool fresh = valErrors.Length > 0;
             Install(
-                net, encoding, earlierMeans, FeatureRanges.Of(data, rows, width).Union(earlierRanges), scaler, trainedShape, pca, fresh ? terms : trained.ScoreTerms, history, summary,
+                net, encoding, earlierMeans, set.Ranges.Union(earlierRanges), scaler, trainedShape, pca, fresh ? terms : trained.ScoreTerms, history, summary,
                 fresh ? valErrors : trained.ValidationErrors,
                 provisional && fresh ? ProvisionalThreshold(valErrors) : earlierThreshold);
             keep = true;
@@ -193,6 +226,15 @@ public sealed partial class AnomalyModel
     /// <summary>Checks that <paramref name="data"/> holds <paramref name="rows"/> rows (at least one) of <paramref name="width"/> values.</summary>
     private static void RequireRows(double[] data, int rows, int width, string noRows)
     {
+        RequireRows(rows, noRows);
+        if (data.Length != (long)rows * width)
+        {
+            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
+        }
+    }
+
+    private static void RequireRows(int rows, string noRows)
+    {
         if (rows < 1)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, noRows)
@@ -200,10 +242,13 @@ public sealed partial class AnomalyModel
                 RecommendedAction = "Pipe rows of normal data into Invoke-AETraining.",
             };
         }
+    }
 
-        if (data.Length != (long)rows * width)
+    private static void RequireWidth(FeatureEncoding encoding)
+    {
+        if (encoding.Width == 0)
         {
-            throw new ArgumentException("Data length does not match rows x features.", nameof(data));
+            throw new AnomalyDetectionException(AnomalyErrorKind.InvalidArgument, "A model needs at least one feature column.");
         }
     }
 
@@ -251,7 +296,8 @@ public sealed partial class AnomalyModel
         }
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-        TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds);
+        (float[] heldRows, int[] heldEnds) = set.HeldOutRows();
+        TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, heldRows, set.Width, heldEnds);
         IReadOnlyList<IScoreTerm> terms = Engine.Scoring.ScoreTerms.Fit(Spec.Scoring, new TermTraining(set.TrainSamples, heldOut, rng));
         double[] scores = Engine.Scoring.ScoreTerms.Compose(terms, Engine.Scoring.ScoreTerms.Measure(terms, heldOut));
         Array.Sort(scores);

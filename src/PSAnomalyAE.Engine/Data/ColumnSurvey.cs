@@ -12,6 +12,7 @@ public sealed class ColumnSurvey
     private readonly Column[] _columns;
     private double[]? _numbers; // with KeepNumbers: per row and column, the value when it is a number
     private bool[]? _isNumber;
+    private bool _lastRowOnly; // the numbers kept are those of the last row added
     private readonly FirstValues _first = new(); // the first row's values, for hints
 
     /// <param name="present">Every column name of the rows, in first-seen order.</param>
@@ -62,6 +63,17 @@ public sealed class ColumnSurvey
         return survey;
     }
 
+    /// <summary>
+    /// Keeps the numbers of the last row added (a file's current record), so that it can be encoded without reading
+    /// its cells again: <see cref="TryNumbers"/> with row 0.
+    /// </summary>
+    public void KeepLastRow()
+    {
+        _numbers = new double[_columns.Length];
+        _isNumber = new bool[_columns.Length];
+        _lastRowOnly = true;
+    }
+
     /// <summary>Adds one row: each column it has is counted (a CSV record's numbers are read from its characters).</summary>
     public void Add(IRow row)
     {
@@ -71,6 +83,12 @@ public sealed class ColumnSurvey
         }
 
         long at = Rows++ * _columns.Length;
+        if (_lastRowOnly)
+        {
+            at = 0;
+            Array.Clear(_isNumber!);
+        }
+
         ITextRow? text = row as ITextRow;
         for (int c = 0; c < _columns.Length; c++)
         {
@@ -82,6 +100,7 @@ public sealed class ColumnSurvey
                     ValueKind kind = ValueParser.ParseText(cell, text.NumberFormat, out double x);
                     object? first = kind == ValueKind.Number && column.NeedsFirstValue && row.TryGetValue(column.Name, out object? given) ? given : null;
                     column.Count(kind, x, first);
+                    Keep(at + c, kind, x);
                 }
 
                 continue;
@@ -91,12 +110,17 @@ public sealed class ColumnSurvey
             {
                 ValueKind kind = ValueParser.Parse(v, out double x);
                 column.Count(kind, x, v);
-                if (_numbers is not null && kind == ValueKind.Number && at + c < _numbers.Length)
-                {
-                    _numbers[at + c] = x;
-                    _isNumber![at + c] = true;
-                }
+                Keep(at + c, kind, x);
             }
+        }
+    }
+
+    private void Keep(long at, ValueKind kind, double x)
+    {
+        if (_numbers is not null && kind == ValueKind.Number && at < _numbers.Length)
+        {
+            _numbers[at] = x;
+            _isNumber![at] = true;
         }
     }
 

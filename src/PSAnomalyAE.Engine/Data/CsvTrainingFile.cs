@@ -2,16 +2,15 @@ namespace PSAnomalyAE.Engine.Data;
 
 /// <summary>
 /// Training rows read straight from a CSV file with the scan's reader (<see cref="CsvRowSource"/>), without an object
-/// per row: one pass surveys the columns (<see cref="FeatureSchema.Plan(IReadOnlyList{string}, Func{IReadOnlyList{string}, ColumnSurvey}, IReadOnlyList{string}?, IReadOnlyList{string}?, IReadOnlyList{string}?, Action{string}?, Action{string}?, ColumnListNames?)"/>),
-/// a second encodes the rows into the training values. The columns chosen, the encoding, the missing-value policy,
-/// the row errors and the values are those of the same rows read by Import-Csv and piped in, so a model trained
-/// from the file with a seed is the model trained from the pipeline with that seed.
+/// per row: the columns are surveyed (<see cref="FeatureSchema.Plan(IReadOnlyList{string}, Func{IReadOnlyList{string}, ColumnSurvey}, IReadOnlyList{string}?, IReadOnlyList{string}?, IReadOnlyList{string}?, Action{string}?, Action{string}?, ColumnListNames?)"/>)
+/// and the rows encoded into the training values, in one pass where the file allows it (<see cref="Read"/>). The
+/// columns chosen, the encoding, the missing-value policy, the row errors and the values are those of the same rows
+/// read by Import-Csv and piped in, so a model trained from the file with a seed is the model trained from the
+/// pipeline with that seed.
 /// </summary>
-public sealed class CsvTrainingFile
+public sealed partial class CsvTrainingFile
 {
     private const int CancelCheckRows = 1 << 14;
-
-    private long _records;
 
     /// <param name="path">The CSV file; the first line names the columns, as for Import-Csv.</param>
     public CsvTrainingFile(string path) => Path = path;
@@ -50,151 +49,72 @@ public sealed class CsvTrainingFile
     }
 
     /// <summary>
-    /// Reads every row into row-major values of <paramref name="encoding"/>: bad rows go to <see cref="RowError"/>
-    /// and are left out; with <see cref="TimestampColumn"/> the rows are put in time order (ties keep file order);
-    /// missing values follow <paramref name="encoder"/>'s policy, imputed with the column means of the rows kept.
-    /// When the first rows all fail, or every row does, one error says so instead of one per row.
+    /// Reads every row into values of <paramref name="encoding"/>: bad rows go to <see cref="RowError"/> and are
+    /// left out; with <see cref="TimestampColumn"/> the rows are put in time order (ties keep file order); missing
+    /// values follow <paramref name="encoder"/>'s policy, imputed with the column means of the rows kept. When the
+    /// first rows all fail, or every row does, one error says so instead of one per row. A file larger than
+    /// <see cref="MostBytesHeld"/> is not held: its rows are counted now and read again on each pass of training.
     /// </summary>
-    public (double[] Data, int Count) Encode(FeatureEncoding encoding, RowEncoder encoder)
+    public ITrainingRows Encode(FeatureEncoding encoding, RowEncoder encoder)
     {
-        int width = encoding.Width;
-        var data = new double[checked((int)Math.Max(_records, 16) * width)];
-        var keys = TimestampColumn is null ? null : new List<double>();
-        var gate = new RowProblemGate<AnomalyDetectionException>();
-        int count = 0;
+        RecordEncoder records;
         using (CsvRowSource source = Open())
         {
+            records = new RecordEncoder(this, encoder, Sink(encoding.Width), held: null);
             while (source.MoveNext())
             {
-                if ((source.RowNumber % CancelCheckRows) == 0)
-                {
-                    Cancel.ThrowIfCancellationRequested();
-                }
-
-                if ((count + 1) * width > data.Length)
-                {
-                    Array.Resize(ref data, data.Length * 2); // the file grew since the survey
-                }
-
-                AnomalyDetectionException? problem = source.Incomplete ?? TimeKey(source, keys);
-                bool keyed = problem is null && keys is not null;
-                RowStatus status = problem is null ? encoder.Read(source.Current, source.RowNumber, data.AsSpan(count * width, width), out problem) : RowStatus.Invalid;
-                if (keyed && status != RowStatus.Read)
-                {
-                    keys!.RemoveAt(keys.Count - 1);
-                }
-
-                if (status == RowStatus.Invalid)
-                {
-                    Report(gate, problem!);
-                    continue;
-                }
-
-                Pass(gate);
-                if (status == RowStatus.Read)
-                {
-                    count++;
-                }
+                CheckCancel(source);
+                records.Take(source, null, null);
             }
         }
 
-        if (gate.NothingPassed)
-        {
-            throw RowEncoder.NothingTrained(gate.Held);
-        }
+        return records.Finish(encoding);
+    }
 
-        Array.Resize(ref data, count * width);
-        if (keys is not null)
-        {
-            data = InTimeOrder(data, keys, width);
-        }
+    /// <summary>
+    /// Files larger than this (bytes) are not held in memory as rows: training reads them again for the scaler and
+    /// for its samples, which keeps its memory near that of the samples alone. Files with
+    /// <see cref="TimestampColumn"/> are always held (their rows are put in time order).
+    /// </summary>
+    public long MostBytesHeld { get; init; } = 64L << 20;
 
-        encoder.ImputeColumnMeans(data);
-        return (data, count);
+    /// <summary>Rows held, or rows only counted when the file is too large to hold (<see cref="MostBytesHeld"/>).</summary>
+    private IRowSink Sink(int width) => TimestampColumn is null && _stamp.Length > MostBytesHeld ? new RowTally(width) : new HeldRows(width);
+
+    private void CheckCancel(CsvRowSource source)
+    {
+        if ((source.RowNumber % CancelCheckRows) == 0)
+        {
+            Cancel.ThrowIfCancellationRequested();
+        }
     }
 
     private CsvRowSource Open()
     {
         CsvRowSource source = CsvRowSource.Open(Path);
+        _stamp = Stamp();
         source.NumberFormat = NumberFormat;
         return source;
     }
 
-    private ColumnSurvey Survey(CsvRowSource source, IReadOnlyList<string> categorical)
+    /// <summary>Surveys the records of <paramref name="source"/>, at most <paramref name="limit"/> of them.</summary>
+    private ColumnSurvey Survey(CsvRowSource source, IReadOnlyList<string> categorical, long limit = long.MaxValue)
     {
         var survey = new ColumnSurvey(source.Columns, source.Columns, categorical);
-        while (source.MoveNext())
+        while (survey.Rows < limit && source.MoveNext())
         {
-            if ((source.RowNumber % CancelCheckRows) == 0)
-            {
-                Cancel.ThrowIfCancellationRequested();
-            }
-
+            CheckCancel(source);
             if (source.Incomplete is null)
             {
                 survey.Add(source.Current);
             }
         }
 
-        _records = survey.Rows;
-        return survey.Rows > 0 ? survey : throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, $"'{Path}' has no rows to train on: it holds its header line alone.")
+        return NotEmpty(survey);
+    }
+
+    private ColumnSurvey NotEmpty(ColumnSurvey survey) => survey.Rows > 0 ? survey : throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, $"'{Path}' has no rows to train on: it holds its header line alone.")
         {
             RecommendedAction = "Give a CSV file whose first line names the columns and whose other lines are rows of normal data.",
         };
-    }
-
-    /// <summary>Adds the current record's time to <paramref name="keys"/>; the error when it has none.</summary>
-    private AnomalyDetectionException? TimeKey(CsvRowSource source, List<double>? keys)
-    {
-        if (keys is null)
-        {
-            return null;
-        }
-
-        source.Current.TryGetValue(TimestampColumn!, out object? value);
-        if (TimeOrder.Key(value) is { } key)
-        {
-            keys.Add(key);
-            return null;
-        }
-
-        return new AnomalyDetectionException(AnomalyErrorKind.InvalidRow, $"Row {source.RowNumber}: column '{TimestampColumn}' is {ValueParser.Describe(value)}, which is neither a date nor a number. The row was skipped.")
-        {
-            RowNumber = source.RowNumber,
-            Column = TimestampColumn,
-        };
-    }
-
-    private void Report(RowProblemGate<AnomalyDetectionException> gate, AnomalyDetectionException problem)
-    {
-        if (!gate.Hold(problem))
-        {
-            RowError?.Invoke(problem);
-        }
-        else if (gate.IsSystematic)
-        {
-            throw RowEncoder.NothingTrained(gate.Held);
-        }
-    }
-
-    private void Pass(RowProblemGate<AnomalyDetectionException> gate)
-    {
-        foreach (AnomalyDetectionException held in gate.Pass())
-        {
-            RowError?.Invoke(held);
-        }
-    }
-
-    /// <summary>The rows of <paramref name="data"/> sorted by <paramref name="keys"/>, equal keys in file order.</summary>
-    private static double[] InTimeOrder(double[] data, List<double> keys, int width)
-    {
-        int[] order = Enumerable.Range(0, keys.Count).OrderBy(i => keys[i]).ToArray();
-        var sorted = new double[data.Length];
-        for (int i = 0; i < order.Length; i++)
-        {
-            Array.Copy(data, order[i] * width, sorted, i * width, width);
-        }
-
-        return sorted;
-    }
 }

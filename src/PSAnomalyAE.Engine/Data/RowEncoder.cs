@@ -23,7 +23,7 @@ public sealed class RowEncoder
     /// <param name="policy">What to do with missing values.</param>
     /// <param name="means">
     /// The values to impute: the training means when scoring. Null while training, when the means are those of the
-    /// rows themselves and are filled in by <see cref="ImputeColumnMeans"/> once every row has been read.
+    /// rows themselves and are filled in by <see cref="ImputeColumnMeans(Span{double})"/> once every row has been read.
     /// </param>
     public RowEncoder(FeatureEncoding encoding, MissingValuePolicy policy, IReadOnlyList<double>? means)
     {
@@ -78,6 +78,22 @@ public sealed class RowEncoder
             ImputedValues += FeatureSchema.Impute(data, FeatureSchema.ColumnMeans(data, Encoding.Width));
         }
     }
+
+    /// <summary>Training: as <see cref="ImputeColumnMeans(Span{double})"/> for rows held in blocks.</summary>
+    public void ImputeColumnMeans(TrainingRows rows)
+    {
+        if (Policy == MissingValuePolicy.Impute && IncompleteRows > 0)
+        {
+            double[] means = rows.ColumnMeans();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                ImputedValues += FeatureSchema.Impute(rows[i], means);
+            }
+        }
+    }
+
+    /// <summary>Training: counts <paramref name="values"/> imputed with the column means elsewhere (rows read again from a file, imputed as they are read).</summary>
+    internal void CountImputed(int values) => ImputedValues += values;
 
     /// <summary>The warning to show once all rows are read, or null when every row was complete.</summary>
     public string? Summary(string imputedFrom) => IncompleteRows == 0

@@ -39,71 +39,13 @@ public sealed class Scaler
     /// </summary>
     public static Scaler Fit(ScalingMethod method, ReadOnlySpan<double> data, int rows, int width, IReadOnlyList<bool>? unscaled = null, int[]? rowIndex = null)
     {
-        if (rows < 1)
+        var fit = new ScalerFit(method, width);
+        for (int i = 0; i < rows; i++)
         {
-            throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, "A scaler needs at least one row.");
+            fit.Add(data.Slice((rowIndex?[i] ?? i) * width, width));
         }
 
-        var offset = new double[width];
-        var scale = new double[width];
-        for (int j = 0; j < width; j++)
-        {
-            scale[j] = 1;
-        }
-
-        switch (method)
-        {
-            case ScalingMethod.ZScore:
-                var mean = new double[width];
-                var m2 = new double[width];
-                for (int i = 0; i < rows; i++)
-                {
-                    // Welford's update: stable for large values with small spread.
-                    for (int j = 0; j < width; j++)
-                    {
-                        double x = data[((rowIndex?[i] ?? i) * width) + j];
-                        double delta = x - mean[j];
-                        mean[j] += delta / (i + 1);
-                        m2[j] += delta * (x - mean[j]);
-                    }
-                }
-
-                for (int j = 0; j < width; j++)
-                {
-                    offset[j] = mean[j];
-                    double sd = Math.Sqrt(m2[j] / rows);
-                    scale[j] = IsUsable(sd, mean[j]) ? sd : 1;
-                }
-
-                break;
-
-            case ScalingMethod.MinMax:
-                for (int j = 0; j < width; j++)
-                {
-                    double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-                    for (int i = 0; i < rows; i++)
-                    {
-                        double x = data[((rowIndex?[i] ?? i) * width) + j];
-                        lo = Math.Min(lo, x);
-                        hi = Math.Max(hi, x);
-                    }
-
-                    offset[j] = lo;
-                    scale[j] = IsUsable(hi - lo, lo) ? hi - lo : 1;
-                }
-
-                break;
-        }
-
-        for (int j = 0; unscaled is not null && j < width; j++)
-        {
-            if (unscaled[j])
-            {
-                (offset[j], scale[j]) = (0, 1);
-            }
-        }
-
-        return new Scaler(method, offset, scale);
+        return fit.Finish(unscaled);
     }
 
     /// <summary>Scales row-major data into a float buffer for the network.</summary>
@@ -137,6 +79,6 @@ public sealed class Scaler
         return o >= 0 ? FormattableString.Invariant($"Scale must be positive and finite, offset finite: input {o + 1} has offset {offset[o]}.") : null;
     }
 
-    private static bool IsUsable(double spread, double level) =>
+    internal static bool IsUsable(double spread, double level) =>
         spread > 1e-12 * Math.Max(1, Math.Abs(level)) && double.IsFinite(spread);
 }

@@ -98,7 +98,8 @@ internal static class BatchScorer
         int rows = scaled.Length / width;
         float[] netRows = pca?.Project(scaled, rows) ?? scaled;
         int netWidth = pca?.Count ?? width;
-        float[] samples = Windows.Gather(netRows, netWidth, window, ends);
+        bool everyRow = window == 1 && ends.Length == rows && ends.Select((e, i) => e == i).All(same => same);
+        float[] samples = everyRow ? netRows : Windows.Gather(netRows, netWidth, window, ends); // every row in order: no copy
         float[] recon = Forward(net, samples, ends.Length, window * netWidth);
         if (pca is not null)
         {

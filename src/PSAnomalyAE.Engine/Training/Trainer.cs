@@ -75,8 +75,8 @@ internal sealed class Trainer
     /// </summary>
     private TrainerResult Run(float[] train, int trainCount, float[] validation, int validationCount, int sampleSize, Device device, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
-        using Tensor xTrain = torch.tensor(train, new long[] { trainCount, sampleSize }, device: device);
-        using Tensor xVal = torch.tensor(validation, new long[] { validationCount, sampleSize }, device: device);
+        using Tensor xTrain = Samples(train, trainCount, sampleSize, device);
+        using Tensor xVal = Samples(validation, validationCount, sampleSize, device);
         using var pass = new EpochPass(_spec, _net, _rng, xTrain, trainCount, device);
         var best = new BestWeights(_net);
         var history = new List<EpochRecord>();
@@ -106,6 +106,21 @@ internal sealed class Trainer
         best.Restore();
         _net.eval();
         return new TrainerResult(history, history.Count, best.Epoch, best.Loss, stoppedEarly, cancelled, 0);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> samples of <paramref name="size"/> values as a tensor on <paramref name="device"/>:
+    /// on the CPU the tensor reads the array itself (pinned while the tensor lives), not a copy of it.
+    /// </summary>
+    private static Tensor Samples(float[] samples, int count, int size, Device device)
+    {
+        if (samples.Length == 0 || device.type != DeviceType.CPU)
+        {
+            return torch.tensor(samples, new long[] { count, size }, device: device);
+        }
+
+        using Tensor flat = torch.frombuffer(samples, ScalarType.Float32);
+        return flat.view(count, size);
     }
 
     /// <summary>The mean squared reconstruction error over every value of <paramref name="x"/>, without gradients.</summary>

@@ -100,7 +100,7 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
         spec.LatentSize = best;
         var model = new AnomalyModel(spec);
         var progress = new Progress(this, 2, "Training with the recommended size");
-        AEModel? result = TrainModel(model, spec, progress, null, FromStart(model, encoding, data, count), trained => new AEModel(trained));
+        AEModel? result = TrainModel(model, spec, progress, null, FromStart(model, encoding, TrainingRows.Of(data, count, encoding.Width)), trained => new AEModel(trained));
         if (result is not null)
         {
             WriteObject(result);
@@ -114,7 +114,11 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
         {
             SpecParameters.Apply(spec, MyInvocation.BoundParameters);
             spec.Seed ??= Random.Shared.Next();
-            (FeatureEncoding encoding, double[] data, int count) = EncodeRows(spec);
+            (FeatureEncoding encoding, ITrainingRows rows) = EncodeRows(spec);
+            int count = rows.Count;
+            var data = new double[checked(count * encoding.Width)];
+            rows.ForEachRow((i, row) => row.CopyTo(data.AsSpan(i * row.Length, row.Length)));
+            rows.Release();
             int[] candidates = (LatentSize ?? CrossValidation.DefaultLadder(encoding.Width)).Distinct().Order().ToArray();
             if (TrainingChecks.CopiesWhenWide(spec.Kind))
             {

@@ -62,8 +62,7 @@ public sealed partial class InvokeAETrainingCommand : TrainingCommand
         ModelSpec spec = Model?.Engine.Spec.Clone() ?? new ModelSpec();
         AnomalyModel engine;
         FeatureEncoding encoding;
-        double[] data;
-        int count;
+        ITrainingRows rows;
         try
         {
             SpecParameters.Apply(spec, MyInvocation.BoundParameters);
@@ -78,11 +77,11 @@ public sealed partial class InvokeAETrainingCommand : TrainingCommand
                 }
 
                 encoding = Model.Engine.Encoding!;
-                (data, count) = EncodeRows(encoding);
+                rows = EncodeRows(encoding);
             }
             else
             {
-                (encoding, data, count) = EncodeRows(spec);
+                (encoding, rows) = EncodeRows(spec);
             }
 
             engine = new AnomalyModel(spec) { Name = Name ?? Model?.Name, Description = Description ?? Model?.Description };
@@ -94,8 +93,8 @@ public sealed partial class InvokeAETrainingCommand : TrainingCommand
         }
 
         Func<Action<EpochRecord>, bool> train = Continue
-            ? report => engine.ContinueTraining(Model!.Engine, data, count, report, Cancel.Token)
-            : FromStart(engine, encoding, data, count);
+            ? report => engine.ContinueTraining(Model!.Engine, rows, report, Cancel.Token)
+            : FromStart(engine, encoding, rows);
         var progress = new Progress(this, 1, "Training autoencoder");
         AEModel? result = TrainModel(
             engine,

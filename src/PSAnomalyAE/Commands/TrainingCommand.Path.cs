@@ -85,16 +85,30 @@ public abstract partial class TrainingCommand
     private void RequireFileColumns(FeatureEncoding encoding) => ReadFile(file => file.RequireColumns(encoding));
 
     /// <summary>Encodes every row of the file with <paramref name="encoding"/>; bad rows are reported and left out.</summary>
-    private (double[] Data, int Count) EncodeFile(FeatureEncoding encoding)
+    private ITrainingRows EncodeFile(FeatureEncoding encoding)
     {
-        var encoder = new RowEncoder(encoding, EnumMap.Convert<MissingValuePolicy>(MissingValue), means: null);
-        (double[] data, int count) = ReadFile(file => file.Encode(encoding, encoder));
+        var encoder = new RowEncoder(encoding, Policy, means: null);
+        return Encoded(ReadFile(file => file.Encode(encoding, encoder)), encoder);
+    }
+
+    /// <summary>Chooses the feature columns of the file and encodes its rows, in one pass where the file allows.</summary>
+    private (FeatureEncoding Encoding, ITrainingRows Rows) ReadFile(ModelSpec spec, Action<FeatureEncoding> chosen)
+    {
+        (FeatureEncoding encoding, ITrainingRows rows, RowEncoder encoder) = ReadFile(file => file.Read(spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, Policy, WriteVerbose, WriteWarning, chosen, s_columnLists));
+        return (encoding, Encoded(rows, encoder));
+    }
+
+    private MissingValuePolicy Policy => EnumMap.Convert<MissingValuePolicy>(MissingValue);
+
+    /// <summary>Warns about the rows with missing values, and stops when the file had no rows to train on.</summary>
+    private ITrainingRows Encoded(ITrainingRows rows, RowEncoder encoder)
+    {
         if (encoder.Summary("the column means of the training rows") is { } warning)
         {
             WriteWarning(warning);
         }
 
-        if (count == 0)
+        if (rows.Count == 0)
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.NotEnoughData, $"'{TrainingFile().Path}' has no rows to train on.")
             {
@@ -102,6 +116,6 @@ public abstract partial class TrainingCommand
             };
         }
 
-        return (data, count);
+        return rows;
     }
 }

@@ -86,7 +86,7 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
     /// Chooses the feature columns of the collected rows and encodes them; bad rows are reported and left out.
     /// The buffered objects are released afterwards.
     /// </summary>
-    private protected (FeatureEncoding Encoding, double[] Data, int Count) EncodeRows(ModelSpec spec)
+    private protected (FeatureEncoding Encoding, ITrainingRows Rows) EncodeRows(ModelSpec spec)
     {
         if (!FromFile)
         {
@@ -99,24 +99,32 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
             spec.ExcludeProperty = (spec.ExcludeProperty ?? Array.Empty<string>()).Append(TimestampProperty).ToArray();
         }
 
-        FeatureEncoding encoding = FromFile
-            ? ReadFile(file => file.Plan(spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists))
-            : FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists, out _survey);
+        if (FromFile)
+        {
+            return ReadFile(spec, ReportFeatures);
+        }
+
+        FeatureEncoding encoding = FeatureSchema.Plan(_rows, spec.Property, spec.ExcludeProperty, spec.CategoricalProperty, WriteVerbose, WriteWarning, s_columnLists, out _survey);
+        ReportFeatures(encoding);
+        (double[] data, int count) = EncodeWith(encoding);
+        return (encoding, TrainingRows.Of(data, count, encoding.Width));
+    }
+
+    /// <summary>The features chosen, as verbose.</summary>
+    private void ReportFeatures(FeatureEncoding encoding)
+    {
         WriteVerbose($"Features ({encoding.Columns.Length}): {string.Join(", ", encoding.Columns)}");
         if (encoding.HasCategorical)
         {
             WriteVerbose($"Network inputs ({encoding.Width}): {string.Join(", ", encoding.Names)}");
         }
-
-        (double[] data, int count) = FromFile ? EncodeFile(encoding) : EncodeWith(encoding);
-        return (encoding, data, count);
     }
 
     /// <summary>
     /// Encodes the collected rows with a trained model's <paramref name="encoding"/> (continued training): rows
     /// missing one of its columns stop the command with one error listing them. The buffered objects are released.
     /// </summary>
-    private protected (double[] Data, int Count) EncodeRows(FeatureEncoding encoding)
+    private protected ITrainingRows EncodeRows(FeatureEncoding encoding)
     {
         if (FromFile)
         {
@@ -126,7 +134,8 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
 
         RequireRows("Import-Csv new-normal.csv | Invoke-AETraining -Model $model -Continue");
         FeatureSchema.RequireColumns(_rows[0], encoding.Columns);
-        return EncodeWith(encoding);
+        (double[] data, int count) = EncodeWith(encoding);
+        return TrainingRows.Of(data, count, encoding.Width);
     }
 
     /// <summary>
@@ -179,6 +188,12 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
             engine.Dispose();
             ThrowTerminatingError(Errors.From(ex, errorTarget));
         }
+        catch (Exception ex) when (FromFile && ex is IOException or UnauthorizedAccessException)
+        {
+            // A large file is read again while training prepares its samples.
+            engine.Dispose();
+            ThrowTerminatingError(Errors.Io(ex, "FileReadFailed", ErrorCategory.ReadError, TrainingFile().Path));
+        }
         finally
         {
             progress.Complete();
@@ -189,10 +204,10 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
         return result;
     }
 
-    /// <summary>Training from scratch on <paramref name="data"/>, for <see cref="TrainModel"/>: there is no earlier threshold to keep.</summary>
-    private protected Func<Action<EpochRecord>, bool> FromStart(AnomalyModel engine, FeatureEncoding encoding, double[] data, int count) => report =>
+    /// <summary>Training from scratch on <paramref name="rows"/>, for <see cref="TrainModel"/>: there is no earlier threshold to keep.</summary>
+    private protected Func<Action<EpochRecord>, bool> FromStart(AnomalyModel engine, FeatureEncoding encoding, ITrainingRows rows) => report =>
     {
-        engine.Train(encoding, data, count, report, Cancel.Token);
+        engine.Train(encoding, rows, report, Cancel.Token);
         return false;
     };
 
