@@ -298,7 +298,7 @@ public sealed partial class AnomalyModel
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
         (float[] heldRows, int[] heldEnds) = set.HeldOutRows();
-        TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, heldRows, set.Width, heldEnds);
+        TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, heldRows, set.Width, heldEnds, errorsOnly: true);
         var training = new TermTraining(set.TrainSamples, heldOut, rng);
         IReadOnlyList<IScoreTerm> terms;
         ScoreChoice? choice = null;

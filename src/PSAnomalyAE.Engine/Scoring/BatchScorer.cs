@@ -91,9 +91,11 @@ internal static class BatchScorer
     /// Runs the network on the windows ending at <paramref name="ends"/> (rows of <paramref name="scaled"/>,
     /// <paramref name="width"/> wide) and measures what every score term needs: per window its reconstruction error
     /// (the mean squared error over all its values) and each feature's mean squared error over the window's rows, with
-    /// the samples the network read and the reconstruction of each window's last row.
+    /// the samples the network read and the reconstruction of each window's last row. With
+    /// <paramref name="errorsOnly"/> (the held-out rows of training, whose rows are never explained) only the
+    /// reconstruction errors are kept: the per-feature errors and last rows are left empty.
     /// </summary>
-    public static TermBatch Reconstruct(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends)
+    public static TermBatch Reconstruct(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends, bool errorsOnly = false)
     {
         int rows = scaled.Length / width;
         float[] netRows = pca?.Project(scaled, rows) ?? scaled;
@@ -107,9 +109,9 @@ internal static class BatchScorer
         }
 
         var errors = new double[ends.Length];
-        var squared = new float[ends.Length * width];
-        var last = new float[ends.Length * width];
-        int[]? peaks = window > 1 ? new int[ends.Length * width] : null;
+        var squared = new float[errorsOnly ? 0 : ends.Length * width];
+        var last = new float[squared.Length];
+        int[]? peaks = window > 1 && !errorsOnly ? new int[ends.Length * width] : null;
         var peak = new double[width];
         for (int s = 0; s < ends.Length; s++)
         {
@@ -122,8 +124,13 @@ internal static class BatchScorer
                 {
                     float y = recon[(((s * window) + t) * width) + j];
                     double d = (double)y - scaled[(row * width) + j];
-                    squared[(s * width) + j] += (float)(d * d / window);
                     total += d * d;
+                    if (errorsOnly)
+                    {
+                        continue;
+                    }
+
+                    squared[(s * width) + j] += (float)(d * d / window);
                     if (peaks is not null && d * d > peak[j])
                     {
                         peak[j] = d * d;

@@ -86,8 +86,16 @@ public sealed class NeighbourTerm : IScoreTerm
         int take = Math.Min(trainCount, ModelDefaults.NeighbourSample);
         float[] reference = training.SampleTraining(take);
         int k = Math.Min(ModelDefaults.NeighbourCount, take);
-        double median = TermTraining.Median(Distances(reference, width, k, training.HeldOut.Samples, heldCount));
-        return TermTraining.Usable(median) ? new NeighbourTerm(reference, width, k, median) : null;
+        double[] heldOut = Distances(reference, width, k, training.HeldOut.Samples, heldCount);
+        double median = TermTraining.Median(heldOut);
+        if (!TermTraining.Usable(median))
+        {
+            return null;
+        }
+
+        var term = new NeighbourTerm(reference, width, k, median);
+        training.HeldOut.Measured[term] = heldOut; // what Measure would give for the held-out rows, not searched again
+        return term;
     }
 
     public static IScoreTerm Restore(ScoreTermState state, TermBatchShape shape)

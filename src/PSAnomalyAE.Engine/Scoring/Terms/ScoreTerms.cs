@@ -103,7 +103,8 @@ public static class ScoreTerms
     }
 
     /// <summary>Each term's raw values for <paramref name="batch"/>, in the order of <paramref name="terms"/>.</summary>
-    public static double[][] Measure(IReadOnlyList<IScoreTerm> terms, TermBatch batch) => terms.Select(t => t.Measure(batch)).ToArray();
+    public static double[][] Measure(IReadOnlyList<IScoreTerm> terms, TermBatch batch) =>
+        terms.Select(t => batch.Measured.TryGetValue(t, out double[]? measured) ? measured : t.Measure(batch)).ToArray();
 
     /// <summary>The score of each sample: the sum of its terms' contributions.</summary>
     public static double[] Compose(IReadOnlyList<IScoreTerm> terms, double[][] values)

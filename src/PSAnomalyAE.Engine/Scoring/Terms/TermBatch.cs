@@ -22,6 +22,12 @@ public sealed class TermBatch
         SquaredErrors = squaredErrors;
     }
 
+    /// <summary>
+    /// Values a term measured on this batch while it was fitted (the held-out rows of training), which
+    /// <see cref="ScoreTerms.Measure"/> takes instead of measuring them again.
+    /// </summary>
+    internal Dictionary<IScoreTerm, double[]> Measured { get; } = new();
+
     /// <summary>The samples, row-major, <see cref="SampleSize"/> values each.</summary>
     public float[] Samples { get; }
 
