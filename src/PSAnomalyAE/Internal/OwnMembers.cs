@@ -75,7 +75,7 @@ internal static class OwnMembers
     }
 
     /// <summary>The own members of a [pscustomobject] row; null for any other object, or when they cannot be read.</summary>
-    private static PSMemberInfoCollection<PSMemberInfo>? Of(PSObject row) =>
+    internal static PSMemberInfoCollection<PSMemberInfo>? Of(PSObject row) =>
         s_members is not null && row.BaseObject is PSCustomObject ? s_members(row) : null;
 
     /// <summary>

@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Reflection;
 
 namespace PSAnomalyAE.Internal;
 
@@ -10,70 +8,84 @@ namespace PSAnomalyAE.Internal;
 /// own members), because it merges the object's own members with those its type adds. For the first row of each list
 /// of type names the names are read both ways; when its own members are its properties, in the same order, but for
 /// hidden ones (such as pstypenames), as for Import-Csv rows and [pscustomobject]s, the later rows with the same type
-/// names are read from their own members, leaving out those hidden names. Anything else is read the public way.
+/// names are read from their own members (<see cref="OwnMembers"/>), leaving out those hidden names. Anything else is
+/// read the public way. Rows come in runs of one kind, so the kind of the row before is tried first, without building
+/// a key from the type names.
 /// </summary>
 internal sealed class RowShapes
 {
-    // PowerShell's own members of an object; if a later PowerShell has no such property, every row is read the public way.
-    private static readonly PropertyInfo? s_instanceMembers =
-        typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.NonPublic | BindingFlags.Instance);
-
     // Per list of type names: the own members PowerShell does not show as properties (hidden ones such as
     // pstypenames), or null when the row's type adds properties and rows must be read the public way.
     private readonly Dictionary<string, HashSet<string>?> _hiddenOwn = new(StringComparer.Ordinal);
 
+    private string[] _lastKind = Array.Empty<string>(); // the type names of the row before
+    private HashSet<string>? _lastHidden;
+
     /// <summary>The names of <paramref name="row"/>'s properties, in the order PowerShell gives them.</summary>
     internal IEnumerable<string> Names(PSObject row)
     {
-        if (s_instanceMembers is null || row.BaseObject is not PSCustomObject)
+        if (OwnMembers.Of(row) is not { } own)
         {
             return Public(row);
         }
 
-        string kind = string.Join('\n', row.TypeNames);
-        if (!_hiddenOwn.TryGetValue(kind, out HashSet<string>? hidden))
+        if (!SameKind(row.TypeNames))
         {
-            List<string> names = Public(row);
-            _hiddenOwn[kind] = HiddenOwn(names, Own(row));
-            return names;
+            string kind = string.Join('\n', row.TypeNames);
+            if (!_hiddenOwn.TryGetValue(kind, out HashSet<string>? hidden))
+            {
+                List<string> names = Public(row);
+                _hiddenOwn[kind] = HiddenOwn(names, Properties(own, null).ToList());
+                return names;
+            }
+
+            _lastKind = row.TypeNames.ToArray();
+            _lastHidden = hidden;
         }
 
-        return hidden is not null && Own(row) is { } own ? own.Where(n => !hidden.Contains(n)) : Public(row);
+        return _lastHidden is { } skip ? Properties(own, skip) : Public(row);
+    }
+
+    /// <summary>True when <paramref name="typeNames"/> are those of the row before (whose kind was seen already).</summary>
+    private bool SameKind(IList<string> typeNames)
+    {
+        if (typeNames.Count != _lastKind.Length || _lastKind.Length == 0)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < _lastKind.Length; i++)
+        {
+            if (!string.Equals(typeNames[i], _lastKind[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
     /// The own members left out of <paramref name="names"/> when the rest are <paramref name="names"/> in the same
     /// order (the type adds no properties); otherwise null.
     /// </summary>
-    private static HashSet<string>? HiddenOwn(List<string> names, List<string>? own)
+    private static HashSet<string>? HiddenOwn(List<string> names, List<string> own)
     {
-        if (own is null)
-        {
-            return null;
-        }
-
         var hidden = new HashSet<string>(own.Except(names, StringComparer.Ordinal), StringComparer.Ordinal);
         return own.Where(n => !hidden.Contains(n)).SequenceEqual(names, StringComparer.Ordinal) ? hidden : null;
     }
 
     private static List<string> Public(PSObject row) => row.Properties.Select(p => p.Name).ToList();
 
-    private static List<string>? Own(PSObject row)
+    /// <summary>The names of the properties among <paramref name="members"/>, but for those in <paramref name="hidden"/>.</summary>
+    private static IEnumerable<string> Properties(PSMemberInfoCollection<PSMemberInfo> members, HashSet<string>? hidden)
     {
-        if (s_instanceMembers!.GetValue(row) is not IEnumerable members)
+        foreach (PSMemberInfo member in members)
         {
-            return null;
-        }
-
-        var names = new List<string>();
-        foreach (object member in members)
-        {
-            if (member is PSPropertyInfo property)
+            if (member is PSPropertyInfo && (hidden is null || !hidden.Contains(member.Name)))
             {
-                names.Add(property.Name);
+                yield return member.Name;
             }
         }
-
-        return names;
     }
 }
