@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using System.Management.Automation;
+using System.Reflection;
 
 namespace PSAnomalyAE.Internal;
 
@@ -77,14 +79,93 @@ internal sealed class RowShapes
 
     private static List<string> Public(PSObject row) => row.Properties.Select(p => p.Name).ToList();
 
-    /// <summary>The names of the properties among <paramref name="members"/>, but for those in <paramref name="hidden"/>.</summary>
+    /// <summary>
+    /// The names of the properties among <paramref name="members"/>, but for those in <paramref name="hidden"/>, in
+    /// order. They are read by position where the collection allows it: enumerating it copies its members into a new
+    /// list for every row.
+    /// </summary>
     private static IEnumerable<string> Properties(PSMemberInfoCollection<PSMemberInfo> members, HashSet<string>? hidden)
     {
-        foreach (PSMemberInfo member in members)
+        if (ByPosition.Of(members) is not { } at)
         {
-            if (member is PSPropertyInfo && (hidden is null || !hidden.Contains(member.Name)))
+            foreach (PSMemberInfo member in members)
+            {
+                if (member is PSPropertyInfo && (hidden is null || !hidden.Contains(member.Name)))
+                {
+                    yield return member.Name;
+                }
+            }
+
+            yield break;
+        }
+
+        int count = at.Count(members);
+        for (int i = 0; i < count; i++)
+        {
+            if (at.Item(members, i) is PSPropertyInfo member && (hidden is null || !hidden.Contains(member.Name)))
             {
                 yield return member.Name;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The count of PowerShell's own-member collection and its member at a position (both internal), read through
+    /// delegates compiled once for the collection's type; null when this PowerShell's collection lacks them.
+    /// </summary>
+    private sealed class ByPosition
+    {
+        private static readonly object s_gate = new();
+        private static Type? s_type;
+        private static ByPosition? s_made;
+
+        private ByPosition(Func<PSMemberInfoCollection<PSMemberInfo>, int> count, Func<PSMemberInfoCollection<PSMemberInfo>, int, PSMemberInfo?> item)
+        {
+            Count = count;
+            Item = item;
+        }
+
+        internal Func<PSMemberInfoCollection<PSMemberInfo>, int> Count { get; }
+
+        internal Func<PSMemberInfoCollection<PSMemberInfo>, int, PSMemberInfo?> Item { get; }
+
+        internal static ByPosition? Of(PSMemberInfoCollection<PSMemberInfo> members)
+        {
+            Type type = members.GetType();
+            lock (s_gate)
+            {
+                if (s_type != type)
+                {
+                    s_made = Make(type);
+                    s_type = type;
+                }
+
+                return s_made;
+            }
+        }
+
+        private static ByPosition? Make(Type type)
+        {
+            const BindingFlags Own = BindingFlags.NonPublic | BindingFlags.Instance;
+            PropertyInfo? count = type.GetProperty("Count", Own, null, typeof(int), Type.EmptyTypes, null);
+            PropertyInfo? item = type.GetProperty("Item", Own, null, typeof(PSMemberInfo), new[] { typeof(int) }, null);
+            if (count is null || item is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                ParameterExpression members = Expression.Parameter(typeof(PSMemberInfoCollection<PSMemberInfo>), "members");
+                ParameterExpression index = Expression.Parameter(typeof(int), "index");
+                Expression typed = Expression.Convert(members, type);
+                return new ByPosition(
+                    Expression.Lambda<Func<PSMemberInfoCollection<PSMemberInfo>, int>>(Expression.Property(typed, count), members).Compile(),
+                    Expression.Lambda<Func<PSMemberInfoCollection<PSMemberInfo>, int, PSMemberInfo?>>(Expression.Property(typed, item, index), members, index).Compile());
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+            {
+                return null;
             }
         }
     }
