@@ -80,16 +80,21 @@ public static class PsaeSessionCsv
 
 function New-Spec { New-AEModel -HiddenSize 64 -LatentSize 8 -BatchSize 256 -Epochs $Epochs -Patience 0 -LearningRate 0.001 -Scaling None -Seed 1 }
 
+function Get-CpuSeconds { $p = [Diagnostics.Process]::GetCurrentProcess(); $p.Refresh(); $p.TotalProcessorTime.TotalSeconds }
+
 function Measure-Read {
+    $cpu = Get-CpuSeconds
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $null = Import-Csv -LiteralPath $csv | Measure-Object
-    [pscustomobject]@{ How = 'read'; TotalS = $clock.Elapsed.TotalSeconds }
+    [pscustomobject]@{ How = 'read'; TotalS = $clock.Elapsed.TotalSeconds; CpuS = (Get-CpuSeconds) - $cpu }
 }
 
 function Measure-Training([string] $How, [scriptblock] $Train) {
+    $cpu = Get-CpuSeconds
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $model = & $Train
     $total = $clock.Elapsed.TotalSeconds
+    $cpu = (Get-CpuSeconds) - $cpu
     $epochSeconds = ($model.History | Measure-Object -Property Seconds -Sum).Sum
     $trainRows = $model.TrainingRows
     [pscustomobject]@{
@@ -98,6 +103,7 @@ function Measure-Training([string] $How, [scriptblock] $Train) {
         EpochRowsPerS = $trainRows * $model.History.Count / $epochSeconds
         OutsideS     = $total - $epochSeconds
         TotalS       = $total
+        CpuS         = $cpu
     }
 }
 
@@ -122,8 +128,11 @@ Import-Module '$ModulePath'
     $f = (& $pwsh -NoProfile -NonInteractive -Command $script | Select-Object -Last 1) -split ' '
     $floats = $PeakRows * 20 * 4
     $over = [long]$f[1] - [long]$f[0]
-    'Invoke-AETraining -Path on {0:N0} rows x 20 (1 epoch, new pwsh): baseline peak working set {1:N0} MB, peak {2:N0} MB, {3:N0} MB over the baseline = {4:N2}x the rows as floats ({5:N0} MB); {6:N1} s, of which {7:N1} s epochs' -f `
-        $PeakRows, ([long]$f[0] / 1MB), ([long]$f[1] / 1MB), ($over / 1MB), ($over / $floats), ($floats / 1MB), [double]::Parse($f[2], $inv), [double]::Parse($f[3], $inv)
+    [pscustomobject]@{
+        Ratio = $over / $floats
+        Text  = 'Invoke-AETraining -Path on {0:N0} rows x 20 (1 epoch, new pwsh): baseline peak working set {1:N0} MB, peak {2:N0} MB, {3:N0} MB over the baseline = {4:N2}x the rows as floats ({5:N0} MB); {6:N1} s, of which {7:N1} s epochs' -f `
+            $PeakRows, ([long]$f[0] / 1MB), ([long]$f[1] / 1MB), ($over / 1MB), ($over / $floats), ($floats / 1MB), [double]::Parse($f[2], $inv), [double]::Parse($f[3], $inv)
+    }
 }
 
 function Get-Median([double[]] $Values) {
@@ -173,11 +182,16 @@ $summary = foreach ($set in $sets) {
         'outside epochs s' = [Math]::Round((Get-Median @($set.Runs.OutsideS)), 2)
         'outside / read' = [Math]::Round((Get-Median @($set.Runs.OutsideS)) / $read, 2)
         'total s'       = [Math]::Round((Get-Median @($set.Runs.TotalS)), 2)
+        'total cpu s'   = [Math]::Round((Get-Median @($set.Runs.CpuS)), 2)
     }
 }
 $summary | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-Write-Host ("Import-Csv f.csv | Measure-Object (reading the rows alone): {0:N2} s; 'outside / read' is the time outside the epochs over this" -f $read)
-if ($peak) { Write-Host $peak }
+$readCpu = Get-Median @(($results | Where-Object How -EQ 'read').CpuS)
+Write-Host ("Import-Csv f.csv | Measure-Object (reading the rows alone): {0:N2} s ({1:N2} s of CPU); 'outside / read' is the time outside the epochs over this" -f $read, $readCpu)
+if ($peak) { Write-Host $peak.Text }
+$outside = { param($how) (Get-Median @(($results | Where-Object How -EQ $how).OutsideS)) / $read }
+Write-Host ("Side by side: time outside the epochs / Import-Csv read: held {0:N2} (goal at most 1.5), file {1} (goal at most 0.5); -Path peak working set over the baseline / rows as floats: {2} (goal at most 2)" -f `
+    (& $outside 'held'), ($fileRuns ? ('{0:N2}' -f (& $outside 'file')) : 'n/a'), ($peak ? ('{0:N2}' -f $peak.Ratio) : 'n/a'))
 $ratio = (Get-Median @($heldRuns.EpochSeconds)) / (Get-Median @($streamed.EpochSeconds))
 Write-Host ("held / streamed epoch time: {0:N2}" -f $ratio)
 Write-Host ($pytorch ? ("PyTorch eager (training_reference.py, 1 thread, batch 256): {0:N0} rows/s" -f $pytorch) : 'PyTorch eager: skipped (no python3 with torch; on Debian: apt-get install python3-torch)')
