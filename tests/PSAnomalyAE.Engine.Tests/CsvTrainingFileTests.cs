@@ -76,16 +76,46 @@ public class CsvTrainingFileTests
             fromRows.Train(encoding, rows);
             using var fromPasses = new AnomalyModel(spec.Clone());
             fromPasses.Train(encoding, fromFile);
-            Assert.Equal(fromRows.Scaler!.Offset, fromPasses.Scaler!.Offset);
-            Assert.Equal(fromRows.Scaler.Scale, fromPasses.Scaler.Scale);
-            Assert.Equal(fromRows.FeatureMeans, fromPasses.FeatureMeans);
-            Assert.Equal(fromRows.ValidationErrors, fromPasses.ValidationErrors);
-            Assert.Equal(fromRows.Score(values, count).Scores, fromPasses.Score(values, count).Scores);
+            AssertSameModel(fromRows, fromPasses, values, count);
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    [Theory]
+    [InlineData(1, null)] // samples of one row, made straight from the rows
+    [InlineData(3, null)] // windows: every row scaled first
+    [InlineData(1, 2)]    // PCA
+    public void Rows_held_in_blocks_train_the_model_of_one_array(int window, int? pca)
+    {
+        const int count = 20_000; // more than one block of rows
+        double[] data = TestData.LowRank(count, 4, 2, 0.1, 9);
+        var blocks = new TrainingRows(4);
+        for (int i = 0; i < count; i++)
+        {
+            data.AsSpan(i * 4, 4).CopyTo(blocks.Append());
+        }
+
+        var spec = new ModelSpec { LatentSize = 1, HiddenSize = new[] { 4 }, Epochs = 1, Seed = 11, Patience = 0, BatchSize = 512, WindowSize = window, PcaComponents = pca, Scaling = ScalingMethod.ZScore };
+        FeatureEncoding encoding = FeatureEncoding.Numeric(TestData.Names(4));
+        using var fromArray = new AnomalyModel(spec.Clone());
+        fromArray.Train(encoding, (double[])data.Clone(), count);
+        using var fromBlocks = new AnomalyModel(spec.Clone());
+        fromBlocks.Train(encoding, blocks);
+
+        AssertSameModel(fromArray, fromBlocks, data[..(3000 * 4)], 3000);
+    }
+
+    /// <summary>The two models have the same scaler, column means and held-out errors, and score <paramref name="probe"/> alike, to the last bit.</summary>
+    private static void AssertSameModel(AnomalyModel expected, AnomalyModel actual, double[] probe, int rows)
+    {
+        Assert.Equal(expected.Scaler!.Offset, actual.Scaler!.Offset);
+        Assert.Equal(expected.Scaler.Scale, actual.Scaler.Scale);
+        Assert.Equal(expected.FeatureMeans, actual.FeatureMeans);
+        Assert.Equal(expected.ValidationErrors, actual.ValidationErrors);
+        Assert.Equal(expected.Score(probe, rows).Scores, actual.Score(probe, rows).Scores);
     }
 
     private static double[] Values(ITrainingRows rows)
