@@ -198,6 +198,36 @@ public sealed partial class AnomalyModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Each row's reconstruction error, as <see cref="Score"/> gives it for a model without windows, measured without
+    /// the rest of the score (the other terms, the per-feature errors and the reconstructed rows).
+    /// </summary>
+    internal double[] ReconstructionErrors(ReadOnlySpan<double> data, int rows)
+    {
+        _sync.EnterReadLock();
+        try
+        {
+            if (_network is null || Scaler is null)
+            {
+                throw NotTrained();
+            }
+
+            if (data.Length != (long)rows * Encoding!.Width || WindowSize != 1)
+            {
+                throw new ArgumentException("Data length does not match rows x features, or the model reads windows.", nameof(data));
+            }
+
+            float[] scaled = new float[data.Length];
+            Scaler.Transform(data, scaled);
+            using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
+            return BatchScorer.Reconstruct(_network, Pca, 1, scaled, Encoding.Width, Enumerable.Range(0, rows).ToArray(), errorsOnly: true).ReconstructionErrors;
+        }
+        finally
+        {
+            _sync.ExitReadLock();
+        }
+    }
+
     /// <summary>The bottleneck activations of raw rows (row-major), for inspecting what the network learned.</summary>
     internal float[] Bottleneck(double[] raw, int rows)
     {

@@ -10,7 +10,7 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// </summary>
 internal static class BatchScorer
 {
-    private const int Chunk = 16384;
+    internal const int Chunk = 16384;
 
     /// <summary>
     /// The fewest rows a network call gets. With one to three rows libtorch's matrix products take another kernel,

@@ -99,8 +99,7 @@ public static class CrossValidation
     {
         try
         {
-            (double[] train, int nTrain) = Rows(data, width, assignment, fold, holdOut: false);
-            (double[] held, int nHeld) = Rows(data, width, assignment, fold, holdOut: true);
+            var train = new FoldRows(data, width, assignment, fold); // the other folds' rows, read in place
             var foldSpec = spec.Clone();
             foldSpec.LatentSize = size;
             foldSpec.Seed = seed + fold;
@@ -109,7 +108,7 @@ public static class CrossValidation
             using var model = new AnomalyModel(foldSpec);
             try
             {
-                model.Train(encoding, train, nTrain, cancel: cancel);
+                model.Train(encoding, train, cancel: cancel);
             }
             catch (OperationCanceledException)
             {
@@ -121,7 +120,7 @@ public static class CrossValidation
                 return new FitOutcome(0, null, 0, true, null);
             }
 
-            double mean = model.Score(held, nHeld).ReconstructionErrors.Average();
+            double mean = HeldOutErrors(model, data, width, assignment, fold).Average();
             double[]? labelledErrors = labelled is not null ? model.Score(labelled.Data, labelled.Rows).Scores.ToArray() : null;
             return new FitOutcome(mean, labelledErrors, clock.Elapsed.TotalSeconds, false, null);
         }
@@ -197,19 +196,69 @@ public static class CrossValidation
         return results.Select(r => r with { Recommended = r.LatentSize == chosen }).ToList();
     }
 
-    private static (double[] Data, int Rows) Rows(double[] data, int width, int[] assignment, int fold, bool holdOut)
+    /// <summary>
+    /// The rows of every fold but one, in order, read from the rows of all folds in place: the fits running at once do
+    /// not each hold a copy of most of the rows.
+    /// </summary>
+    private sealed class FoldRows : ITrainingRows
     {
-        int n = assignment.Count(a => (a == fold) == holdOut);
-        var result = new double[n * width];
-        int k = 0;
-        for (int i = 0; i < assignment.Length; i++)
+        private readonly double[] _data;
+        private readonly int[] _assignment;
+        private readonly int _fold;
+
+        internal FoldRows(double[] data, int width, int[] assignment, int fold)
         {
-            if ((assignment[i] == fold) == holdOut)
+            _data = data;
+            _assignment = assignment;
+            _fold = fold;
+            Width = width;
+            Count = assignment.Count(a => a != fold);
+        }
+
+        public int Width { get; }
+
+        public int Count { get; }
+
+        public void ForEachRow(RowAction action)
+        {
+            int k = 0;
+            for (int i = 0; i < _assignment.Length; i++)
             {
-                Array.Copy(data, i * width, result, k++ * width, width);
+                if (_assignment[i] != _fold)
+                {
+                    action(k++, _data.AsSpan(i * Width, Width));
+                }
             }
         }
 
-        return (result, n);
+        public void Release()
+        {
+        }
+    }
+
+    /// <summary>
+    /// The reconstruction errors of the rows of <paramref name="fold"/>, in order, measured in passes of the scorer's
+    /// own chunk of rows (so each is the error scoring the whole fold at once gives) without a copy of the fold.
+    /// </summary>
+    private static List<double> HeldOutErrors(AnomalyModel model, double[] data, int width, int[] assignment, int fold)
+    {
+        var errors = new List<double>();
+        var chunk = new double[BatchScorer.Chunk * width];
+        int n = 0;
+        for (int i = 0; i <= assignment.Length; i++)
+        {
+            if (n == BatchScorer.Chunk || (i == assignment.Length && n > 0))
+            {
+                errors.AddRange(model.ReconstructionErrors(chunk.AsSpan(0, n * width), n));
+                n = 0;
+            }
+
+            if (i < assignment.Length && assignment[i] == fold)
+            {
+                Array.Copy(data, i * width, chunk, n++ * width, width);
+            }
+        }
+
+        return errors;
     }
 }
