@@ -361,7 +361,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     /// The object to write for row <paramref name="index"/> of the batch being emitted, with every original column:
     /// a copy of the pipeline object (the caller's objects are left unchanged), or a new row read from the file.
     /// </summary>
-    private protected PSObject OutputRow(int index) => _source is not null ? FileRow(index) : ScoredRowView.OutputFor(_pending[index], static p => p.Copy());
+    private protected PSObject OutputRow(int index) => _source is not null ? FileRow(index) : ScoredRowView.OutputFor(_pending[index], OwnMembers.Copy);
 
     /// <summary>
     /// Sets a note property on an output row, replacing one of the same name in place. Pre-validated adds skip the
