@@ -56,7 +56,14 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
             var perFeature = new PSObject(new AEFeatureErrors(Features, columns));
             for (int c = 0; c < columns.Length; c++)
             {
-                perFeature.Properties.Add(new PSNoteProperty(Features[c], columns[c]), preValidated: _featureNamesChecked);
+                if (_featureNamesChecked)
+                {
+                    SetProperty(perFeature, Features[c], columns[c]);
+                }
+                else
+                {
+                    perFeature.Properties.Add(new PSNoteProperty(Features[c], columns[c]));
+                }
             }
 
             _featureNamesChecked = true;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
@@ -19,6 +20,20 @@ internal static class OwnMembers
 
     private static readonly Func<PSMemberInfo, bool>? s_hidden = Getter<PSMemberInfo, bool>("IsHidden");
 
+    // PSMemberInfo.ReplicateInstance (internal): what PowerShell does to a member it adds to an object.
+    private static readonly Action<PSMemberInfo, object>? s_replicate = Method<PSMemberInfo, object>("ReplicateInstance");
+
+    // Gives a new PSObject its own member collection, sized for the given number of members. PowerShell would create
+    // it on the first add, with no room reserved (so it grows four times for a row of 30 columns) and registered in a
+    // weak table keyed by the object itself, which costs a GC handle per row.
+    private static readonly Action<PSObject, int>? s_ownMembers = MemberCollectionSetter();
+
+    // Room for the properties a scoring command adds to a copied row.
+    private const int ExtraCapacity = 16;
+
+    // The names added through PowerShell's own API in this process, per type of object (see AddNote).
+    private static readonly ConcurrentDictionary<Announced, byte> s_announced = new();
+
     // True for a row whose own state is that of a new [pscustomobject] (not deserialized, no help object, written to
     // no other stream, no members kept apart), so that a new object with the same members and type names is its copy.
     private static readonly Func<PSObject, bool>? s_plain = PlainState();
@@ -36,7 +51,8 @@ internal static class OwnMembers
     /// <summary>
     /// A copy of <paramref name="row"/> as <see cref="PSObject.Copy"/> makes it (the same properties in the same order,
     /// each a copy, and the same type names), made faster for a [pscustomobject] whose own members are all note
-    /// properties: each is added to the new object without the checks Copy repeats for every one of them.
+    /// properties: each is added to the new object as <see cref="AddNote"/> adds it, without the checks Copy repeats
+    /// for every one of them.
     /// </summary>
     internal static PSObject Copy(PSObject row)
     {
@@ -45,7 +61,7 @@ internal static class OwnMembers
             return row.Copy();
         }
 
-        var notes = new List<PSNoteProperty>();
+        int count = 0;
         foreach (PSMemberInfo member in members)
         {
             if (member.GetType() != typeof(PSNoteProperty) || s_hidden(member))
@@ -53,13 +69,14 @@ internal static class OwnMembers
                 return row.Copy();
             }
 
-            notes.Add((PSNoteProperty)member);
+            count++;
         }
 
         var copy = new PSObject();
-        foreach (PSNoteProperty note in notes)
+        s_ownMembers?.Invoke(copy, count + ExtraCapacity);
+        foreach (PSMemberInfo member in members)
         {
-            copy.Properties.Add(new PSNoteProperty(note.Name, note.Value), preValidated: true);
+            AddNote(copy, member.Name, ((PSNoteProperty)member).Value);
         }
 
         if (!row.TypeNames.SequenceEqual(s_plainTypeNames, StringComparer.Ordinal))
@@ -72,6 +89,36 @@ internal static class OwnMembers
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// Adds a note property to <paramref name="row"/>, or replaces one of the same name where it stands, as
+    /// <c>row.Properties.Add(new PSNoteProperty(name, value), preValidated: true)</c> does. That call copies the new
+    /// property and tells PowerShell's member binders that objects may carry a member of that name (a lock and two
+    /// look-ups); the binders keep that for the process, so once a name has been added that way to an object of a
+    /// type, later adds of it to objects of that type put the property straight among the object's own members.
+    /// </summary>
+    internal static void AddNote(PSObject row, string name, object? value)
+    {
+        var note = new PSNoteProperty(name, value);
+        var key = new Announced(row.BaseObject.GetType(), name);
+        if (s_replicate is not null && s_members is not null && s_announced.ContainsKey(key))
+        {
+            s_replicate(note, row);
+            s_members(row).Add(note, preValidated: true);
+            return;
+        }
+
+        row.Properties.Add(note, preValidated: true);
+        s_announced.TryAdd(key, 0);
+    }
+
+    /// <summary>A member name PowerShell has been told of, with the type of the objects it was added to.</summary>
+    private readonly record struct Announced(Type Type, string Name)
+    {
+        public bool Equals(Announced other) => Type == other.Type && StringComparer.OrdinalIgnoreCase.Equals(Name, other.Name);
+
+        public override int GetHashCode() => HashCode.Combine(Type, StringComparer.OrdinalIgnoreCase.GetHashCode(Name));
     }
 
     /// <summary>The own members of a [pscustomobject] row; null for any other object, or when they cannot be read.</summary>
@@ -103,6 +150,40 @@ internal static class OwnMembers
             return Expression.Lambda<Func<PSObject, bool>>(same, row).Compile();
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Action<PSObject, int>? MemberCollectionSetter()
+    {
+        try
+        {
+            PropertyInfo? property = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.NonPublic | BindingFlags.Instance);
+            ConstructorInfo? sized = property?.PropertyType.GetConstructor(BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance, new[] { typeof(int) });
+            if (property?.GetSetMethod(nonPublic: true) is not { } set || sized is null)
+            {
+                return null;
+            }
+
+            ParameterExpression row = Expression.Parameter(typeof(PSObject), "row");
+            ParameterExpression capacity = Expression.Parameter(typeof(int), "capacity");
+            return Expression.Lambda<Action<PSObject, int>>(Expression.Call(row, set, Expression.New(sized, capacity)), row, capacity).Compile();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Action<TOwner, TArgument>? Method<TOwner, TArgument>(string name)
+    {
+        MethodInfo? method = typeof(TOwner).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Instance, new[] { typeof(TArgument) });
+        try
+        {
+            return method is null || method.ReturnType != typeof(void) ? null : method.CreateDelegate<Action<TOwner, TArgument>>();
+        }
+        catch (ArgumentException)
         {
             return null;
         }
