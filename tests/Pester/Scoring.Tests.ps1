@@ -186,6 +186,16 @@ Describe 'Test-AEAnomaly' {
         $out[2].Score | Should -Not -Be -1
     }
 
+    It 'gives every row the view''s type name, and a row whose type names are changed its own list' {
+        $out = @(Import-Csv -LiteralPath $todayCsv | Test-AEAnomaly -Model $model)
+        $out[0].PSObject.TypeNames | Should -Be 'PSAnomalyAE.AnomalyResult#timestamp/host', 'System.Management.Automation.PSCustomObject', 'System.Object'
+        $out[1].PSObject.TypeNames.Insert(0, 'Mine')
+        $out[1].PSObject.TypeNames[0] | Should -Be 'Mine'
+        $out[2].PSObject.TypeNames[0] | Should -Be 'PSAnomalyAE.AnomalyResult#timestamp/host'
+        $out[-1].PSObject.TypeNames | Should -Not -Contain 'Mine'
+        ($out[2] | Format-Table | Out-String) | Should -Match 'ScoreToThreshold'
+    }
+
     It 'scores its own output again with every column where it was, the results replaced' {
         $once = @(Import-Csv -LiteralPath $todayCsv | Test-AEAnomaly -Model $model)
         $twice = @($once | Test-AEAnomaly -Model $model -Threshold 0.5)

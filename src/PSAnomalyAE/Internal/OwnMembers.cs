@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
@@ -14,6 +15,10 @@ namespace PSAnomalyAE.Internal;
 /// </summary>
 internal static class OwnMembers
 {
+    // The type names of a new [pscustomobject]; a copy keeps any other list of the row's
+    // (first: the fields below use it).
+    private static readonly string[] s_plainTypeNames = new PSObject().TypeNames.ToArray();
+
     // PSObject.InstanceMembers and PSMemberInfo.IsHidden are internal; read through delegates made once.
     private static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>>? s_members =
         Getter<PSObject, PSMemberInfoCollection<PSMemberInfo>>("InstanceMembers");
@@ -28,6 +33,17 @@ internal static class OwnMembers
     // weak table keyed by the object itself, which costs a GC handle per row.
     private static readonly Action<PSObject, int>? s_ownMembers = MemberCollectionSetter();
 
+    // PSObject.InternalTypeNames (internal): the type names as they are held, read and set without a copy.
+    private static readonly Func<PSObject, Collection<string>>? s_typeNames = Getter<PSObject, Collection<string>>("InternalTypeNames");
+    private static readonly Action<PSObject, object>? s_setTypeNames = TypeNamesSetter();
+
+    // A read-only list of type names as PowerShell makes them for a .NET type (ConsolidatedString, interned).
+    private static readonly Func<IEnumerable<string>, object>? s_sharedTypeNames = SharedTypeNamesFactory();
+
+    // The copy's notes, gathered before they are added (one list per thread, reused).
+    [ThreadStatic]
+    private static List<PSNoteProperty>? t_notes;
+
     // Room for the properties a scoring command adds to a copied row.
     private const int ExtraCapacity = 16;
 
@@ -37,9 +53,6 @@ internal static class OwnMembers
     // True for a row whose own state is that of a new [pscustomobject] (not deserialized, no help object, written to
     // no other stream, no members kept apart), so that a new object with the same members and type names is its copy.
     private static readonly Func<PSObject, bool>? s_plain = PlainState();
-
-    // The type names of a new [pscustomobject]; a copy keeps any other list of the row's.
-    private static readonly string[] s_plainTypeNames = new PSObject().TypeNames.ToArray();
 
     /// <summary>
     /// The property <paramref name="name"/> of <paramref name="row"/>, as <c>row.Properties[name]</c> finds it: the
@@ -61,34 +74,75 @@ internal static class OwnMembers
             return row.Copy();
         }
 
-        int count = 0;
+        // PowerShell enumerates a member collection by making a list of it: once, into a list kept for the next row.
+        List<PSNoteProperty> notes = t_notes ??= new List<PSNoteProperty>();
+        notes.Clear();
         foreach (PSMemberInfo member in members)
         {
             if (member.GetType() != typeof(PSNoteProperty) || s_hidden(member))
             {
+                notes.Clear();
                 return row.Copy();
             }
 
-            count++;
+            notes.Add((PSNoteProperty)member);
         }
 
         var copy = new PSObject();
-        s_ownMembers?.Invoke(copy, count + ExtraCapacity);
-        foreach (PSMemberInfo member in members)
+        s_ownMembers?.Invoke(copy, notes.Count + ExtraCapacity);
+        foreach (PSNoteProperty note in notes)
         {
-            AddNote(copy, member.Name, ((PSNoteProperty)member).Value);
+            AddNote(copy, note.Name, note.Value);
         }
 
-        if (!row.TypeNames.SequenceEqual(s_plainTypeNames, StringComparer.Ordinal))
+        notes.Clear();
+        if (!HasPlainTypeNames(row))
         {
             copy.TypeNames.Clear();
-            foreach (string typeName in row.TypeNames)
+            foreach (string typeName in s_typeNames?.Invoke(row) ?? row.TypeNames)
             {
                 copy.TypeNames.Add(typeName);
             }
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// True when <paramref name="row"/>'s type names are those of a new [pscustomobject]. Read without
+    /// <see cref="PSObject.TypeNames"/>, which gives each object its own writable copy of a list it shares (and
+    /// registers that copy in a weak table) in case the caller changes it.
+    /// </summary>
+    internal static bool HasPlainTypeNames(PSObject row) =>
+        (s_typeNames?.Invoke(row) ?? row.TypeNames).SequenceEqual(s_plainTypeNames, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A list of type names that many rows can share, as the rows of one .NET type share theirs: read-only, so
+    /// PowerShell gives a row its own copy should anyone change the row's <see cref="PSObject.TypeNames"/>. Null when
+    /// this PowerShell's internals differ; then <see cref="ShareTypeNames"/> does nothing.
+    /// </summary>
+    internal static object? SharedTypeNames(string first)
+    {
+        try
+        {
+            return s_sharedTypeNames?.Invoke(s_plainTypeNames.Prepend(first));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Gives <paramref name="row"/> type names from <see cref="SharedTypeNames"/>; false when it cannot.</summary>
+    internal static bool ShareTypeNames(PSObject row, object? shared)
+    {
+        if (shared is null || s_setTypeNames is null)
+        {
+            return false;
+        }
+
+        s_setTypeNames(row, shared);
+        return true;
     }
 
     /// <summary>
@@ -169,6 +223,50 @@ internal static class OwnMembers
             ParameterExpression row = Expression.Parameter(typeof(PSObject), "row");
             ParameterExpression capacity = Expression.Parameter(typeof(int), "capacity");
             return Expression.Lambda<Action<PSObject, int>>(Expression.Call(row, set, Expression.New(sized, capacity)), row, capacity).Compile();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Action<PSObject, object>? TypeNamesSetter()
+    {
+        try
+        {
+            PropertyInfo? property = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.NonPublic | BindingFlags.Instance);
+            if (property?.GetSetMethod(nonPublic: true) is not { } set)
+            {
+                return null;
+            }
+
+            ParameterExpression row = Expression.Parameter(typeof(PSObject), "row");
+            ParameterExpression names = Expression.Parameter(typeof(object), "names");
+            return Expression.Lambda<Action<PSObject, object>>(Expression.Call(row, set, Expression.Convert(names, property.PropertyType)), row, names).Compile();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Func<IEnumerable<string>, object>? SharedTypeNamesFactory()
+    {
+        try
+        {
+            Type? type = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.NonPublic | BindingFlags.Instance)?.PropertyType;
+            ConstructorInfo? interned = type?.GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, new[] { typeof(IEnumerable<string>), typeof(bool) });
+            if (interned is null || !typeof(Collection<string>).IsAssignableFrom(type))
+            {
+                return null;
+            }
+
+            ParameterExpression names = Expression.Parameter(typeof(IEnumerable<string>), "names");
+            NewExpression make = Expression.New(interned, names, Expression.Constant(true));
+            var factory = Expression.Lambda<Func<IEnumerable<string>, object>>(Expression.Convert(make, typeof(object)), names).Compile();
+
+            // Only if the list it makes is read-only: PowerShell copies such a list before anyone changes it.
+            return factory(s_plainTypeNames) is ICollection<string> { IsReadOnly: true } ? factory : null;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
         {
