@@ -225,8 +225,11 @@ function Build-RuntimeModule {
     <# The runtime module of one platform: its manifest, LICENSE, ThirdPartyNotices.txt, and native/ with the platform's natives (only those). #>
     param([Parameter(Mandatory)] [string] $TargetRid, [Parameter(Mandatory)] [string] $Destination)
     $publish = Join-Path $Staging "publish-$TargetRid"
-    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-r', $TargetRid,
-        '--self-contained', 'false', '-o', $publish, '-nologo', '-v', 'quiet', '-p:GenerateRuntimeConfigurationFiles=false')
+    # Only the natives are taken from this publish; another platform's needs no ReadyToRun code (this machine's is the
+    # same publish as Build's, left as it is).
+    $readyToRun = if ($TargetRid -eq (Get-Rid)) { @() } else { @('-p:PublishReadyToRun=false') }
+    Invoke-Native dotnet (@('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-r', $TargetRid,
+        '--self-contained', 'false', '-o', $publish, '-nologo', '-v', 'quiet', '-p:GenerateRuntimeConfigurationFiles=false') + $readyToRun)
     $native = Join-Path $Destination 'native'
     $null = New-Item -ItemType Directory -Force -Path $native
     foreach ($name in $NativeLibraries[$TargetRid]) {
