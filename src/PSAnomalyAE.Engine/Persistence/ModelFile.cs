@@ -107,10 +107,17 @@ public static class ModelFile
     /// Reads a model file. The model remembers the file's full path (<see cref="AnomalyModel.SourcePath"/>), and a
     /// model saved without a name is named after the file (<see cref="DefaultName"/>).
     /// </summary>
-    public static AnomalyModel Load(string path)
+    public static AnomalyModel Load(string path) => Load(path, whenRead: null);
+
+    /// <summary>
+    /// Reads a model file as <see cref="Load(string)"/> does, calling <paramref name="whenRead"/> once the file has been
+    /// read and checked, before the model is built (which needs libtorch): a caller can wait for libtorch's load there,
+    /// after the file's own work.
+    /// </summary>
+    public static AnomalyModel Load(string path, Action? whenRead)
     {
         byte[] bytes = RegularFile.ReadAll(path, MaxFileBytes, length => ModelFileHeader.Damaged(path, $"it is {length} bytes long, more than a model file can hold ({MaxFileBytes} bytes)."));
-        AnomalyModel model = Load(bytes, path);
+        AnomalyModel model = Load(bytes, path, whenRead);
         model.SourcePath = Path.GetFullPath(path);
         model.Name ??= DefaultName(path);
         return model;
@@ -120,7 +127,9 @@ public static class ModelFile
     public static string DefaultName(string path) => Path.GetFileNameWithoutExtension(path);
 
     /// <summary>Reads a model from the bytes of a model file; <paramref name="source"/> names it in errors.</summary>
-    public static AnomalyModel Load(byte[] bytes, string source)
+    public static AnomalyModel Load(byte[] bytes, string source) => Load(bytes, source, whenRead: null);
+
+    private static AnomalyModel Load(byte[] bytes, string source, Action? whenRead)
     {
         ModelFileHeader file;
         using (var stream = new MemoryStream(bytes, writable: false))
@@ -143,6 +152,7 @@ public static class ModelFile
             weights.Add(new WeightTensor(t.Name, t.Shape, data));
         }
 
+        whenRead?.Invoke();
         return ModelFileMapper.FromRecord(header, weights, why => ModelFileHeader.Damaged(source, why));
     }
 }

@@ -45,12 +45,14 @@ public sealed class ImportAEModelCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
-    protected override void BeginProcessing() => Native.EnsureLoaded(this);
+    /// <summary>libtorch loads in the background while the model files are read; each waits for it before its network is built.</summary>
+    protected override void BeginProcessing() => Native.BeginLoading(this);
 
     protected override void ProcessRecord()
     {
         if (ParameterSetName == PyTorchSet)
         {
+            Native.EnsureLoaded(this);
             WriteObject(PyTorchModelFiles.Import(this, PyTorch, Config));
             return;
         }
@@ -99,7 +101,7 @@ public sealed class ImportAEModelCommand : PSCmdlet
             ThrowTerminatingError(NotFound($"The model file '{file}' does not exist.", file));
         }
 
-        if (!FileReads.TryRead(file, ModelFile.Load, "ModelReadFailed", ThrowTerminatingError, out AnomalyModel? engine))
+        if (!FileReads.TryRead(file, f => ModelFile.Load(f, () => Native.EnsureLoaded(this)), "ModelReadFailed", ThrowTerminatingError, out AnomalyModel? engine))
         {
             return;
         }
