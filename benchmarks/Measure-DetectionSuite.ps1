@@ -26,7 +26,8 @@ param(
     [int[]] $Seed = @(0, 1, 2),
     [string] $DataFolder = (Join-Path $PSScriptRoot '../../shared/data/tabular'),
     [string] $Python = '/usr/bin/python3',
-    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1')
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1'),
+    [string] $DetailPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -64,6 +65,10 @@ public static class DetectionSplit
 $work = Join-Path ([IO.Path]::GetTempPath()) "psae-detection-$PID"
 $null = New-Item -ItemType Directory -Force $work
 $module = [ordered]@{}
+$details = [ordered]@{}
+function Abbreviation([string] $scoring) {
+    switch ($scoring) { 'ReconstructionAndDistance' { 'R+D' } 'Distance' { 'D' } 'Reconstruction' { 'R' } 'PcaResidual' { 'P' } default { $scoring } }
+}
 try {
     foreach ($name in $Dataset) {
         $all = @(Import-Csv (Join-Path $DataFolder "$name.csv"))
@@ -76,24 +81,58 @@ try {
             $train = foreach ($i in 0..($trainCount - 1)) { $normal[$order[$i]] }
             $test = @(foreach ($i in $testStart..($normal.Count - 1)) { $normal[$order[$i]] }) + $anomalies
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            $model = $train | Invoke-AETraining -ExcludeProperty label -Seed $s
+            $model = $train | Invoke-AETraining -ExcludeProperty label -Seed $s -Scoring Auto 3>$null
             $seconds = $clock.Elapsed.TotalSeconds
             $file = Join-Path $work "$name-$s.aemodel"
             Export-AEModel -Model $model -Path $file -Force
             $auc = ($test | Measure-AEReconstructionError -Model $model | Find-AEThreshold -LabelProperty label).RocAuc
+            # Every candidate on the test rows, with hindsight (the model is not changed: -WhatIf).
+            $hindsight = $test | Find-AEScoring -Model $model -LabelProperty label -WhatIf 6>$null
             $model.Dispose()
-            $plain = $train | Invoke-AETraining -ExcludeProperty label -Seed $s -Scoring Reconstruction 3>$null
-            $plainAuc = ($test | Measure-AEReconstructionError -Model $plain | Find-AEThreshold -LabelProperty label).RocAuc
-            $plain.Dispose()
-            [pscustomobject]@{ Auc = $auc; PlainAuc = $plainAuc; Seconds = $seconds; Bytes = (Get-Item $file).Length }
+
+            # The choice by labels: the validation normals and a seeded 10 % of the anomalies (at least 3) are
+            # labelled; the remaining test rows are scored.
+            $pick = [DetectionSplit]::Shuffle($anomalies.Count, [uint64]($s + 1000))
+            $take = [math]::Max(3, [math]::Ceiling(0.1 * $anomalies.Count))
+            $labelledIdx = [Collections.Generic.HashSet[int]]::new([int[]]@($pick[0..($take - 1)]))
+            $validation = foreach ($i in $trainCount..($testStart - 1)) { $normal[$order[$i]] }
+            $labelled = @($validation) + @(foreach ($i in $labelledIdx) { $anomalies[$i] })
+            $rest = @(foreach ($i in $testStart..($normal.Count - 1)) { $normal[$order[$i]] }) + @(for ($i = 0; $i -lt $anomalies.Count; $i++) { if (-not $labelledIdx.Contains($i)) { $anomalies[$i] } })
+            $guided = Import-AEModel $file
+            $restAuto = ($rest | Measure-AEReconstructionError -Model $guided | Find-AEThreshold -LabelProperty label).RocAuc
+            $choice = $labelled | Find-AEScoring -Model $guided -LabelProperty label
+            $labelAuc = ($rest | Measure-AEReconstructionError -Model $guided | Find-AEThreshold -LabelProperty label).RocAuc
+            $restAll = $rest | Find-AEScoring -Model $guided -LabelProperty label -WhatIf 6>$null
+            $guided.Dispose()
+            $info = Get-AEModelInfo $file
+            [pscustomobject]@{
+                Seed = $s; Auc = $auc; Seconds = $seconds; Bytes = (Get-Item $file).Length
+                Chosen = [string]$info.ScoringChoice.Scoring; LabelChosen = [string]$choice.Scoring
+                LabelAuc = $labelAuc; RestAuto = $restAuto
+                Default = ($hindsight.Candidates | Where-Object Scoring -EQ 'ReconstructionAndDistance').LabelRocAuc
+                Candidates = @($info.ScoringChoice.Candidates | ForEach-Object {
+                        $c = $_
+                        [pscustomobject]@{
+                            Scoring = [string]$c.Scoring; Synthetic = $c.SyntheticRocAuc; Local = $c.LocalRocAuc; Cluster = $c.ClusterRocAuc
+                            Global = $c.GlobalRocAuc; Dependency = $c.DependencyRocAuc
+                            Test = ($hindsight.Candidates | Where-Object Scoring -EQ $c.Scoring).LabelRocAuc
+                            Labelled = ($choice.Candidates | Where-Object Scoring -EQ $c.Scoring).LabelRocAuc
+                            Rest = ($restAll.Candidates | Where-Object Scoring -EQ $c.Scoring).LabelRocAuc
+                        }
+                    })
+            }
         }
+        $details[$name] = $aucs
         $module[$name] = [pscustomobject]@{
             Auc     = ($aucs.Auc | Measure-Object -Average).Average
-            Plain   = ($aucs.PlainAuc | Measure-Object -Average).Average
+            Default = ($aucs.Default | Measure-Object -Average).Average
+            Labels  = ($aucs.LabelAuc | Measure-Object -Average).Average
+            Chosen  = ($aucs.Chosen | Group-Object | Sort-Object Count -Descending | ForEach-Object { '{0}x{1}' -f $_.Count, (Abbreviation $_.Name) }) -join ' '
+            LabelChosen = ($aucs.LabelChosen | Group-Object | Sort-Object Count -Descending | ForEach-Object { '{0}x{1}' -f $_.Count, (Abbreviation $_.Name) }) -join ' '
             Seconds = ($aucs.Seconds | Measure-Object -Average).Average
             KB      = ($aucs.Bytes | Measure-Object -Average).Average / 1KB
         }
-        Write-Host ('{0,-18} module {1:N4}  reconstruction alone {2:N4}  ({3:N1} s, {4:N0} KB)' -f $name, $module[$name].Auc, $module[$name].Plain, $module[$name].Seconds, $module[$name].KB)
+        Write-Host ('{0,-18} auto {1:N4} ({5})  default {2:N4}  labels {6:N4} ({7})  ({3:N1} s, {4:N0} KB)' -f $name, $module[$name].Auc, $module[$name].Default, $module[$name].Seconds, $module[$name].KB, $module[$name].Chosen, $module[$name].Labels, $module[$name].LabelChosen)
     }
 
     $peers = $null
@@ -114,19 +153,32 @@ try {
 
     $peerNames = if ($peers) { @($peers.sets[$Dataset[0]].Keys) } else { @() }
     $rows = foreach ($name in $Dataset) {
-        $row = [ordered]@{ Set = $name; Module = [math]::Round($module[$name].Auc, 4); Reconstruction = [math]::Round($module[$name].Plain, 4) }
+        $row = [ordered]@{ Set = $name; Auto = [math]::Round($module[$name].Auc, 4); Default = [math]::Round($module[$name].Default, 4); Labels = [math]::Round($module[$name].Labels, 4) }
         foreach ($p in $peerNames) { $row[$p] = [math]::Round(($peers.sets[$name][$p].Values | Measure-Object -Average).Average, 4) }
+        $row.AutoChose = $module[$name].Chosen
+        $row.LabelsChose = $module[$name].LabelChosen
         $row.TrainSeconds = [math]::Round($module[$name].Seconds, 1)
         $row.ModelKB = [math]::Round($module[$name].KB)
         [pscustomobject]$row
     }
-    $mean = [ordered]@{ Set = 'mean'; Module = [math]::Round(($rows.Module | Measure-Object -Average).Average, 4); Reconstruction = [math]::Round(($rows.Reconstruction | Measure-Object -Average).Average, 4) }
+    $mean = [ordered]@{ Set = 'mean' }
+    foreach ($c in 'Auto', 'Default', 'Labels') { $mean[$c] = [math]::Round(($rows.$c | Measure-Object -Average).Average, 4) }
     foreach ($p in $peerNames) { $mean[$p] = [math]::Round(($rows.$p | Measure-Object -Average).Average, 4) }
+    $mean.AutoChose = ''
+    $mean.LabelsChose = ''
     $mean.TrainSeconds = [math]::Round(($rows.TrainSeconds | Measure-Object -Sum).Sum, 1)
     $mean.ModelKB = $null
     "`nMean ROC-AUC over seeds $($Seed -join ', ') (module: Invoke-AETraining -Seed s, default settings)"
-    $columns = @('Set') + @(@('Module', 'Reconstruction') + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'TrainSeconds', 'ModelKB'
-    @($rows) + [pscustomobject]$mean | Format-Table -Property $columns -AutoSize | Out-String -Width 200
+    $columns = @('Set') + @(@('Auto', 'Default', 'Labels') + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'AutoChose', 'LabelsChose', 'TrainSeconds', 'ModelKB'
+    @($rows) + [pscustomobject]$mean | Format-Table -Property $columns -AutoSize | Out-String -Width 250
+    if ($peers) {
+        $best = ($Dataset | ForEach-Object { $n = $_; ($peerNames | ForEach-Object { ($peers.sets[$n][$_].Values | Measure-Object -Average).Average } | Measure-Object -Maximum).Maximum } | Measure-Object -Average).Average
+        'Best peer per set, chosen with hindsight: {0:N4}' -f $best
+    }
+    if ($DetailPath) {
+        [ordered]@{ sets = $details; peers = $peers } | ConvertTo-Json -Depth 8 | Set-Content -Path $DetailPath
+        "Every seed's figures and every candidate's: $DetailPath"
+    }
 }
 finally {
     Remove-Item -Recurse -Force $work -ErrorAction Ignore

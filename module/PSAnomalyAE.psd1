@@ -15,6 +15,7 @@
         'Invoke-AETraining'
         'Measure-AEReconstructionError'
         'Find-AEThreshold'
+        'Find-AEScoring'
         'Find-AELatentSize'
         'Test-AEAnomaly'
         'Export-AEModel'

@@ -20,7 +20,7 @@ public sealed partial class AnomalyModel
 
         AnomalyModel copy = Restore(
             Spec, Encoding!, Scaler!, Pca, Shape!, weights ?? ExportWeights(), _history.ToList(), Training, Threshold, _validationErrors, FeatureMeans,
-            Name, Description, ScoreTerms);
+            Name, Description, ScoreTerms, ScoreChoice);
         copy.Ranges = Ranges;
         copy.SourcePath = SourcePath;
         return copy;

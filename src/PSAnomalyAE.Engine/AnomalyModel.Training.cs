@@ -46,14 +46,14 @@ public sealed partial class AnomalyModel
         bool keep = false;
         try
         {
-            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms) = Fit(net, set, rng, onEpoch, cancel);
+            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms, ScoreChoice? choice) = Fit(net, set, rng, onEpoch, cancel);
 
             var summary = new TrainingSummary(
                 rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
                 fit.Threads, clock.Elapsed.TotalSeconds, DateTime.UtcNow);
 
             Install(
-                net, encoding, FeatureSchema.ColumnMeans(data, width), FeatureRanges.Of(data, rows, width), set.Scaler, shape, set.Pca, terms, fit.History, summary, valErrors,
+                net, encoding, FeatureSchema.ColumnMeans(data, width), FeatureRanges.Of(data, rows, width), set.Scaler, shape, set.Pca, terms, choice, fit.History, summary, valErrors,
                 valErrors.Length > 0 ? ProvisionalThreshold(valErrors) : null);
             keep = true;
         }
@@ -125,7 +125,7 @@ public sealed partial class AnomalyModel
         bool keep = false;
         try
         {
-            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms) = Fit(net, set, rng, onEpoch, cancel);
+            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms, ScoreChoice? choice) = Fit(net, set, rng, onEpoch, cancel);
 
             int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
             var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
@@ -136,7 +136,7 @@ public sealed partial class AnomalyModel
 
             bool fresh = valErrors.Length > 0;
             Install(
-                net, encoding, earlierMeans, FeatureRanges.Of(data, rows, width).Union(earlierRanges), scaler, trainedShape, pca, fresh ? terms : trained.ScoreTerms, history, summary,
+                net, encoding, earlierMeans, FeatureRanges.Of(data, rows, width).Union(earlierRanges), scaler, trainedShape, pca, fresh ? terms : trained.ScoreTerms, fresh ? choice : trained.ScoreChoice, history, summary,
                 fresh ? valErrors : trained.ValidationErrors,
                 provisional && fresh ? ProvisionalThreshold(valErrors) : earlierThreshold);
             keep = true;
@@ -165,7 +165,7 @@ public sealed partial class AnomalyModel
     /// <summary>Puts a trained network and everything scoring needs in place at once, under the write lock.</summary>
     private void Install(
         AutoencoderNet net, FeatureEncoding encoding, double[] featureMeans, FeatureRanges ranges, Scaler scaler, NetworkShape shape, Pca? pca, IReadOnlyList<IScoreTerm> terms,
-        List<EpochRecord> history, TrainingSummary summary, double[] validationErrors, ThresholdChoice? threshold)
+        ScoreChoice? choice, List<EpochRecord> history, TrainingSummary summary, double[] validationErrors, ThresholdChoice? threshold)
     {
         _sync.EnterWriteLock();
         try
@@ -179,6 +179,7 @@ public sealed partial class AnomalyModel
             Shape = shape;
             Pca = pca;
             ScoreTerms = terms;
+            ScoreChoice = choice;
             _history = history;
             Training = summary;
             _validationErrors = validationErrors;
@@ -241,20 +242,32 @@ public sealed partial class AnomalyModel
     /// training samples and calibrated on the held-out ones, and the held-out rows' scores, sorted and scored as
     /// <see cref="Score"/> scores them (same thread count).
     /// </summary>
-    private (TrainerResult Fit, double[] ValidationErrors, IReadOnlyList<IScoreTerm> Terms) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    private (TrainerResult Fit, double[] ValidationErrors, IReadOnlyList<IScoreTerm> Terms, ScoreChoice? Choice) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
         TrainerResult fit = new Trainer(Spec, net, rng).Fit(
             set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
         if (set.ValidationEnds.Length == 0)
         {
-            return (fit, Array.Empty<double>(), Engine.Scoring.ScoreTerms.Plain);
+            return (fit, Array.Empty<double>(), Engine.Scoring.ScoreTerms.Plain, null);
         }
 
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
         TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, set.Scaled, set.Width, set.ValidationEnds);
-        IReadOnlyList<IScoreTerm> terms = Engine.Scoring.ScoreTerms.Fit(Spec.Scoring, new TermTraining(set.TrainSamples, heldOut, rng));
+        var training = new TermTraining(set.TrainSamples, heldOut, rng);
+        IReadOnlyList<IScoreTerm> terms;
+        ScoreChoice? choice = null;
+        if (Spec.Scoring == ScoreMethod.Auto && Engine.Scoring.ScoreTerms.FitEach(training) is { Count: > 0 } all)
+        {
+            choice = ScoreSelection.FromTraining(net, set, heldOut, all, rng, ModelDefaults.ScoreChoiceMargin);
+            terms = choice.ScoreTerms;
+        }
+        else
+        {
+            terms = Engine.Scoring.ScoreTerms.Fit(Spec.Scoring == ScoreMethod.Auto ? ScoreMethod.Reconstruction : Spec.Scoring, training);
+        }
+
         double[] scores = Engine.Scoring.ScoreTerms.Compose(terms, Engine.Scoring.ScoreTerms.Measure(terms, heldOut));
         Array.Sort(scores);
-        return (fit, scores, terms);
+        return (fit, scores, terms, choice);
     }
 }

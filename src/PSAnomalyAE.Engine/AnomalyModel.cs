@@ -117,6 +117,12 @@ public sealed partial class AnomalyModel : IDisposable
     /// </summary>
     public IReadOnlyList<IScoreTerm> ScoreTerms { get; private set; } = Engine.Scoring.ScoreTerms.Plain;
 
+    /// <summary>
+    /// How the score was chosen, with every candidate's figures and every term fitted; null for a model trained with a
+    /// fixed score (<see cref="ScoreMethod.Auto"/> makes one).
+    /// </summary>
+    public ScoreChoice? ScoreChoice { get; private set; }
+
     /// <summary>The score term of type <typeparamref name="T"/>; null when the model's score has none.</summary>
     public T? Term<T>()
         where T : class, IScoreTerm => ScoreTerms.OfType<T>().FirstOrDefault();
@@ -241,7 +247,7 @@ public sealed partial class AnomalyModel : IDisposable
     internal static AnomalyModel Restore(
         ModelSpec spec, FeatureEncoding encoding, Scaler scaler, Pca? pca, NetworkShape shape, IReadOnlyList<WeightTensor> weights,
         List<EpochRecord> history, TrainingSummary? training, ThresholdChoice? threshold, double[] validationErrors, double[] featureMeans,
-        string? name = null, string? description = null, IReadOnlyList<IScoreTerm>? terms = null)
+        string? name = null, string? description = null, IReadOnlyList<IScoreTerm>? terms = null, ScoreChoice? choice = null)
     {
         TorchRuntime.EnsureLoaded();
         if (shape.InputSize != (pca?.Count ?? encoding.Width) || (pca is not null && pca.Width != encoding.Width))
@@ -267,7 +273,8 @@ public sealed partial class AnomalyModel : IDisposable
         model.Scaler = scaler;
         model.Shape = shape;
         model.Pca = pca;
-        model.ScoreTerms = terms ?? Engine.Scoring.ScoreTerms.Plain;
+        model.ScoreTerms = choice?.ScoreTerms ?? terms ?? Engine.Scoring.ScoreTerms.Plain;
+        model.ScoreChoice = choice;
         model._history = history;
         model.Training = training;
         model._threshold = threshold;

@@ -83,7 +83,7 @@ public class LifecycleTests
             Assert.Equal(model.Threshold!.Value, info.Threshold!.Value);
             Assert.Equal(model.ParameterCount, info.ParameterCount);
             Assert.Equal(new FileInfo(path).Length, info.Size);
-            Assert.Equal(ModelFile.FormatVersion, info.FormatVersion);
+            Assert.Equal(3, info.FormatVersion); // the default score's terms, without a saved choice
             Assert.True(info.ChecksumVerified);
 
             byte[] bytes = File.ReadAllBytes(path);

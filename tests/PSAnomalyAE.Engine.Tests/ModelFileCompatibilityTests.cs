@@ -48,7 +48,7 @@ public class ModelFileCompatibilityTests
 
     [Theory]
     [MemberData(nameof(Format2))]
-    public void A_format_2_model_keeps_its_score_terms_and_is_written_again_in_the_current_format(string name)
+    public void A_format_2_model_keeps_its_score_terms_and_is_written_again_in_format_3(string name)
     {
         using AnomalyModel model = ModelFile.Load(Path.Combine(s_folder, name + ".aemodel"));
         Assert.Equal(ScoreMethod.ReconstructionAndDistance, model.Scoring);
@@ -56,7 +56,7 @@ public class ModelFileCompatibilityTests
 
         using var copy = new MemoryStream();
         ModelFile.Save(model, copy);
-        Assert.Equal(ModelFile.FormatVersion, BitConverter.ToInt32(copy.ToArray(), 8));
+        Assert.Equal(3, BitConverter.ToInt32(copy.ToArray(), 8)); // the format of a fixed score with more than one term
         using AnomalyModel again = ModelFile.Load(copy.ToArray(), name);
         Assert.Equal(ScoreRows(model), ScoreRows(again));
         Assert.Equal(model.Term<NeighbourTerm>()!.Reference, again.Term<NeighbourTerm>()!.Reference);

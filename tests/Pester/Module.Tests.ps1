@@ -32,7 +32,7 @@ Describe 'The PSAnomalyAE module' {
     }
 
     It 'exports exactly the documented cmdlets and the one alias, nothing else' {
-        $expected = 'Export-AEModel', 'Find-AELatentSize', 'Find-AEThreshold', 'Get-AEModelInfo', 'Import-AEModel', 'Invoke-AETraining',
+        $expected = 'Export-AEModel', 'Find-AELatentSize', 'Find-AEScoring', 'Find-AEThreshold', 'Get-AEModelInfo', 'Import-AEModel', 'Invoke-AETraining',
             'Measure-AEReconstructionError', 'New-AEModel', 'Set-AEThreshold', 'Test-AEAnomaly'
         $module = Get-Module PSAnomalyAE
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected

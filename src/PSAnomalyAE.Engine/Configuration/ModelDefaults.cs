@@ -38,6 +38,21 @@ public static class ModelDefaults
     /// <summary>Nearest reference samples whose distances the distance term averages.</summary>
     public const int NeighbourCount = 5;
 
+    /// <summary>The share of the training samples' variance the PCA-residual term's components explain.</summary>
+    public const double PcaResidualVariance = 0.9;
+
+    /// <summary>Training samples the PCA-residual term's components are fitted on at most (a seeded sample beyond).</summary>
+    public const int PcaResidualSample = 20000;
+
+    /// <summary>
+    /// How much better (in mean ROC-AUC against the synthetic anomalies) a candidate score must be than
+    /// <see cref="ScoreMethod.ReconstructionAndDistance"/> for <see cref="ScoreMethod.Auto"/> to choose it.
+    /// </summary>
+    public const double ScoreChoiceMargin = 0.02;
+
+    /// <summary>Synthetic anomalies of each kind <see cref="ScoreMethod.Auto"/> judges the candidates on, at most.</summary>
+    public const int SyntheticAnomaliesPerKind = 500;
+
     /// <summary>Rows per network call when scoring a stream.</summary>
     public const int ScoringBatchSize = 2048;
 

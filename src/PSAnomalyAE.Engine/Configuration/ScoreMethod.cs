@@ -11,4 +11,20 @@ public enum ScoreMethod
     ReconstructionAndDistance,
     /// <summary>The reconstruction error alone: the mean squared error over the network's inputs, in scaled units.</summary>
     Reconstruction,
+    /// <summary>The distance to the nearest training rows alone, d / m₂ (see <see cref="ReconstructionAndDistance"/>).</summary>
+    Distance,
+    /// <summary>
+    /// The residual of the training rows' principal components alone (the linear autoencoder): √(r / m₃), where r is
+    /// the mean squared distance of the sample from the span of the components that explain 90 % of the training
+    /// samples' variance and m₃ its median on the held-out rows.
+    /// </summary>
+    PcaResidual,
+    /// <summary>
+    /// Chosen at training, from the training data alone: every term is fitted, each candidate score (each term alone,
+    /// and reconstruction and distance together) is judged on the held-out rows against synthetic anomalies made from
+    /// the training rows, and <see cref="ReconstructionAndDistance"/> stays unless another wins by
+    /// <see cref="ModelDefaults.ScoreChoiceMargin"/>. A trained model scores by the candidate chosen; its other terms
+    /// stay in the model, so labelled rows can choose again without training (<see cref="Scoring.ScoreChoice"/>).
+    /// </summary>
+    Auto,
 }

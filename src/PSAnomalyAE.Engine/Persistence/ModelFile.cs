@@ -16,13 +16,14 @@ public static class ModelFile
 {
     /// <summary>
     /// The newest format this version writes; it reads every version up to this one. Version 2 added the distance part
-    /// of the score, version 3 keeps every score term as one list (<see cref="ScoreTermFile"/>); a model scored by the
+    /// of the score, version 3 keeps every score term as one list (<see cref="ScoreTermFile"/>), version 4 a model's
+    /// choice of score among candidates (<see cref="ScoreChoice"/>); a model scored by the
     /// reconstruction error alone is still written as version 1, byte for byte as before.
     /// </summary>
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
 
     /// <summary>The format version a model is written in.</summary>
-    internal static int VersionFor(AnomalyModel model) => ScoreTermFile.VersionFor(model.ScoreTerms);
+    internal static int VersionFor(AnomalyModel model) => ScoreTermFile.VersionFor(model.ScoreTerms, model.ScoreChoice);
 
     internal const string FormatName = "PSAnomalyAE.Model";
 
@@ -40,7 +41,7 @@ public static class ModelFile
             throw AnomalyModel.NotTrained();
         }
 
-        IReadOnlyList<WeightTensor> weights = model.ExportWeights().Concat(ScoreTermFile.ToRecords(model.ScoreTerms).Tensors).ToList();
+        IReadOnlyList<WeightTensor> weights = model.ExportWeights().Concat(ScoreTermFile.ToRecords(model.ScoreTerms, model.ScoreChoice).Tensors).ToList();
 
         long offset = 0;
         var table = new List<TensorEntry>();

@@ -57,6 +57,9 @@ public sealed class ModelFileInfo
     /// <summary>What the model's scores are made of.</summary>
     public ScoreMethod Scoring { get; init; }
 
+    /// <summary>How the score was chosen, with each candidate's figures (its terms are not read: no Terms); null for a fixed score.</summary>
+    public ScoreChoice? ScoreChoice { get; init; }
+
     /// <summary>True when the file's SHA-256 was checked and matched; false when it was not checked.</summary>
     public bool ChecksumVerified { get; init; }
 
@@ -93,7 +96,8 @@ public sealed class ModelFileInfo
             WindowSize = Math.Max(1, header.Spec.WindowSize),
             PcaComponents = header.Pca?.Count,
             Scaling = header.Spec.Scaling,
-            Scoring = ScoreTerms.MethodOf(ScoreTermFile.Names(header)),
+            Scoring = ScoreTermFile.Method(header),
+            ScoreChoice = header.ScoreChoice is { } choice ? ScoreChoiceFile.FromRecord(choice, terms: null) : null,
             Threshold = ModelFileMapper.ThresholdFrom(header.Threshold),
             Training = ModelFileMapper.TrainingFrom(header.Training),
             HistoryEpochs = header.History?.Count ?? 0,

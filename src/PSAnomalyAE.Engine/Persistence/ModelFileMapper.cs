@@ -48,7 +48,8 @@ internal static class ModelFileMapper
             Tensors = tensors.ToList(),
             Name = model.Name,
             Description = model.Description,
-            ScoreTerms = ScoreTermFile.ToRecords(model.ScoreTerms).Records,
+            ScoreTerms = ScoreTermFile.ToRecords(model.ScoreTerms, model.ScoreChoice).Records,
+            ScoreChoice = model.ScoreChoice is { } c ? ScoreChoiceFile.ToRecord(c) : null,
         };
     }
 
@@ -97,9 +98,15 @@ internal static class ModelFileMapper
 
         var shape = new NetworkShape(header.Network.InputSize, header.Network.HiddenSize, header.Network.LatentSize, header.Network.SigmoidOutput);
         IReadOnlyList<IScoreTerm> terms;
+        ScoreChoice? choice = null;
         try
         {
             terms = ScoreTerms.Restore(ScoreTermFile.States(header, weights, damaged), new TermBatchShape(width, header.Network.InputSize, spec.WindowSize));
+            choice = header.ScoreChoice is { } c ? ScoreChoiceFile.FromRecord(c, terms) : null;
+            if (choice is null)
+            {
+                ScoreTerms.MethodOf(terms.Select(t => t.Name)); // the terms must make a score this version knows
+            }
         }
         catch (AnomalyDetectionException ex) when (ex.Kind == AnomalyErrorKind.InvalidModelFile)
         {
@@ -123,7 +130,8 @@ internal static class ModelFileMapper
             header.FeatureMeans ?? Array.Empty<double>(),
             header.Name,
             header.Description,
-            terms);
+            terms,
+            choice);
         model.Ranges = FeatureRanges.From(header.FeatureMin, header.FeatureMax, width);
         return model;
     }

@@ -44,6 +44,9 @@ internal sealed class ModelRecord
 
     // Added in format 3: every part of the score, as one list (ScoreTermFile). A file with it is written as version 3.
     [JsonPropertyName("ScoreTerms")] public List<ScoreTermRecord>? ScoreTerms { get; set; }
+
+    // Added in format 4: how the score was chosen among candidates whose terms ScoreTerms all keeps. Written as version 4.
+    [JsonPropertyName("ScoreChoice")] public ScoreChoiceRecord? ScoreChoice { get; set; }
 }
 
 /// <summary>The distance part of the score in format 2 (read only: format 3 keeps it in ScoreTerms).</summary>

@@ -212,7 +212,12 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
             WriteVerbose(string.Create(CultureInfo.InvariantCulture, $"Provisional threshold {th.Value:G6}: {ModelDefaults.TrainingThresholdPercentile}th percentile of the {th.SampleCount} validation rows. Find-AEThreshold -Model sets another."));
         }
 
-        if (engine.Spec.Scoring != ScoreMethod.Reconstruction && engine.Scoring == ScoreMethod.Reconstruction)
+        if (engine.ScoreChoice is { } choice)
+        {
+            WriteVerbose("Score: " + choice.Summary());
+        }
+
+        if (engine.Spec.Scoring != ScoreMethod.Reconstruction && ScoreTerms.IsPlain(engine.ScoreTerms))
         {
             WriteWarning(t.ValidationRows == 0
                 ? "The model scores rows by their reconstruction error alone: the distance part of the default score is scaled on held-out rows, and -ValidationFraction 0 leaves none. Keep a share of the rows for validation (the default is 0.2) to score by both."

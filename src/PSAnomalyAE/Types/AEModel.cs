@@ -95,6 +95,9 @@ public sealed class AEModel : IDisposable
     /// </summary>
     public string Scoring => EnumMap.Convert<AEScoring>(Engine.Scoring).ToString();
 
+    /// <summary>How the score was chosen, with every candidate's figures; empty for a model trained with a fixed -Scoring.</summary>
+    public AEScoringChoice? ScoringChoice => Engine.ScoreChoice is { } c ? new AEScoringChoice(c) : null;
+
     public int Epochs => Engine.Spec.Epochs;
 
     public int BatchSize => Engine.Spec.BatchSize;

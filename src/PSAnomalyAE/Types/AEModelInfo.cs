@@ -18,6 +18,7 @@ public sealed class AEModelInfo
         PcaComponentCount = info.PcaComponents;
         Scaling = EnumMap.Convert<AEScaling>(info.Scaling);
         Scoring = EnumMap.Convert<AEScoring>(info.Scoring);
+        ScoringChoice = info.ScoreChoice is { } c ? new AEScoringChoice(c) : null;
         Threshold = info.Threshold?.Value;
         ThresholdMethod = info.Threshold is { } t
             ? (t.SampleCount == 0 ? $"{t.Method} ({t.Source})" : string.Create(CultureInfo.InvariantCulture, $"{t.Method} {t.Parameter} of {t.SampleCount} rows ({t.Source})"))
@@ -60,6 +61,9 @@ public sealed class AEModelInfo
 
     /// <summary>What the model's scores are made of.</summary>
     public AEScoring Scoring { get; }
+
+    /// <summary>How the score was chosen, with every candidate's figures; empty for a model trained with a fixed -Scoring.</summary>
+    public AEScoringChoice? ScoringChoice { get; }
 
     public double? Threshold { get; }
 

@@ -11,4 +11,18 @@ public enum AEScoring
     ReconstructionAndDistance,
     /// <summary>The reconstruction error alone: the mean squared error over the network's inputs, in scaled units.</summary>
     Reconstruction,
+    /// <summary>The distance to the nearest training rows alone, divided by its median on the held-out rows.</summary>
+    Distance,
+    /// <summary>
+    /// The residual of the training rows' principal components alone (a linear autoencoder): √(r / m), r the mean squared
+    /// distance from the span of the components that explain 90 % of the variance, m its held-out median.
+    /// </summary>
+    PcaResidual,
+    /// <summary>
+    /// Chosen at training from the training data alone: each candidate (ReconstructionAndDistance, Distance,
+    /// Reconstruction, PcaResidual) is judged on the held-out rows against synthetic anomalies made from the training
+    /// rows, and ReconstructionAndDistance stays unless another is clearly better. The model keeps every candidate, so
+    /// Find-AEScoring can choose again from labelled rows without training.
+    /// </summary>
+    Auto,
 }

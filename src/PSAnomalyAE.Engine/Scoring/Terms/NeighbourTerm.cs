@@ -84,20 +84,7 @@ public sealed class NeighbourTerm : IScoreTerm
         }
 
         int take = Math.Min(trainCount, ModelDefaults.NeighbourSample);
-        int[] order = Enumerable.Range(0, trainCount).ToArray();
-        for (int i = 0; i < take; i++)
-        {
-            int j = training.Rng.Next(i, trainCount);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-
-        Array.Sort(order, 0, take); // keep the training order inside the sample
-        var reference = new float[take * width];
-        for (int i = 0; i < take; i++)
-        {
-            Array.Copy(training.TrainSamples, (long)order[i] * width, reference, (long)i * width, width);
-        }
-
+        float[] reference = training.SampleTraining(take);
         int k = Math.Min(ModelDefaults.NeighbourCount, take);
         double median = TermTraining.Median(Distances(reference, width, k, training.HeldOut.Samples, heldCount));
         return TermTraining.Usable(median) ? new NeighbourTerm(reference, width, k, median) : null;

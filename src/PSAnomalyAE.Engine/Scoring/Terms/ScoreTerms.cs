@@ -13,21 +13,56 @@ public static class ScoreTerms
     {
         new(ReconstructionTerm.TermName, ReconstructionTerm.Fit, ReconstructionTerm.Restore),
         new(NeighbourTerm.TermName, NeighbourTerm.Fit, NeighbourTerm.Restore),
+        new(PcaResidualTerm.TermName, PcaResidualTerm.Fit, PcaResidualTerm.Restore),
+    };
+
+    /// <summary>The scores a model can be made to score by: each term alone and the default sum, the default first.</summary>
+    public static IReadOnlyList<ScoreMethod> Candidates { get; } = new[]
+    {
+        ScoreMethod.ReconstructionAndDistance, ScoreMethod.Distance, ScoreMethod.Reconstruction, ScoreMethod.PcaResidual,
     };
 
     /// <summary>The score of a model whose score is the reconstruction error alone.</summary>
     public static IReadOnlyList<IScoreTerm> Plain { get; } = new IScoreTerm[] { ReconstructionTerm.Plain };
 
-    /// <summary>The names of the terms a score method is made of, in the order they are summed.</summary>
+    /// <summary>The names of the terms a score method is made of, in the order they are summed (for Auto: every term it fits).</summary>
     public static string[] For(ScoreMethod method) => method switch
     {
         ScoreMethod.ReconstructionAndDistance => new[] { ReconstructionTerm.TermName, NeighbourTerm.TermName },
+        ScoreMethod.Distance => new[] { NeighbourTerm.TermName },
+        ScoreMethod.PcaResidual => new[] { PcaResidualTerm.TermName },
+        ScoreMethod.Auto => new[] { ReconstructionTerm.TermName, NeighbourTerm.TermName, PcaResidualTerm.TermName },
         _ => new[] { ReconstructionTerm.TermName },
     };
 
     /// <summary>The score method a list of terms makes: the one rule for what a trained or stored model scores by.</summary>
-    public static ScoreMethod MethodOf(IEnumerable<string> names) =>
-        names.Contains(NeighbourTerm.TermName) ? ScoreMethod.ReconstructionAndDistance : ScoreMethod.Reconstruction;
+    public static ScoreMethod MethodOf(IEnumerable<string> names)
+    {
+        string[] given = names.ToArray();
+        foreach (ScoreMethod m in Candidates)
+        {
+            if (For(m).SequenceEqual(given))
+            {
+                return m;
+            }
+        }
+
+        throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, $"The score terms {string.Join(", ", given)} are not a score this version of PSAnomalyAE knows.");
+    }
+
+    /// <summary>The terms of <paramref name="method"/> among <paramref name="terms"/>, in its order; null when one is missing.</summary>
+    public static IReadOnlyList<IScoreTerm>? Select(IReadOnlyList<IScoreTerm> terms, ScoreMethod method)
+    {
+        IScoreTerm?[] chosen = For(method).Select(n => terms.FirstOrDefault(t => t.Name == n)).ToArray();
+        return chosen.All(t => t is not null) ? chosen.Select(t => t!).ToArray() : null;
+    }
+
+    /// <summary>
+    /// Fits every term on <paramref name="training"/>, in the order of <see cref="s_kinds"/>, and keeps those that
+    /// could be calibrated: the terms a score is chosen among.
+    /// </summary>
+    public static IReadOnlyList<IScoreTerm> FitEach(TermTraining training) =>
+        s_kinds.Select(k => k.Fit(training)).Where(t => t is not null).Select(t => t!).ToArray();
 
     /// <inheritdoc cref="MethodOf(IEnumerable{string})"/>
     public static ScoreMethod MethodOf(IEnumerable<IScoreTerm> terms) => MethodOf(terms.Select(t => t.Name));

@@ -11,6 +11,31 @@ public sealed record TermTraining(float[] TrainSamples, TermBatch HeldOut, Rando
 
     public int TrainCount => TrainSamples.Length / SampleSize;
 
+    /// <summary>
+    /// A seeded sample of <paramref name="take"/> training samples (a partial Fisher-Yates shuffle on the run's random
+    /// numbers), kept in training order.
+    /// </summary>
+    public float[] SampleTraining(int take)
+    {
+        int width = SampleSize;
+        int trainCount = TrainCount;
+        int[] order = Enumerable.Range(0, trainCount).ToArray();
+        for (int i = 0; i < take; i++)
+        {
+            int j = Rng.Next(i, trainCount);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+
+        Array.Sort(order, 0, take);
+        var rows = new float[take * width];
+        for (int i = 0; i < take; i++)
+        {
+            Array.Copy(TrainSamples, (long)order[i] * width, rows, (long)i * width, width);
+        }
+
+        return rows;
+    }
+
     /// <summary>The median of the finite values, or NaN when there are none.</summary>
     public static double Median(IEnumerable<double> values)
     {
