@@ -5,8 +5,11 @@ namespace PSAnomalyAE.Engine;
 
 /// <summary>
 /// libtorch's native libraries loaded on a background thread, started by a command before work of its own that does
-/// not need them (Import-AEModel reading and checking a model file), so their load (the dynamic loader and libtorch's
-/// static initialisers: a third to half a second of CPU) overlaps that work instead of following it.
+/// not need them (Import-AEModel parsing and checking a model file's header), so their load (the dynamic loader and
+/// libtorch's static initialisers: about a third of a second of CPU) overlaps that work instead of preceding it.
+/// The dynamic loader holds one lock for the whole load, static initialisers included, and every thread that loads a
+/// native library or first calls a native function takes it too: the work meant to overlap the load must be managed
+/// code alone, or it waits for the load as it would have without the background thread.
 /// </summary>
 public static partial class TorchRuntime
 {

@@ -2,10 +2,10 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
 }
 
-# Import-AEModel loads libtorch on a background thread while it reads the model file. What users rely on: help and
+# Import-AEModel loads libtorch on a background thread while it parses the model file. What users rely on: help and
 # tab completion never load it, the model comes back as before (also from several runspaces at once, with -Verbose),
 # and a libtorch that cannot load still stops the command with the one error that says what to do.
-Describe 'Loading libtorch while Import-AEModel reads the file' {
+Describe 'Loading libtorch while Import-AEModel parses the file' {
     BeforeAll {
         $model = Join-Path $TestDrive 'start.aemodel'
         $m = New-MetricRows -Count 60 | Invoke-AETraining -Epochs 1 -Seed 1
