@@ -8,14 +8,16 @@
     Sections (choose with -Section):
       Ratio    Import-Csv f | Test-AEAnomaly | Export-Csv o against Import-Csv f | Export-Csv o (-Rows rows, best of
                -Repeat), and the floor PowerShell itself sets: a compiled cmdlet that only copies each row and adds
-               eight note properties (what any scoring cmdlet must do at least).
+               eight note properties (what any scoring cmdlet must do at least), and the same cmdlet adding them to the
+               row itself, as Add-Member -PassThru does (what not copying would save).
       File     -FileRows rows (default 1,000,000): Import-Csv | Measure-Object (reading alone) and
                Import-Csv | Test-AEAnomaly | Where-Object Anomaly against
                Test-AEAnomaly -Path -AnomaliesOnly, and -Path writing every row, each in its own pwsh so the peak
                working set is its own; the -Path case again on a quarter of the rows shows memory does not grow with
                the file.
       Startup  a new pwsh that imports the module, loads a model file and scores one row, against a bare pwsh start
-               (median of -Repeat runs each).
+               (median of -Repeat runs each): wall seconds, and the CPU seconds of the new process (all its threads),
+               which it prints as it ends. -CompareModulePath measures another build in the same rounds.
     The files have -Columns feature columns (default 20) beside a timestamp and a host name.
     Times are wall-clock and process CPU (user + system); on a busy machine CPU time is the steadier of the two.
     -ModulePath picks the module, so the same script measures an older build (it skips -Path cases a build lacks).
@@ -35,7 +37,9 @@ param(
     # The model's score; Reconstruction measures the reconstruction error alone (no neighbour distance).
     [ValidateSet('ReconstructionAndDistance', 'Reconstruction')]
     [string] $Scoring = 'ReconstructionAndDistance',
-    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1')
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1'),
+    # Startup: another build (e.g. an older one) measured in the same rounds, beside -ModulePath's.
+    [string] $CompareModulePath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -119,9 +123,11 @@ public sealed class CopyRowWithEightPropertiesCommand : PSCmdlet
 {
     private static readonly string[] Names = { "Score", "Threshold", "Anomaly", "ScoreToThreshold", "Severity", "ScorePercentile", "TopFeatures", "Reason" };
     [Parameter(ValueFromPipeline = true)] public PSObject InputObject { get; set; }
+    // Add the properties to the row itself, as Add-Member -PassThru does, instead of to a copy.
+    [Parameter] public SwitchParameter InPlace { get; set; }
     protected override void ProcessRecord()
     {
-        PSObject row = InputObject.Copy();
+        PSObject row = InPlace ? InputObject : InputObject.Copy();
         foreach (string name in Names) row.Properties.Add(new PSNoteProperty(name, 1.0), true);
         WriteObject(row);
     }
@@ -137,6 +143,7 @@ public sealed class CopyRowWithEightPropertiesCommand : PSCmdlet
         'Import-Csv | Test-AEAnomaly (no Export-Csv)'              = { Import-Csv $csv | Test-AEAnomaly -Model $model | Out-Null }
         'Import-Csv | Measure-AEReconstructionError | Export-Csv'  = { Import-Csv $csv | Measure-AEReconstructionError -Model $model | Export-Csv $out }
         'floor: Import-Csv | copy + 8 note properties | Export-Csv' = { Import-Csv $csv | Copy-RowWithEightProperties | Export-Csv $out }
+        'floor: 8 note properties on the row itself (no copy)'     = { Import-Csv $csv | Copy-RowWithEightProperties -InPlace | Export-Csv $out }
     }
     if ($hasPath) { $cases['Import-Csv | Test-AEAnomaly -AnomaliesOnly | Export-Csv'] = { Import-Csv $csv | Test-AEAnomaly -Model $model -AnomaliesOnly | Export-Csv $out } }
     '{0,-60} {1,8} {2,8}   {3}' -f 'case', 'wall s', 'CPU s', 'against Import-Csv | Export-Csv (wall / CPU; its own wall s / CPU s)'
@@ -194,24 +201,34 @@ if ('Startup' -in $Section) {
     $row = Join-Path $work 'one.csv'
     Write-Csv $row 1 5
     function Measure-Start([string] $Command) {
+        # The process's own CPU time, printed last (user + system, every thread: libtorch's load may run on its own).
+        $cpu = '; [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString([cultureinfo]::InvariantCulture)'
         $sw = [Diagnostics.Stopwatch]::StartNew()
-        $null = & $pwsh -NoProfile -NonInteractive -Command $Command 2>$null
-        $sw.Elapsed.TotalSeconds
+        $out = & $pwsh -NoProfile -NonInteractive -Command ($Command + $cpu) 2>$null
+        $wall = $sw.Elapsed.TotalSeconds
+        [pscustomobject]@{ Wall = $wall; Cpu = [double]::Parse(@($out)[-1], $inv) }
     }
     $commands = [ordered]@{
-        'bare pwsh start'                                    = 'exit'
+        'bare pwsh start'                                    = '$null = 0'
         'pwsh + Import-Module'                               = "Import-Module '$ModulePath'"
         'pwsh + Import-Module + Import-AEModel + first score' = "Import-Module '$ModulePath'; `$m = Import-AEModel '$modelFile'; `$null = Import-Csv '$row' | Test-AEAnomaly -Model `$m"
     }
-    # In turn, so that a busy moment of the machine falls on all three alike; medians, and the median extra time per round.
+    if ($CompareModulePath) {
+        $other = (Resolve-Path $CompareModulePath).Path
+        Write-Host "   (compared with $other, in the same rounds)"
+        $commands['pwsh + Import-Module (compared build)'] = "Import-Module '$other'"
+        $commands['... + Import-AEModel + first score (compared build)'] = "Import-Module '$other'; `$m = Import-AEModel '$modelFile'; `$null = Import-Csv '$row' | Test-AEAnomaly -Model `$m"
+    }
+    # In turn, so that a busy moment of the machine falls on all alike; medians, and the median extra time per round.
     $rounds = for ($i = 0; $i -lt $Repeat; $i++) {
         $t = [ordered]@{}
         foreach ($k in $commands.Keys) { $t[$k] = Measure-Start $commands[$k] }
         [pscustomobject]$t
     }
     foreach ($k in $commands.Keys) {
-        $extra = Get-Median ($rounds | ForEach-Object { $_.$k - $_.'bare pwsh start' })
-        '{0,-52} {1,6:N2} s  (+{2:N2} s over a bare start)' -f $k, (Get-Median $rounds.$k), $extra
+        $extra = Get-Median ($rounds | ForEach-Object { $_.$k.Wall - $_.'bare pwsh start'.Wall })
+        $extraCpu = Get-Median ($rounds | ForEach-Object { $_.$k.Cpu - $_.'bare pwsh start'.Cpu })
+        '{0,-52} {1,6:N2} s  (+{2:N2} s over a bare start)   CPU {3,6:N2} s  (+{4:N2} s)' -f $k, (Get-Median $rounds.$k.Wall), $extra, (Get-Median $rounds.$k.Cpu), $extraCpu
     }
 }
 
