@@ -25,6 +25,9 @@ public sealed class CsvRowSource : IDisposable
     private readonly long _length;
     private readonly Dictionary<string, int> _index;
     private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance); // the same name objects are asked for every record
+    private readonly string?[] _askedNames = new string?[256]; // the n-th name asked of the last record, and its column:
+    private readonly int[] _askedColumns = new int[256]; // a record is asked for the same names in the same order
+    private int _asked;
     private readonly int _width;
     private readonly RecordView _current;
     private CsvRecords _store;
@@ -122,6 +125,7 @@ public sealed class CsvRowSource : IDisposable
             }
 
             RowNumber++;
+            _asked = 0;
             _store.Store(row);
             Incomplete = row.ColCount < _width && _text.EndsWithin(row.LineNumberToExcl - 1) ? CutShort(row.ColCount) : null;
             return true;
@@ -182,16 +186,31 @@ public sealed class CsvRowSource : IDisposable
         RowNumber = RowNumber,
     };
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool TryGetCurrent(string name, out ReadOnlySpan<char> text, out bool present)
     {
         text = default;
         present = false;
-        if (!_byReference.TryGetValue(name, out int c))
+        int c, n = _asked++;
+        if (n < _askedNames.Length && ReferenceEquals(_askedNames[n], name))
         {
-            c = _index.TryGetValue(name, out int found) ? found : -1;
-            if (_byReference.Count < 1024)
+            c = _askedColumns[n];
+        }
+        else
+        {
+            if (!_byReference.TryGetValue(name, out c))
             {
-                _byReference[name] = c;
+                c = _index.TryGetValue(name, out int found) ? found : -1;
+                if (_byReference.Count < 1024)
+                {
+                    _byReference[name] = c;
+                }
+            }
+
+            if (n < _askedNames.Length)
+            {
+                _askedNames[n] = name;
+                _askedColumns[n] = c;
             }
         }
 
