@@ -312,11 +312,19 @@ public sealed class NeighbourTerm : IScoreTerm
             {
                 if (AnyBelow(row.Slice(c, block), best[k - 1]))
                 {
-                    for (int j = c; j < c + block; j++)
+                    for (int v = c; v < c + block; v += lanes)
                     {
-                        if (row[j] < best[k - 1])
+                        if (!AnyBelow(row.Slice(v, lanes), best[k - 1]))
                         {
-                            Insert(row[j], j, best, at, k - 1);
+                            continue;
+                        }
+
+                        for (int j = v; j < v + lanes; j++)
+                        {
+                            if (row[j] < best[k - 1])
+                            {
+                                Insert(row[j], j, best, at, k - 1);
+                            }
                         }
                     }
                 }
@@ -334,11 +342,12 @@ public sealed class NeighbourTerm : IScoreTerm
         }
     }
 
-    /// <summary>True when a value of <paramref name="block"/> (four vectors) is below <paramref name="limit"/>.</summary>
-    private static bool AnyBelow(ReadOnlySpan<double> block, double limit)
+    /// <summary>True when a value of <paramref name="values"/> (one vector or four) is below <paramref name="limit"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool AnyBelow(ReadOnlySpan<double> values, double limit)
     {
-        ref double first = ref MemoryMarshal.GetReference(block);
-        if (Vector512.IsHardwareAccelerated)
+        ref double first = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated && values.Length == 4 * Vector512<double>.Count)
         {
             Vector512<double> l = Vector512.Create(limit);
             Vector512<double> below = Vector512.LessThan(Vector512.LoadUnsafe(ref first), l) | Vector512.LessThan(Vector512.LoadUnsafe(ref first, 8), l)
@@ -346,7 +355,12 @@ public sealed class NeighbourTerm : IScoreTerm
             return below != Vector512<double>.Zero;
         }
 
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && values.Length == Vector512<double>.Count)
+        {
+            return Vector512.LessThanAny(Vector512.LoadUnsafe(ref first), Vector512.Create(limit));
+        }
+
+        if (Vector256.IsHardwareAccelerated && values.Length == 4 * Vector256<double>.Count)
         {
             Vector256<double> l = Vector256.Create(limit);
             Vector256<double> below = Vector256.LessThan(Vector256.LoadUnsafe(ref first), l) | Vector256.LessThan(Vector256.LoadUnsafe(ref first, 4), l)
@@ -354,7 +368,12 @@ public sealed class NeighbourTerm : IScoreTerm
             return below != Vector256<double>.Zero;
         }
 
-        foreach (double v in block)
+        if (Vector256.IsHardwareAccelerated && values.Length == Vector256<double>.Count)
+        {
+            return Vector256.LessThanAny(Vector256.LoadUnsafe(ref first), Vector256.Create(limit));
+        }
+
+        foreach (double v in values)
         {
             if (v < limit)
             {
@@ -366,6 +385,7 @@ public sealed class NeighbourTerm : IScoreTerm
     }
 
     /// <summary>Puts <paramref name="v"/> (column <paramref name="c"/>) in order into <paramref name="best"/>, whose slot <paramref name="free"/> it may take.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Insert(double v, int c, Span<double> best, Span<int> at, int free)
     {
         int i = free;
@@ -379,5 +399,6 @@ public sealed class NeighbourTerm : IScoreTerm
         at[i] = c;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool Below(double a, double b) => a < b || (double.IsNaN(b) && !double.IsNaN(a));
 }
