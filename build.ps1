@@ -4,9 +4,10 @@
     Builds, tests and demonstrates the PSAnomalyAE module.
 .DESCRIPTION
     Tasks (run in the order given):
-      Build    publishes the engine and cmdlets for this platform and assembles an importable module in
-               out/PSAnomalyAE: the manifest, PSAnomalyAE.dll, help and format files at the top, and the engine,
-               TorchSharp and the native libraries of this platform in dependencies/.
+      Build    publishes the engine and cmdlets for this platform (they and TorchSharp compiled ReadyToRun, so they
+               start without the JIT) and assembles an importable module in out/PSAnomalyAE: the manifest,
+               PSAnomalyAE.dll, help and format files at the top, and the engine, TorchSharp and the native libraries
+               of this platform in dependencies/.
       Package  builds, then makes one feed for every platform in out/packages (a folder repository as it stands):
                PSAnomalyAE.<version>.nupkg, the module without native libraries, the same for every platform, and
                one runtime package per platform (-Rid; by default linux-x64, win-x64 and osx-arm64),
@@ -202,11 +203,13 @@ function Invoke-Package {
     Copy-Item -LiteralPath $ModuleOut -Destination $main -Recurse
     $deps = Join-Path $main 'dependencies'
     Get-ChildItem -LiteralPath $deps -File | Where-Object { $_.Extension -ne '.pdb' -and -not (Test-ManagedAssembly $_.FullName) } | Remove-Item
-    # A -r build's cmdlets assembly targets that platform's processor; the package's must load on every platform.
+    # A -r build's cmdlets, engine and TorchSharp target that platform (its processor, and ReadyToRun code for it); the
+    # package's must load on every platform, so it has their processor-neutral IL builds.
     $anyCpu = Join-Path $Staging 'publish-anycpu'
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-o', $anyCpu,
         '-nologo', '-v', 'quiet', '-p:PlatformTarget=AnyCPU', '-p:GenerateRuntimeConfigurationFiles=false')
     Copy-Item -LiteralPath (Join-Path $anyCpu 'PSAnomalyAE.dll'), (Join-Path $anyCpu 'PSAnomalyAE.pdb') -Destination $main -Force
+    Copy-Item -LiteralPath (Join-Path $anyCpu 'PSAnomalyAE.Engine.dll'), (Join-Path $anyCpu 'PSAnomalyAE.Engine.pdb'), (Join-Path $anyCpu 'TorchSharp.dll') -Destination $deps -Force
     Publish-Nupkg -Folder $main -Name 'PSAnomalyAE' -Started $started
 
     foreach ($target in $Rid) {
@@ -222,8 +225,11 @@ function Build-RuntimeModule {
     <# The runtime module of one platform: its manifest, LICENSE, ThirdPartyNotices.txt, and native/ with the platform's natives (only those). #>
     param([Parameter(Mandatory)] [string] $TargetRid, [Parameter(Mandatory)] [string] $Destination)
     $publish = Join-Path $Staging "publish-$TargetRid"
-    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-r', $TargetRid,
-        '--self-contained', 'false', '-o', $publish, '-nologo', '-v', 'quiet', '-p:GenerateRuntimeConfigurationFiles=false')
+    # Only the natives are taken from this publish; another platform's needs no ReadyToRun code (this machine's is the
+    # same publish as Build's, left as it is).
+    $readyToRun = if ($TargetRid -eq (Get-Rid)) { @() } else { @('-p:PublishReadyToRun=false') }
+    Invoke-Native dotnet (@('publish', (Join-Path $Root 'src/PSAnomalyAE/PSAnomalyAE.csproj'), '-c', $Configuration, '-r', $TargetRid,
+        '--self-contained', 'false', '-o', $publish, '-nologo', '-v', 'quiet', '-p:GenerateRuntimeConfigurationFiles=false') + $readyToRun)
     $native = Join-Path $Destination 'native'
     $null = New-Item -ItemType Directory -Force -Path $native
     foreach ($name in $NativeLibraries[$TargetRid]) {

@@ -1,20 +1,28 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Detection quality of the module's default on every labelled tabular set, side by side with classical peers on the
-    same splits: ROC-AUC per set and the mean, training time and model-file size.
+    Detection quality of the module on every labelled tabular set, side by side with classical peers on the same
+    splits: ROC-AUC per set and the mean for the label-free choice of score, the default score and the score chosen
+    from a few labelled rows; which score each chose, training time and model-file size.
 .DESCRIPTION
     The protocol (shared with benchmarks/detection_peers.py, which documents it exactly): for each set and seed, the
     normal rows are shuffled with SplitMix64 + Fisher-Yates; the first 60 % train, the next 20 % are validation rows,
-    and the remaining normal rows plus every anomaly are scored once. The module's default is trained with
-    `Invoke-AETraining -Seed <seed>` on the training rows (the label column left out) and scored with
-    Measure-AEReconstructionError; ROC-AUC comes from Find-AEThreshold -LabelProperty, which reads each row's Score.
+    and the remaining normal rows plus every anomaly are scored once. The module is trained once per set and seed
+    with `Invoke-AETraining -Seed <seed> -Scoring Auto` on the training rows (the label column left out); ROC-AUC
+    comes from Find-AEThreshold -LabelProperty, which reads each row's Score.
+
+    Columns: Auto is the score the model chose from its training rows alone (held-out normal rows against synthetic
+    anomalies); Default is the same model scored by the default, ReconstructionAndDistance, on the same rows; Labels
+    is the score Find-AEScoring chose from the validation normal rows plus a seeded 10 % of the anomalies (at least
+    3), measured on the remaining test rows (so its rows are not quite those of the other columns). AutoChose and
+    LabelsChose count the choices over the seeds (R reconstruction, D distance, R+D both, P the PCA residual).
+    TrainSeconds is the whole training (mean per seed), ChoiceSeconds the part of it that fitting every term and
+    judging the candidates took (the model's ScoringChoice.Seconds).
 
     The peers (kNN, LOF, IsolationForest, PCA and a small PyTorch autoencoder) are computed by detection_peers.py on
     the same splits when Debian's python3-sklearn and python3-torch are installed (/usr/bin/python3); otherwise the
-    script says so and prints the module's figures alone. The column 'Reconstruction' is the same network scored by
-    its reconstruction error alone (Invoke-AETraining -Scoring Reconstruction): the default before the neighbour
-    distance joined the score.
+    script says so and prints the module's figures alone. -DetailPath writes every seed's figures and every
+    candidate's (on the synthetic anomalies by kind, on the test rows, the labelled rows and the rest) as JSON.
 .EXAMPLE
     dotnet pwsh ./benchmarks/Measure-DetectionSuite.ps1
 .EXAMPLE
@@ -106,7 +114,7 @@ try {
             $guided.Dispose()
             $info = Get-AEModelInfo $file
             [pscustomobject]@{
-                Seed = $s; Auc = $auc; Seconds = $seconds; Bytes = (Get-Item $file).Length
+                Seed = $s; Auc = $auc; Seconds = $seconds; ChoiceSeconds = $info.ScoringChoice.Seconds; Bytes = (Get-Item $file).Length
                 Chosen = [string]$info.ScoringChoice.Scoring; LabelChosen = [string]$choice.Scoring
                 LabelAuc = $labelAuc; RestAuto = $restAuto
                 Default = ($hindsight.Candidates | Where-Object Scoring -EQ 'ReconstructionAndDistance').LabelRocAuc
@@ -130,6 +138,7 @@ try {
             Chosen  = ($aucs.Chosen | Group-Object | Sort-Object Count -Descending | ForEach-Object { '{0}x{1}' -f $_.Count, (Abbreviation $_.Name) }) -join ' '
             LabelChosen = ($aucs.LabelChosen | Group-Object | Sort-Object Count -Descending | ForEach-Object { '{0}x{1}' -f $_.Count, (Abbreviation $_.Name) }) -join ' '
             Seconds = ($aucs.Seconds | Measure-Object -Average).Average
+            ChoiceSeconds = ($aucs.ChoiceSeconds | Measure-Object -Average).Average
             KB      = ($aucs.Bytes | Measure-Object -Average).Average / 1KB
         }
         Write-Host ('{0,-18} auto {1:N4} ({5})  default {2:N4}  labels {6:N4} ({7})  ({3:N1} s, {4:N0} KB)' -f $name, $module[$name].Auc, $module[$name].Default, $module[$name].Seconds, $module[$name].KB, $module[$name].Chosen, $module[$name].Labels, $module[$name].LabelChosen)
@@ -158,6 +167,7 @@ try {
         $row.AutoChose = $module[$name].Chosen
         $row.LabelsChose = $module[$name].LabelChosen
         $row.TrainSeconds = [math]::Round($module[$name].Seconds, 1)
+        $row.ChoiceSeconds = [math]::Round($module[$name].ChoiceSeconds, 1)
         $row.ModelKB = [math]::Round($module[$name].KB)
         [pscustomobject]$row
     }
@@ -167,9 +177,10 @@ try {
     $mean.AutoChose = ''
     $mean.LabelsChose = ''
     $mean.TrainSeconds = [math]::Round(($rows.TrainSeconds | Measure-Object -Sum).Sum, 1)
+    $mean.ChoiceSeconds = [math]::Round(($rows.ChoiceSeconds | Measure-Object -Sum).Sum, 1)
     $mean.ModelKB = $null
     "`nMean ROC-AUC over seeds $($Seed -join ', ') (module: Invoke-AETraining -Seed s, default settings)"
-    $columns = @('Set') + @(@('Auto', 'Default', 'Labels') + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'AutoChose', 'LabelsChose', 'TrainSeconds', 'ModelKB'
+    $columns = @('Set') + @(@('Auto', 'Default', 'Labels') + $peerNames | ForEach-Object { $n = [string]$_; @{ Name = $n; Expression = { '{0:N4}' -f $_.$n }.GetNewClosure(); Align = 'Right' } }) + 'AutoChose', 'LabelsChose', 'TrainSeconds', 'ChoiceSeconds', 'ModelKB'
     @($rows) + [pscustomobject]$mean | Format-Table -Property $columns -AutoSize | Out-String -Width 250
     if ($peers) {
         $best = ($Dataset | ForEach-Object { $n = $_; ($peerNames | ForEach-Object { ($peers.sets[$n][$_].Values | Measure-Object -Average).Average } | Measure-Object -Maximum).Maximum } | Measure-Object -Average).Average

@@ -15,7 +15,8 @@
                working set is its own; the -Path case again on a quarter of the rows shows memory does not grow with
                the file.
       Startup  a new pwsh that imports the module, loads a model file and scores one row, against a bare pwsh start
-               (median of -Repeat runs each).
+               (median of -Repeat runs each): wall seconds, and the CPU seconds of the new process (all its threads),
+               which it prints as it ends. -CompareModulePath measures another build in the same rounds.
     The files have -Columns feature columns (default 20) beside a timestamp and a host name.
     Times are wall-clock and process CPU (user + system); on a busy machine CPU time is the steadier of the two.
     -ModulePath picks the module, so the same script measures an older build (it skips -Path cases a build lacks).
@@ -35,7 +36,9 @@ param(
     # The model's score; Reconstruction measures the reconstruction error alone (no neighbour distance).
     [ValidateSet('ReconstructionAndDistance', 'Reconstruction')]
     [string] $Scoring = 'ReconstructionAndDistance',
-    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1')
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1'),
+    # Startup: another build (e.g. an older one) measured in the same rounds, beside -ModulePath's.
+    [string] $CompareModulePath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -194,24 +197,34 @@ if ('Startup' -in $Section) {
     $row = Join-Path $work 'one.csv'
     Write-Csv $row 1 5
     function Measure-Start([string] $Command) {
+        # The process's own CPU time, printed last (user + system, every thread: libtorch's load may run on its own).
+        $cpu = '; [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString([cultureinfo]::InvariantCulture)'
         $sw = [Diagnostics.Stopwatch]::StartNew()
-        $null = & $pwsh -NoProfile -NonInteractive -Command $Command 2>$null
-        $sw.Elapsed.TotalSeconds
+        $out = & $pwsh -NoProfile -NonInteractive -Command ($Command + $cpu) 2>$null
+        $wall = $sw.Elapsed.TotalSeconds
+        [pscustomobject]@{ Wall = $wall; Cpu = [double]::Parse(@($out)[-1], $inv) }
     }
     $commands = [ordered]@{
-        'bare pwsh start'                                    = 'exit'
+        'bare pwsh start'                                    = '$null = 0'
         'pwsh + Import-Module'                               = "Import-Module '$ModulePath'"
         'pwsh + Import-Module + Import-AEModel + first score' = "Import-Module '$ModulePath'; `$m = Import-AEModel '$modelFile'; `$null = Import-Csv '$row' | Test-AEAnomaly -Model `$m"
     }
-    # In turn, so that a busy moment of the machine falls on all three alike; medians, and the median extra time per round.
+    if ($CompareModulePath) {
+        $other = (Resolve-Path $CompareModulePath).Path
+        Write-Host "   (compared with $other, in the same rounds)"
+        $commands['pwsh + Import-Module (compared build)'] = "Import-Module '$other'"
+        $commands['... + Import-AEModel + first score (compared build)'] = "Import-Module '$other'; `$m = Import-AEModel '$modelFile'; `$null = Import-Csv '$row' | Test-AEAnomaly -Model `$m"
+    }
+    # In turn, so that a busy moment of the machine falls on all alike; medians, and the median extra time per round.
     $rounds = for ($i = 0; $i -lt $Repeat; $i++) {
         $t = [ordered]@{}
         foreach ($k in $commands.Keys) { $t[$k] = Measure-Start $commands[$k] }
         [pscustomobject]$t
     }
     foreach ($k in $commands.Keys) {
-        $extra = Get-Median ($rounds | ForEach-Object { $_.$k - $_.'bare pwsh start' })
-        '{0,-52} {1,6:N2} s  (+{2:N2} s over a bare start)' -f $k, (Get-Median $rounds.$k), $extra
+        $extra = Get-Median ($rounds | ForEach-Object { $_.$k.Wall - $_.'bare pwsh start'.Wall })
+        $extraCpu = Get-Median ($rounds | ForEach-Object { $_.$k.Cpu - $_.'bare pwsh start'.Cpu })
+        '{0,-52} {1,6:N2} s  (+{2:N2} s over a bare start)   CPU {3,6:N2} s  (+{4:N2} s)' -f $k, (Get-Median $rounds.$k.Wall), $extra, (Get-Median $rounds.$k.Cpu), $extraCpu
     }
 }
 

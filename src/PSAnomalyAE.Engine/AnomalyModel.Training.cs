@@ -256,9 +256,10 @@ public sealed partial class AnomalyModel
         var training = new TermTraining(set.TrainSamples, heldOut, rng);
         IReadOnlyList<IScoreTerm> terms;
         ScoreChoice? choice = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         if (Spec.Scoring == ScoreMethod.Auto && Engine.Scoring.ScoreTerms.FitEach(training) is { Count: > 0 } all)
         {
-            choice = ScoreSelection.FromTraining(net, set, heldOut, all, rng, ModelDefaults.ScoreChoiceMargin);
+            choice = ScoreSelection.FromTraining(net, set, heldOut, all, rng, ModelDefaults.ScoreChoiceMargin) with { Seconds = clock.Elapsed.TotalSeconds };
             terms = choice.ScoreTerms;
         }
         else

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace PSAnomalyAE.Engine;
 
 /// <summary>Loads libtorch on first use and turns a load failure into one clear error.</summary>
-public static class TorchRuntime
+public static partial class TorchRuntime
 {
     private static readonly object s_gate = new();
     private static bool s_loaded;
@@ -41,6 +41,9 @@ public static class TorchRuntime
                 return;
             }
 
+            // A command may have started the load on a background thread (BeginLoading): let it finish first.
+            WaitForBackgroundLoad();
+
             // On failure TorchSharp prints advice about NuGet packages to the console, which means nothing to a
             // module user; keep it off the console and report one clear error instead.
             TextWriter console = Console.Out;
@@ -49,12 +52,9 @@ public static class TorchRuntime
             {
                 // Load LibTorchSharp first: if TorchSharp's own search fails, it falls back to copying libtorch out of a
                 // NuGet cache into a cpu/ folder next to itself, inside the module. Loading it here instead gives the
-                // loader's own reason when it cannot load, and writes nothing. It is asked for as TorchSharp asks, so
-                // the load context TorchSharp lives in finds it (the module's finds its platform's runtime folder);
-                // elsewhere (tests, tools) it is found beside TorchSharp.dll.
-                string library = OperatingSystem.IsWindows() ? "LibTorchSharp.dll"
-                    : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
-                NativeLibrary.Load(library, typeof(torch).Assembly, DllImportSearchPath.AssemblyDirectory);
+                // loader's own reason when it cannot load, and writes nothing. After a background load that succeeded
+                // this only returns the library's handle.
+                LoadLibTorchSharp();
                 torch.InitializeDeviceType(DeviceType.CPU);
                 using var probe = torch.zeros(1);
                 DisableOneDnn();

@@ -38,6 +38,28 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void Loading_a_file_tells_when_it_is_checked_and_when_it_is_read()
+    {
+        // A command starts libtorch's load at the first call and waits for it at the second: the first comes after the
+        // checksum, the second before the network is built, and a damaged file stops before either.
+        using AnomalyModel model = Trained();
+        string path = Path.Combine(_dir, "m.aemodel");
+        ModelFile.SaveAtomic(model, path, overwrite: false);
+        var steps = new List<string>();
+        using (ModelFile.Load(path, () => steps.Add("checked"), () => steps.Add("read")))
+        {
+            Assert.Equal(new[] { "checked", "read" }, steps);
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        steps.Clear();
+        Assert.Throws<AnomalyDetectionException>(() => ModelFile.Load(path, () => steps.Add("checked"), () => steps.Add("read")));
+        Assert.Empty(steps);
+    }
+
+    [Fact]
     public void An_existing_file_is_kept_unless_overwrite_is_asked()
     {
         using AnomalyModel model = Trained();

@@ -53,8 +53,10 @@ public sealed class NeighbourSearchTests
         foreach (int row in new[] { 0, 63, 64, 1500, rows - 1 })
         {
             ScoreResult alone = model.Score(probe.AsSpan(row * 6, 6), 1);
-            Assert.Equal(all.Scores[row], alone.Scores[0]);
+            // The distance is the same to the last bit; the reconstruction to float precision, since on some
+            // processors libtorch's matrix kernels round a row differently by its place in the batch.
             Assert.Equal(all.Terms[1].Values[row], alone.Terms[1].Values[0]);
+            Assert.True(Math.Abs(all.Scores[row] - alone.Scores[0]) <= 1e-6 * Math.Abs(alone.Scores[0]), $"row {row}: {all.Scores[row]:R} in the batch, {alone.Scores[0]:R} alone");
         }
     }
 }

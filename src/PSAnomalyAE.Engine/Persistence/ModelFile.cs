@@ -108,10 +108,21 @@ public static class ModelFile
     /// Reads a model file. The model remembers the file's full path (<see cref="AnomalyModel.SourcePath"/>), and a
     /// model saved without a name is named after the file (<see cref="DefaultName"/>).
     /// </summary>
-    public static AnomalyModel Load(string path)
+    public static AnomalyModel Load(string path) => Load(path, whenChecked: null, whenRead: null);
+
+    /// <summary>
+    /// Reads a model file as <see cref="Load(string)"/> does, calling <paramref name="whenChecked"/> once the file is in
+    /// memory and its checksum verified, and <paramref name="whenRead"/> once its header has been parsed and checked and
+    /// its weights copied out, before the model is built (which needs libtorch). Between the two runs managed code
+    /// alone, which neither loads nor binds a native library: a caller can start libtorch's load in the background at
+    /// the first and wait for it at the second. Started earlier, the load would stall this thread instead, because the
+    /// dynamic loader holds one lock for the whole of libtorch's load and reading the file needs it too (the checksum's
+    /// native library, a first call into a native function).
+    /// </summary>
+    public static AnomalyModel Load(string path, Action? whenChecked, Action? whenRead)
     {
         byte[] bytes = RegularFile.ReadAll(path, MaxFileBytes, length => ModelFileHeader.Damaged(path, $"it is {length} bytes long, more than a model file can hold ({MaxFileBytes} bytes)."));
-        AnomalyModel model = Load(bytes, path);
+        AnomalyModel model = Load(bytes, path, whenChecked, whenRead);
         model.SourcePath = Path.GetFullPath(path);
         model.Name ??= DefaultName(path);
         return model;
@@ -121,12 +132,14 @@ public static class ModelFile
     public static string DefaultName(string path) => Path.GetFileNameWithoutExtension(path);
 
     /// <summary>Reads a model from the bytes of a model file; <paramref name="source"/> names it in errors.</summary>
-    public static AnomalyModel Load(byte[] bytes, string source)
+    public static AnomalyModel Load(byte[] bytes, string source) => Load(bytes, source, whenChecked: null, whenRead: null);
+
+    private static AnomalyModel Load(byte[] bytes, string source, Action? whenChecked, Action? whenRead)
     {
         ModelFileHeader file;
         using (var stream = new MemoryStream(bytes, writable: false))
         {
-            file = ModelFileHeader.Read(stream, source, verifyChecksum: true);
+            file = ModelFileHeader.Read(stream, source, verifyChecksum: true, whenChecked: whenChecked);
         }
 
         ModelRecord header = file.Record;
@@ -144,6 +157,7 @@ public static class ModelFile
             weights.Add(new WeightTensor(t.Name, t.Shape, data));
         }
 
+        whenRead?.Invoke();
         return ModelFileMapper.FromRecord(header, weights, why => ModelFileHeader.Damaged(source, why));
     }
 }

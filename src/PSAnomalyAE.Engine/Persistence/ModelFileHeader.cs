@@ -68,8 +68,9 @@ internal sealed class ModelFileHeader
     /// Reads and checks the header of the model file in <paramref name="file"/> (a seekable stream at any position);
     /// <paramref name="source"/> names the file in errors. With <paramref name="verifyChecksum"/> the whole file is
     /// hashed first, and a mismatch is an error; <paramref name="findName"/> also looks for a recorded name.
+    /// <paramref name="whenChecked"/> is called after the prefix and the checksum, before the header is parsed.
     /// </summary>
-    public static ModelFileHeader Read(Stream file, string source, bool verifyChecksum, bool findName = false)
+    public static ModelFileHeader Read(Stream file, string source, bool verifyChecksum, bool findName = false, Action? whenChecked = null)
     {
         long size = file.Length;
         file.Position = 0;
@@ -79,6 +80,8 @@ internal sealed class ModelFileHeader
         {
             VerifyChecksum(file, size, source);
         }
+
+        whenChecked?.Invoke();
 
         long headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(12));
         if (headerLength > MaxHeader || PrefixLength + headerLength + sizeof(ulong) + ChecksumLength > size)

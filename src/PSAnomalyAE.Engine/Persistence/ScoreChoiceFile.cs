@@ -14,7 +14,8 @@ internal static class ScoreChoiceFile
             c.LabelRocAuc,
             c.HeldOutScores)).ToList(),
         choice.LabelledRows?.Rows,
-        choice.LabelledRows?.Anomalies);
+        choice.LabelledRows?.Anomalies,
+        choice.Seconds);
 
     /// <summary>
     /// The choice a file records, over the model's restored <paramref name="terms"/>; every candidate's terms must be
@@ -39,7 +40,8 @@ internal static class ScoreChoiceFile
             record.Margin,
             candidates,
             terms ?? Array.Empty<IScoreTerm>(),
-            record.LabelledRows is { } rows && record.LabelledAnomalies is { } anomalies ? (rows, anomalies) : null);
+            record.LabelledRows is { } rows && record.LabelledAnomalies is { } anomalies ? (rows, anomalies) : null,
+            record.Seconds is { } s && double.IsFinite(s) && s >= 0 ? s : 0);
         if ((terms is not null && candidates.Any(c => ScoreTerms.Select(terms, c.Scoring) is null)) || candidates.All(c => c.Scoring != choice.Scoring)
             || candidates.Select(c => c.Scoring).Distinct().Count() != candidates.Count)
         {

@@ -24,7 +24,8 @@ internal sealed record ScoreChoiceRecord(
     [property: JsonPropertyName("Margin")] double Margin,
     [property: JsonPropertyName("Candidates")] List<ScoreCandidateRecord> Candidates,
     [property: JsonPropertyName("LabelledRows")] int? LabelledRows,
-    [property: JsonPropertyName("LabelledAnomalies")] int? LabelledAnomalies);
+    [property: JsonPropertyName("LabelledAnomalies")] int? LabelledAnomalies,
+    [property: JsonPropertyName("Seconds")] double? Seconds = null);
 
 /// <summary>One candidate score of a <see cref="ScoreChoiceRecord"/>.</summary>
 internal sealed record ScoreCandidateRecord(

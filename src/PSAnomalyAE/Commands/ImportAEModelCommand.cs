@@ -45,12 +45,17 @@ public sealed class ImportAEModelCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
-    protected override void BeginProcessing() => Native.EnsureLoaded(this);
+    /// <summary>
+    /// Installs this platform's runtime module when it is missing. libtorch itself loads in the background while the
+    /// first model file's header is parsed and checked (see <see cref="Load"/>).
+    /// </summary>
+    protected override void BeginProcessing() => RuntimeInstaller.EnsureInstalled(this);
 
     protected override void ProcessRecord()
     {
         if (ParameterSetName == PyTorchSet)
         {
+            Native.EnsureLoaded(this);
             WriteObject(PyTorchModelFiles.Import(this, PyTorch, Config));
             return;
         }
@@ -99,7 +104,9 @@ public sealed class ImportAEModelCommand : PSCmdlet
             ThrowTerminatingError(NotFound($"The model file '{file}' does not exist.", file));
         }
 
-        if (!FileReads.TryRead(file, ModelFile.Load, "ModelReadFailed", ThrowTerminatingError, out AnomalyModel? engine))
+        // libtorch's load starts once the file is read and its checksum verified, and overlaps the parsing of its
+        // header; the network waits for it (and a load failure is reported there, as EnsureLoaded reports it).
+        if (!FileReads.TryRead(file, f => ModelFile.Load(f, TorchRuntime.BeginLoading, () => Native.EnsureLoaded(this)), "ModelReadFailed", ThrowTerminatingError, out AnomalyModel? engine))
         {
             return;
         }

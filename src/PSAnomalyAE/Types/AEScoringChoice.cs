@@ -15,6 +15,7 @@ public sealed class AEScoringChoice
         Margin = choice.Margin;
         LabelledRows = choice.LabelledRows?.Rows;
         LabelledAnomalies = choice.LabelledRows?.Anomalies;
+        Seconds = choice.Seconds;
         Candidates = choice.Candidates.Select(c => new AEScoringCandidate(c, c.Scoring == choice.Scoring)).ToArray();
         _summary = choice.Summary();
     }
@@ -35,6 +36,9 @@ public sealed class AEScoringChoice
 
     /// <inheritdoc cref="LabelledRows"/>
     public int? LabelledAnomalies { get; }
+
+    /// <summary>What choosing at training added to the training time, in seconds: fitting every candidate's terms and judging them.</summary>
+    public double Seconds { get; }
 
     /// <summary>Every candidate, the default first.</summary>
     public AEScoringCandidate[] Candidates { get; }

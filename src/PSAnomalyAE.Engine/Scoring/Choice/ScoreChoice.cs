@@ -34,9 +34,10 @@ public sealed record ScoreCandidate(
 /// <param name="Candidates">Every candidate, the default first.</param>
 /// <param name="Terms">Every term fitted, the chosen score's among them.</param>
 /// <param name="LabelledRows">For a choice by labels: the rows it was judged on, and how many of them were anomalies.</param>
+/// <param name="Seconds">What the choice at training added to it: fitting every term and judging the candidates.</param>
 public sealed record ScoreChoice(
     ScoreMethod Scoring, ScoreChoiceBasis By, double Margin, IReadOnlyList<ScoreCandidate> Candidates, IReadOnlyList<IScoreTerm> Terms,
-    (int Rows, int Anomalies)? LabelledRows = null)
+    (int Rows, int Anomalies)? LabelledRows = null, double Seconds = 0)
 {
     /// <summary>Held-out scores a candidate keeps at most.</summary>
     public const int MaxHeldOutScores = 2001;
@@ -55,7 +56,7 @@ public sealed record ScoreChoice(
         return By switch
         {
             ScoreChoiceBasis.Labels => $"{Scoring}, chosen by {LabelledRows?.Rows} labelled rows ({LabelledRows?.Anomalies} anomalies); ROC-AUC {figures}",
-            ScoreChoiceBasis.SyntheticAnomalies => $"{Scoring}, chosen by synthetic anomalies (the default stays unless another wins by {Margin:0.###}); ROC-AUC {figures}",
+            ScoreChoiceBasis.SyntheticAnomalies => FormattableString.Invariant($"{Scoring}, chosen by synthetic anomalies (the default stays unless another wins by {Margin:0.###}) in {Seconds:0.0} s; ROC-AUC {figures}"),
             _ => $"{Scoring}, the default: nothing to choose by ({(Candidates.Count < 2 ? "one candidate" : "windows")})",
         };
 
