@@ -52,6 +52,17 @@ public class StreamingScorerTests
         Assert.Equal(Stream(model, data, 2048), Stream(model, data, 1));
     }
 
+    [Theory]
+    [InlineData(1, ModelDefaults.ScoringBatchSize)]
+    [InlineData(60, ModelDefaults.ScoringBatchSize)]
+    [InlineData(101, 400)]
+    [InlineData(ModelLimits.MaxWindowSize, 399_996)]
+    public void A_stream_is_scored_in_small_batches_unless_a_window_needs_more(int window, int expected)
+    {
+        Assert.Equal(256, ModelDefaults.ScoringBatchSize);
+        Assert.Equal(expected, ModelDefaults.StreamBatchSize(window));
+    }
+
     [Fact]
     public void A_windowed_stream_scored_in_small_batches_equals_the_whole_stream_at_once()
     {

@@ -165,6 +165,46 @@ Describe 'Test-AEAnomaly' {
         $row.TopFeatures | Should -HaveCount 3
     }
 
+    It 'writes copies of Import-Csv rows that behave as the rows do, and leaves the rows themselves unchanged' {
+        $rows = @(Import-Csv -LiteralPath $todayCsv)
+        $before = $rows[0].PSObject.Properties.Name
+        $out = $rows | Test-AEAnomaly -Model $model
+        $rows[0].PSObject.Properties.Name | Should -Be $before
+        $out[0].PSObject.Properties.Name | Select-Object -First $before.Count | Should -Be $before
+        # The added properties are found by every way PowerShell reads a property, on the first row and the later ones.
+        foreach ($i in 0, ($out.Count - 1)) {
+            $out[$i].Score | Should -BeOfType [double]
+            $out[$i].PSObject.Properties['Anomaly'].Value | Should -BeOfType [bool]
+            ($out[$i] | Select-Object -ExpandProperty Severity) | Should -Not -BeNullOrEmpty
+            $out[$i].cpu_pct | Should -Be $rows[$i].cpu_pct
+        }
+        ($out | Where-Object { $_.Score -gt 0 }) | Should -HaveCount $rows.Count
+        # A copy's values are its own: setting one changes neither the row it came from nor the other copies.
+        $out[1].cpu_pct = 'changed'
+        $out[1].Score = -1
+        $rows[1].cpu_pct | Should -Not -Be 'changed'
+        $out[2].Score | Should -Not -Be -1
+    }
+
+    It 'gives every row the view''s type name, and a row whose type names are changed its own list' {
+        $out = @(Import-Csv -LiteralPath $todayCsv | Test-AEAnomaly -Model $model)
+        $out[0].PSObject.TypeNames | Should -Be 'PSAnomalyAE.AnomalyResult#timestamp/host', 'System.Management.Automation.PSCustomObject', 'System.Object'
+        $out[1].PSObject.TypeNames.Insert(0, 'Mine')
+        $out[1].PSObject.TypeNames[0] | Should -Be 'Mine'
+        $out[2].PSObject.TypeNames[0] | Should -Be 'PSAnomalyAE.AnomalyResult#timestamp/host'
+        $out[-1].PSObject.TypeNames | Should -Not -Contain 'Mine'
+        ($out[2] | Format-Table | Out-String) | Should -Match 'ScoreToThreshold'
+    }
+
+    It 'scores its own output again with every column where it was, the results replaced' {
+        $once = @(Import-Csv -LiteralPath $todayCsv | Test-AEAnomaly -Model $model)
+        $twice = @($once | Test-AEAnomaly -Model $model -Threshold 0.5)
+        $twice[0].PSObject.Properties.Name | Should -Be $once[0].PSObject.Properties.Name
+        $twice.Score | Should -Be $once.Score
+        $twice[-1].Threshold | Should -Be 0.5
+        $once[-1].Threshold | Should -Be $model.Threshold
+    }
+
     It 'does not depend on the column order of the file' {
         $reordered = $today | Select-Object latency_ms, host, memory_pct, timestamp, requests_per_s, cpu_pct
         ($reordered | Test-AEAnomaly -Model $model).Score |

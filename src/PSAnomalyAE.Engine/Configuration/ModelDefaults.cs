@@ -53,8 +53,20 @@ public static class ModelDefaults
     /// <summary>Synthetic anomalies of each kind <see cref="ScoreMethod.Auto"/> judges the candidates on, at most.</summary>
     public const int SyntheticAnomaliesPerKind = 500;
 
-    /// <summary>Rows per network call when scoring a stream.</summary>
-    public const int ScoringBatchSize = 2048;
+    /// <summary>
+    /// Rows per network call when scoring a stream (pipeline input), for a model that reads rows alone. Small enough
+    /// that the rows waiting for their batch and the batch's arrays stay among the garbage collector's young, small
+    /// objects: batches of 2,048 kept megabytes of rows alive across collections and allocated large arrays that set
+    /// off a full collection almost every batch, which cost more than the network calls saved.
+    /// </summary>
+    public const int ScoringBatchSize = 256;
+
+    /// <summary>
+    /// The rows per network call when scoring a stream and none is given: <see cref="ScoringBatchSize"/>, or for a
+    /// model that reads windows four times its context (WindowSize - 1 rows, scored again with each batch) when that
+    /// is more, so the context stays at most a fifth of a batch's work.
+    /// </summary>
+    public static int StreamBatchSize(int windowSize) => (int)Math.Clamp(4L * (windowSize - 1), ScoringBatchSize, ModelLimits.MaxBatchSize);
 
     /// <summary>
     /// Rows per network call when scoring a file and no batch size is given: large enough that the per-call costs do

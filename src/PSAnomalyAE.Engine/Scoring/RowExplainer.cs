@@ -33,7 +33,7 @@ internal sealed class RowExplainer
         }
 
         FeatureEncoding encoding = result.Encoding;
-        double[,] weights = Weights(sample, encoding);
+        double[] weights = Weights(sample, encoding);
         int columns = encoding.Columns.Length;
         var share = new double[columns];
         var lead = new int[columns];
@@ -48,7 +48,7 @@ internal sealed class RowExplainer
                 double w = 0;
                 for (int k = first; k < end; k++)
                 {
-                    w += weights[t, k];
+                    w += weights[(t * encoding.Width) + k];
                 }
 
                 share[c] += w;
@@ -86,8 +86,11 @@ internal sealed class RowExplainer
         return found.ToArray();
     }
 
-    /// <summary>Per term and input, the input's weight in the row's score: the term's share of the score spread over the inputs that drove it.</summary>
-    private double[,] Weights(int sample, FeatureEncoding encoding)
+    /// <summary>
+    /// Per term and input (term-major, <see cref="FeatureEncoding.Width"/> inputs per term), the input's weight in the
+    /// row's score: the term's share of the score spread over the inputs that drove it.
+    /// </summary>
+    private double[] Weights(int sample, FeatureEncoding encoding)
     {
         var parts = new double[_terms.Count];
         double total = 0;
@@ -97,7 +100,7 @@ internal sealed class RowExplainer
             total += parts[t];
         }
 
-        var weights = new double[_terms.Count, encoding.Width];
+        var weights = new double[_terms.Count * encoding.Width];
         int[] samples = { sample };
         for (int t = 0; t < _terms.Count; t++)
         {
@@ -115,7 +118,7 @@ internal sealed class RowExplainer
 
             for (int k = 0; k < encoding.Width; k++)
             {
-                weights[t, k] = parts[t] / total * w[k] / sum;
+                weights[(t * encoding.Width) + k] = parts[t] / total * w[k] / sum;
             }
         }
 

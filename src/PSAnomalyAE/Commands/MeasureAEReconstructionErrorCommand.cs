@@ -12,6 +12,7 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
 {
     private ScoredRowView _view = null!;
     private string[] _flatNames = Array.Empty<string>();
+    private bool _featureNamesChecked;
 
     /// <summary>Add one column per feature (Error_ + its name) instead of the FeatureErrors object, for Export-Csv.</summary>
     [Parameter]
@@ -51,11 +52,21 @@ public sealed class MeasureAEReconstructionErrorCommand : ScoringCommand
         }
         else
         {
+            // The first row's names go through PowerShell's checks; later rows add the same names to the same type.
             var perFeature = new PSObject(new AEFeatureErrors(Features, columns));
             for (int c = 0; c < columns.Length; c++)
             {
-                perFeature.Properties.Add(new PSNoteProperty(Features[c], columns[c]));
+                if (_featureNamesChecked)
+                {
+                    SetProperty(perFeature, Features[c], columns[c]);
+                }
+                else
+                {
+                    perFeature.Properties.Add(new PSNoteProperty(Features[c], columns[c]));
+                }
             }
+
+            _featureNamesChecked = true;
 
             SetProperty(output, OutputProperty.FeatureErrors, perFeature);
         }

@@ -29,7 +29,9 @@ public abstract partial class ScoringCommand
     public string[] LiteralPath { get; set; } = null!;
 
     private int ScoringBatchSize() =>
-        ParameterSetName != PipelineSet && !MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? ModelDefaults.FileScoringBatchSize : BatchSize;
+        MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize
+        : ParameterSetName != PipelineSet ? ModelDefaults.FileScoringBatchSize
+        : ModelDefaults.StreamBatchSize(ScoringModel.WindowSize);
 
     private void ScoreFiles()
     {

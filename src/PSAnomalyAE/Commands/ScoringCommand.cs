@@ -362,15 +362,14 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     /// The object to write for row <paramref name="index"/> of the batch being emitted, with every original column:
     /// a copy of the pipeline object (the caller's objects are left unchanged), or a new row read from the file.
     /// </summary>
-    private protected PSObject OutputRow(int index) => _source is not null ? FileRow(index) : ScoredRowView.OutputFor(_pending[index], static p => p.Copy());
+    private protected PSObject OutputRow(int index) => _source is not null ? FileRow(index) : ScoredRowView.OutputFor(_pending[index], OwnMembers.Copy);
 
     /// <summary>
-    /// Sets a note property on an output row, replacing one of the same name in place. Pre-validated adds skip the
-    /// name checks and two member look-ups per property (the costliest part of emitting a row); a note property of
-    /// the same name is replaced where it stands, as before.
+    /// Sets a note property on an output row, replacing one of the same name where it stands. Pre-validated adds skip
+    /// the name checks and two member look-ups per property (the costliest part of emitting a row); see
+    /// <see cref="OwnMembers.AddNote"/>.
     /// </summary>
-    private protected static void SetProperty(PSObject target, string name, object? value) =>
-        target.Properties.Add(new PSNoteProperty(name, value), preValidated: true);
+    private protected static void SetProperty(PSObject target, string name, object? value) => OwnMembers.AddNote(target, name, value);
 
     private void Flush()
     {

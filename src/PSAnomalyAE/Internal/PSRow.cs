@@ -97,7 +97,7 @@ internal sealed class PSRow : IRow
             return false;
         }
 
-        PSPropertyInfo? property = _object.Properties[name];
+        PSPropertyInfo? property = OwnMembers.Property(_object, name);
         if (property is null)
         {
             return false;

@@ -16,7 +16,8 @@ namespace PSAnomalyAE.Internal;
 /// leading columns are chosen from the first row of a command, as Format-Table and Export-Csv take their columns from
 /// the first object. Should the registration fail, rows get the plain name (<see cref="AnomalyTypeName"/> or
 /// <see cref="ErrorTypeName"/>), whose view in the format file is a table of the results alone. Per row the cost is
-/// one type-name insert (about 330 bytes; a second name would double it).
+/// no type-name list of its own: rows share one read-only list per view (a row whose names are not a
+/// [pscustomobject]'s gets one type-name insert, about 330 bytes).
 /// </remarks>
 internal sealed class ScoredRowView
 {
@@ -39,6 +40,7 @@ internal sealed class ScoredRowView
     private readonly HashSet<string> _added;
     private readonly Func<string[], TableControl> _table;
     private string? _name;
+    private object? _sharedNames;
 
     private ScoredRowView(PSCmdlet cmdlet, string typeName, string prefix, IEnumerable<string> features, IEnumerable<string> added, Func<string[], TableControl> table)
     {
@@ -108,15 +110,23 @@ internal sealed class ScoredRowView
         return output;
     }
 
-    /// <summary>Gives an output row the view's type name; the first call chooses the leading columns.</summary>
+    /// <summary>
+    /// Gives an output row the view's type name; the first call chooses the leading columns. A row with the type
+    /// names of a [pscustomobject] gets a list it shares with the others (PowerShell copies it for a row whose
+    /// PSTypeNames someone changes), so that a row costs no list of its own.
+    /// </summary>
     internal void Apply(PSObject output)
     {
         if (_name is null)
         {
             _name = Register(LeadingColumns(output)) ?? _typeName;
+            _sharedNames = OwnMembers.SharedTypeNames(_name);
         }
 
-        output.TypeNames.Insert(0, _name);
+        if (!OwnMembers.HasPlainTypeNames(output) || !OwnMembers.ShareTypeNames(output, _sharedNames))
+        {
+            output.TypeNames.Insert(0, _name);
+        }
     }
 
     /// <summary>

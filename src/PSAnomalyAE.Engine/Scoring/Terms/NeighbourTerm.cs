@@ -158,8 +158,10 @@ public sealed class NeighbourTerm : IScoreTerm
         int[] nearest = Nearest(batch, sample);
         int net = batch.NetWidth;
         var mean = new double[batch.Width];
-        var low = Enumerable.Repeat(double.PositiveInfinity, batch.Width).ToArray();
-        var high = Enumerable.Repeat(double.NegativeInfinity, batch.Width).ToArray();
+        var low = new double[batch.Width];
+        var high = new double[batch.Width];
+        Array.Fill(low, double.PositiveInfinity);
+        Array.Fill(high, double.NegativeInfinity);
         foreach (int r in nearest)
         {
             // The neighbour's last row, mapped back from the PCA components when the network reads them.

@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
+using System.Linq.Expressions;
+using System.Management.Automation;
+using System.Reflection;
+
+namespace PSAnomalyAE.Internal;
+
+/// <summary>
+/// The members a [pscustomobject] row carries itself (for an Import-Csv row, one note property per column), read
+/// without going through <see cref="PSObject.Properties"/>. PowerShell's property collection merges those members
+/// with the ones the row's type adds, which makes a look-up by name or a copy of the row several times dearer than
+/// the same work on the row's own members. Both methods here give what PowerShell's own API gives, and fall back to
+/// it for any row they cannot vouch for (or if a later PowerShell lacks the internals they read).
+/// </summary>
+internal static class OwnMembers
+{
+    // The type names of a new [pscustomobject]; a copy keeps any other list of the row's
+    // (first: the fields below use it).
+    private static readonly string[] s_plainTypeNames = new PSObject().TypeNames.ToArray();
+
+    // PSObject.InstanceMembers and PSMemberInfo.IsHidden are internal; read through delegates made once.
+    private static readonly Func<PSObject, PSMemberInfoCollection<PSMemberInfo>>? s_members =
+        Getter<PSObject, PSMemberInfoCollection<PSMemberInfo>>("InstanceMembers");
+
+    private static readonly Func<PSMemberInfo, bool>? s_hidden = Getter<PSMemberInfo, bool>("IsHidden");
+
+    // PSMemberInfo.ReplicateInstance (internal): what PowerShell does to a member it adds to an object.
+    private static readonly Action<PSMemberInfo, object>? s_replicate = Method<PSMemberInfo, object>("ReplicateInstance");
+
+    // Gives a new PSObject its own member collection, sized for the given number of members. PowerShell would create
+    // it on the first add, with no room reserved (so it grows four times for a row of 30 columns) and registered in a
+    // weak table keyed by the object itself, which costs a GC handle per row.
+    private static readonly Action<PSObject, int>? s_ownMembers = MemberCollectionSetter();
+
+    // PSObject.InternalTypeNames (internal): the type names as they are held, read and set without a copy.
+    private static readonly Func<PSObject, Collection<string>>? s_typeNames = Getter<PSObject, Collection<string>>("InternalTypeNames");
+    private static readonly Action<PSObject, object>? s_setTypeNames = TypeNamesSetter();
+
+    // A read-only list of type names as PowerShell makes them for a .NET type (ConsolidatedString, interned).
+    private static readonly Func<IEnumerable<string>, object>? s_sharedTypeNames = SharedTypeNamesFactory();
+
+    // The copy's notes, gathered before they are added (one list per thread, reused).
+    [ThreadStatic]
+    private static List<PSNoteProperty>? t_notes;
+
+    // Room for the properties a scoring command adds to a copied row.
+    private const int ExtraCapacity = 16;
+
+    // The names added through PowerShell's own API in this process, per type of object (see AddNote).
+    private static readonly ConcurrentDictionary<Announced, byte> s_announced = new();
+
+    // True for a row whose own state is that of a new [pscustomobject] (not deserialized, no help object, written to
+    // no other stream, no members kept apart), so that a new object with the same members and type names is its copy.
+    private static readonly Func<PSObject, bool>? s_plain = PlainState();
+
+    /// <summary>
+    /// The property <paramref name="name"/> of <paramref name="row"/>, as <c>row.Properties[name]</c> finds it: the
+    /// row's own members come first there too, so a property found among them is the one PowerShell returns.
+    /// </summary>
+    internal static PSPropertyInfo? Property(PSObject row, string name) =>
+        Of(row)?[name] as PSPropertyInfo ?? row.Properties[name];
+
+    /// <summary>
+    /// A copy of <paramref name="row"/> as <see cref="PSObject.Copy"/> makes it (the same properties in the same order,
+    /// each a copy, and the same type names), made faster for a [pscustomobject] whose own members are all note
+    /// properties: each is added to the new object as <see cref="AddNote"/> adds it, without the checks Copy repeats
+    /// for every one of them.
+    /// </summary>
+    internal static PSObject Copy(PSObject row)
+    {
+        if (Of(row) is not { } members || s_hidden is null || s_plain?.Invoke(row) != true)
+        {
+            return row.Copy();
+        }
+
+        // PowerShell enumerates a member collection by making a list of it: once, into a list kept for the next row.
+        List<PSNoteProperty> notes = t_notes ??= new List<PSNoteProperty>();
+        notes.Clear();
+        foreach (PSMemberInfo member in members)
+        {
+            if (member.GetType() != typeof(PSNoteProperty) || s_hidden(member))
+            {
+                notes.Clear();
+                return row.Copy();
+            }
+
+            notes.Add((PSNoteProperty)member);
+        }
+
+        var copy = new PSObject();
+        s_ownMembers?.Invoke(copy, notes.Count + ExtraCapacity);
+        foreach (PSNoteProperty note in notes)
+        {
+            AddNote(copy, note.Name, note.Value);
+        }
+
+        notes.Clear();
+        if (!HasPlainTypeNames(row))
+        {
+            copy.TypeNames.Clear();
+            foreach (string typeName in s_typeNames?.Invoke(row) ?? row.TypeNames)
+            {
+                copy.TypeNames.Add(typeName);
+            }
+        }
+
+        return copy;
+    }
+
+    /// <summary>
+    /// True when <paramref name="row"/>'s type names are those of a new [pscustomobject]. Read without
+    /// <see cref="PSObject.TypeNames"/>, which gives each object its own writable copy of a list it shares (and
+    /// registers that copy in a weak table) in case the caller changes it.
+    /// </summary>
+    internal static bool HasPlainTypeNames(PSObject row) =>
+        (s_typeNames?.Invoke(row) ?? row.TypeNames).SequenceEqual(s_plainTypeNames, StringComparer.Ordinal);
+
+    /// <summary>
+    /// A list of type names that many rows can share, as the rows of one .NET type share theirs: read-only, so
+    /// PowerShell gives a row its own copy should anyone change the row's <see cref="PSObject.TypeNames"/>. Null when
+    /// this PowerShell's internals differ; then <see cref="ShareTypeNames"/> does nothing.
+    /// </summary>
+    internal static object? SharedTypeNames(string first)
+    {
+        try
+        {
+            return s_sharedTypeNames?.Invoke(s_plainTypeNames.Prepend(first));
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Gives <paramref name="row"/> type names from <see cref="SharedTypeNames"/>; false when it cannot.</summary>
+    internal static bool ShareTypeNames(PSObject row, object? shared)
+    {
+        if (shared is null || s_setTypeNames is null)
+        {
+            return false;
+        }
+
+        s_setTypeNames(row, shared);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a note property to <paramref name="row"/>, or replaces one of the same name where it stands, as
+    /// <c>row.Properties.Add(new PSNoteProperty(name, value), preValidated: true)</c> does. That call copies the new
+    /// property and tells PowerShell's member binders that objects may carry a member of that name (a lock and two
+    /// look-ups); the binders keep that for the process, so once a name has been added that way to an object of a
+    /// type, later adds of it to objects of that type put the property straight among the object's own members.
+    /// </summary>
+    internal static void AddNote(PSObject row, string name, object? value)
+    {
+        var note = new PSNoteProperty(name, value);
+        var key = new Announced(row.BaseObject.GetType(), name);
+        if (s_replicate is not null && s_members is not null && s_announced.ContainsKey(key))
+        {
+            s_replicate(note, row);
+            s_members(row).Add(note, preValidated: true);
+            return;
+        }
+
+        row.Properties.Add(note, preValidated: true);
+        s_announced.TryAdd(key, 0);
+    }
+
+    /// <summary>A member name PowerShell has been told of, with the type of the objects it was added to.</summary>
+    private readonly record struct Announced(Type Type, string Name)
+    {
+        public bool Equals(Announced other) => Type == other.Type && StringComparer.OrdinalIgnoreCase.Equals(Name, other.Name);
+
+        public override int GetHashCode() => HashCode.Combine(Type, StringComparer.OrdinalIgnoreCase.GetHashCode(Name));
+    }
+
+    /// <summary>The own members of a [pscustomobject] row; null for any other object, or when they cannot be read.</summary>
+    private static PSMemberInfoCollection<PSMemberInfo>? Of(PSObject row) =>
+        s_members is not null && row.BaseObject is PSCustomObject ? s_members(row) : null;
+
+    /// <summary>
+    /// A test that a row's internal state (PSObject's flags and the members it keeps apart for deserialized objects)
+    /// is that of a new PSObject; null when this PowerShell's PSObject does not have the fields it reads.
+    /// </summary>
+    private static Func<PSObject, bool>? PlainState()
+    {
+        const BindingFlags Own = BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance;
+        try
+        {
+            ParameterExpression row = Expression.Parameter(typeof(PSObject), "row");
+            var fresh = new PSObject();
+            Expression same = Expression.Constant(true);
+            foreach (string name in new[] { "_flags", "<TokenText>k__BackingField", "<ToStringFromDeserialization>k__BackingField", "<WriteStream>k__BackingField", "<AdaptedMembers>k__BackingField", "<ClrMembers>k__BackingField" })
+            {
+                if (typeof(PSObject).GetField(name, Own) is not { } field)
+                {
+                    return null;
+                }
+
+                same = Expression.AndAlso(same, Expression.Equal(Expression.Field(row, field), Expression.Constant(field.GetValue(fresh), field.FieldType)));
+            }
+
+            return Expression.Lambda<Func<PSObject, bool>>(same, row).Compile();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Action<PSObject, int>? MemberCollectionSetter()
+    {
+        try
+        {
+            PropertyInfo? property = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.NonPublic | BindingFlags.Instance);
+            ConstructorInfo? sized = property?.PropertyType.GetConstructor(BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance, new[] { typeof(int) });
+            if (property?.GetSetMethod(nonPublic: true) is not { } set || sized is null)
+            {
+                return null;
+            }
+
+            ParameterExpression row = Expression.Parameter(typeof(PSObject), "row");
+            ParameterExpression capacity = Expression.Parameter(typeof(int), "capacity");
+            return Expression.Lambda<Action<PSObject, int>>(Expression.Call(row, set, Expression.New(sized, capacity)), row, capacity).Compile();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Action<PSObject, object>? TypeNamesSetter()
+    {
+        try
+        {
+            PropertyInfo? property = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.NonPublic | BindingFlags.Instance);
+            if (property?.GetSetMethod(nonPublic: true) is not { } set)
+            {
+                return null;
+            }
+
+            ParameterExpression row = Expression.Parameter(typeof(PSObject), "row");
+            ParameterExpression names = Expression.Parameter(typeof(object), "names");
+            return Expression.Lambda<Action<PSObject, object>>(Expression.Call(row, set, Expression.Convert(names, property.PropertyType)), row, names).Compile();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Func<IEnumerable<string>, object>? SharedTypeNamesFactory()
+    {
+        try
+        {
+            Type? type = typeof(PSObject).GetProperty("InternalTypeNames", BindingFlags.NonPublic | BindingFlags.Instance)?.PropertyType;
+            ConstructorInfo? interned = type?.GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, new[] { typeof(IEnumerable<string>), typeof(bool) });
+            if (interned is null || !typeof(Collection<string>).IsAssignableFrom(type))
+            {
+                return null;
+            }
+
+            ParameterExpression names = Expression.Parameter(typeof(IEnumerable<string>), "names");
+            NewExpression make = Expression.New(interned, names, Expression.Constant(true));
+            var factory = Expression.Lambda<Func<IEnumerable<string>, object>>(Expression.Convert(make, typeof(object)), names).Compile();
+
+            // Only if the list it makes is read-only: PowerShell copies such a list before anyone changes it.
+            return factory(s_plainTypeNames) is ICollection<string> { IsReadOnly: true } ? factory : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Action<TOwner, TArgument>? Method<TOwner, TArgument>(string name)
+    {
+        MethodInfo? method = typeof(TOwner).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Instance, new[] { typeof(TArgument) });
+        try
+        {
+            return method is null || method.ReturnType != typeof(void) ? null : method.CreateDelegate<Action<TOwner, TArgument>>();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static Func<TOwner, TValue>? Getter<TOwner, TValue>(string property)
+    {
+        MethodInfo? get = typeof(TOwner).GetProperty(property, BindingFlags.NonPublic | BindingFlags.Instance)?.GetGetMethod(nonPublic: true);
+        try
+        {
+            return get is null ? null : get.CreateDelegate<Func<TOwner, TValue>>();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+}
