@@ -17,7 +17,8 @@
                the file.
       Startup  a new pwsh that imports the module, loads a model file and scores one row, against a bare pwsh start
                (median of -Repeat runs each): wall seconds, and the CPU seconds of the new process (all its threads),
-               which it prints as it ends. -CompareModulePath measures another build in the same rounds.
+               which it prints as it ends. -CompareModulePath measures another build in the same rounds (and, in
+               File, runs its Test-AEAnomaly -Path -AnomaliesOnly right after this build's).
     The files have -Columns feature columns (default 20) beside a timestamp and a host name.
     Times are wall-clock and process CPU (user + system); on a busy machine CPU time is the steadier of the two.
     -ModulePath picks the module, so the same script measures an older build (it skips -Path cases a build lacks).
@@ -38,7 +39,7 @@ param(
     [ValidateSet('ReconstructionAndDistance', 'Reconstruction')]
     [string] $Scoring = 'ReconstructionAndDistance',
     [string] $ModulePath = (Join-Path $PSScriptRoot '../out/PSAnomalyAE/PSAnomalyAE.psd1'),
-    # Startup: another build (e.g. an older one) measured in the same rounds, beside -ModulePath's.
+    # Startup and File: another build (e.g. an older one) measured in the same run, beside -ModulePath's.
     [string] $CompareModulePath
 )
 
@@ -159,12 +160,18 @@ if ('File' -in $Section) {
     Write-Csv $big $FileRows 3
     $quarter = Join-Path $work 'quarter.csv'
     Write-Csv $quarter ([int]($FileRows / 4)) 4
+    $caseModule = @{}
     $cases = [ordered]@{
         'Import-Csv | Measure-Object (reading alone)'      = "Import-Csv '$big' | Measure-Object"
         'Import-Csv | Test-AEAnomaly | Where-Object Anomaly' = "Import-Csv '$big' | Test-AEAnomaly -Model `$m | Where-Object Anomaly"
     }
     if ($hasPath) {
         $cases['Test-AEAnomaly -Path -AnomaliesOnly'] = "Test-AEAnomaly -Model `$m -LiteralPath '$big' -AnomaliesOnly"
+        if ($CompareModulePath) {
+            # The same scan by another build, next in turn, so both see the machine alike.
+            $cases['Test-AEAnomaly -Path -AnomaliesOnly (compared build)'] = $cases['Test-AEAnomaly -Path -AnomaliesOnly']
+            $caseModule['Test-AEAnomaly -Path -AnomaliesOnly (compared build)'] = (Resolve-Path $CompareModulePath).Path
+        }
         $cases['Test-AEAnomaly -Path -AnomaliesOnly (a quarter of the rows)'] = "Test-AEAnomaly -Model `$m -LiteralPath '$quarter' -AnomaliesOnly"
         $cases['Test-AEAnomaly -Path (every row written)'] = "Test-AEAnomaly -Model `$m -LiteralPath '$big'"
         $cases['Measure-AEReconstructionError -Path (every row written)'] = "Measure-AEReconstructionError -Model `$m -LiteralPath '$big'"
@@ -174,7 +181,7 @@ if ('File' -in $Section) {
         # The model is loaded and libtorch started before the clock, as in the pipeline case.
         $script = @"
 `$ErrorActionPreference = 'Stop'
-Import-Module '$ModulePath'
+Import-Module '$($caseModule[$name] ?? $ModulePath)'
 `$m = Import-AEModel '$modelFile'
 `$null = Import-Csv '$train' | Select-Object -First 10 | Test-AEAnomaly -Model `$m
 `$p = [Diagnostics.Process]::GetCurrentProcess(); `$cpu0 = `$p.TotalProcessorTime
@@ -185,6 +192,7 @@ Import-Module '$ModulePath'
 "@
         $line = & $pwsh -NoProfile -NonInteractive -Command $script 2>$null | Select-Object -Last 1
         $f = $line -split ' '
+        if ($f.Count -ne 4) { Write-Warning "$name failed: $line"; continue }
         $results[$name] = [pscustomobject]@{ Wall = [double]::Parse($f[0], $inv); Cpu = [double]::Parse($f[1], $inv); PeakMB = [long]$f[2] / 1MB; Written = [long]$f[3] }
     }
     $pipe = $results['Import-Csv | Test-AEAnomaly | Where-Object Anomaly']

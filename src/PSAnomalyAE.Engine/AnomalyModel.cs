@@ -174,7 +174,13 @@ public sealed partial class AnomalyModel : IDisposable
     /// scored; a row's score is that of the window ending at it, and rows with fewer than WindowSize - 1 rows
     /// before them get NaN: they have no score yet. <see cref="StreamingScorer"/> carries that context for a stream.
     /// </summary>
-    public ScoreResult Score(ReadOnlySpan<double> data, int rows, int context = 0)
+    public ScoreResult Score(ReadOnlySpan<double> data, int rows, int context = 0) => Score(data, rows, context, 0);
+
+    /// <summary>
+    /// As <see cref="Score(ReadOnlySpan{double}, int, int)"/> on at most <paramref name="cores"/> cores (0: the
+    /// machine's); one for a batch scored beside others (<see cref="ScoringPipeline{T}"/>). The scores are the same.
+    /// </summary>
+    internal ScoreResult Score(ReadOnlySpan<double> data, int rows, int context, int cores)
     {
         _sync.EnterReadLock();
         try
@@ -190,7 +196,7 @@ public sealed partial class AnomalyModel : IDisposable
             }
 
             using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-            return BatchScorer.Score(_network, Encoding, Scaler, Pca, ScoreTerms, Ranges, WindowSize, data, rows, context);
+            return BatchScorer.Score(_network, Encoding, Scaler, Pca, ScoreTerms, Ranges, WindowSize, data, rows, context, cores);
         }
         finally
         {

@@ -68,8 +68,11 @@ public static class ModelDefaults
     /// </summary>
     public static int StreamBatchSize(int windowSize) => (int)Math.Clamp(4L * (windowSize - 1), ScoringBatchSize, ModelLimits.MaxBatchSize);
 
-    /// <summary>Rows per network call when scoring a file and no batch size is given: large batches, few calls.</summary>
-    public const int FileScoringBatchSize = 16384;
+    /// <summary>
+    /// Rows per network call when scoring a file and no batch size is given: large enough that the per-call costs do
+    /// not count, small enough that the few batches scored at once on the cores (one each) keep memory low.
+    /// </summary>
+    public const int FileScoringBatchSize = 4096;
 
     /// <summary>The percentile of the held-out rows' errors that training sets as a provisional threshold.</summary>
     public const double TrainingThresholdPercentile = 99;

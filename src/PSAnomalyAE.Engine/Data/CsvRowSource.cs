@@ -25,11 +25,13 @@ public sealed class CsvRowSource : IDisposable
     private readonly long _length;
     private readonly Dictionary<string, int> _index;
     private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance); // the same name objects are asked for every record
+    private readonly string?[] _askedNames = new string?[256]; // the n-th name asked of the last record, and its column:
+    private readonly int[] _askedColumns = new int[256]; // a record is asked for the same names in the same order
+    private int _asked;
     private readonly int _width;
     private readonly RecordView _current;
-    private char[] _chars = new char[1 << 16];
-    private int[] _cells; // per record slot: width + 1 entries: cell starts, then the end; a missing cell starts at -1
-    private int _kept;
+    private CsvRecords _store;
+    private readonly Stack<CsvRecords> _spares = new();
 
     private CsvRowSource(string path, FileStream file, LineCountingReader text, SepReader reader)
     {
@@ -49,7 +51,7 @@ public sealed class CsvRowSource : IDisposable
             }
         }
 
-        _cells = new int[64 * (_width + 1)];
+        _store = new CsvRecords(_width);
         _current = new RecordView(this);
     }
 
@@ -74,7 +76,7 @@ public sealed class CsvRowSource : IDisposable
     public AnomalyDetectionException? Incomplete { get; private set; }
 
     /// <summary>Records kept since the last <see cref="ClearKept"/>.</summary>
-    public int Kept => _kept;
+    public int Kept => _store.Count;
 
     /// <summary>
     /// Opens <paramref name="path"/> and reads its header. I/O errors are thrown as they are; a path that is not a
@@ -123,7 +125,8 @@ public sealed class CsvRowSource : IDisposable
             }
 
             RowNumber++;
-            Store(row, _kept);
+            _asked = 0;
+            _store.Store(row);
             Incomplete = row.ColCount < _width && _text.EndsWithin(row.LineNumberToExcl - 1) ? CutShort(row.ColCount) : null;
             return true;
         }
@@ -140,17 +143,34 @@ public sealed class CsvRowSource : IDisposable
     }
 
     /// <summary>Keeps the current record for <see cref="Cell"/> until <see cref="ClearKept"/> (rows waiting for their scores).</summary>
-    public void Keep() => _kept++;
+    public void Keep() => _store.Count++;
 
     /// <summary>Forgets the kept records; their space is reused by the records read next.</summary>
-    public void ClearKept() => _kept = 0;
+    public void ClearKept() => _store.Count = 0;
 
     /// <summary>The text of cell <paramref name="column"/> of kept record <paramref name="record"/>; null when the record is too short to have it.</summary>
-    public string? Cell(int record, int column)
+    public string? Cell(int record, int column) => _store.Cell(record, column);
+
+    /// <summary>
+    /// Hands over the kept records (a batch that goes on to be scored while later records are read) and starts
+    /// keeping afresh; the current record is no longer valid. The new records go in the space of records given back
+    /// with <see cref="Recycle"/> when there are any.
+    /// </summary>
+    public CsvRecords TakeKept()
     {
-        int at = (record * (_width + 1)) + column;
-        int start = _cells[at];
-        return start < 0 ? null : new string(_chars, start, End(at) - start);
+        CsvRecords taken = _store;
+        _store = _spares.Count > 0 ? _spares.Pop() : new CsvRecords(_width);
+        _store.Count = 0;
+        return taken;
+    }
+
+    /// <summary>Gives back records from <see cref="TakeKept"/> that are no longer needed, so their space is reused.</summary>
+    public void Recycle(CsvRecords records)
+    {
+        if (records.Width == _width && !ReferenceEquals(records, _store))
+        {
+            _spares.Push(records);
+        }
     }
 
     public void Dispose()
@@ -166,65 +186,31 @@ public sealed class CsvRowSource : IDisposable
         RowNumber = RowNumber,
     };
 
-    private int SlotStart(int slot) => slot == 0 ? 0 : _cells[((slot - 1) * (_width + 1)) + _width];
-
-    // The end of the cell at index 'at': the start of the next present cell, or the record's end.
-    private int End(int at)
-    {
-        int slotEnd = ((at / (_width + 1)) * (_width + 1)) + _width;
-        for (int k = at + 1; k < slotEnd; k++)
-        {
-            if (_cells[k] >= 0)
-            {
-                return _cells[k];
-            }
-        }
-
-        return _cells[slotEnd];
-    }
-
-    private void Store(SepReader.Row row, int slot)
-    {
-        int need = (slot + 1) * (_width + 1);
-        if (_cells.Length < need)
-        {
-            Array.Resize(ref _cells, Math.Max(need, _cells.Length * 2));
-        }
-
-        int pos = SlotStart(slot), at = slot * (_width + 1);
-        int present = Math.Min(row.ColCount, _width);
-        for (int c = 0; c < _width; c++)
-        {
-            if (c >= present)
-            {
-                _cells[at + c] = -1;
-                continue;
-            }
-
-            ReadOnlySpan<char> cell = row[c].Span;
-            if (pos + cell.Length > _chars.Length)
-            {
-                Array.Resize(ref _chars, Math.Max(pos + cell.Length, _chars.Length * 2));
-            }
-
-            cell.CopyTo(_chars.AsSpan(pos));
-            _cells[at + c] = pos;
-            pos += cell.Length;
-        }
-
-        _cells[at + _width] = pos;
-    }
-
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool TryGetCurrent(string name, out ReadOnlySpan<char> text, out bool present)
     {
         text = default;
         present = false;
-        if (!_byReference.TryGetValue(name, out int c))
+        int c, n = _asked++;
+        if (n < _askedNames.Length && ReferenceEquals(_askedNames[n], name))
         {
-            c = _index.TryGetValue(name, out int found) ? found : -1;
-            if (_byReference.Count < 1024)
+            c = _askedColumns[n];
+        }
+        else
+        {
+            if (!_byReference.TryGetValue(name, out c))
             {
-                _byReference[name] = c;
+                c = _index.TryGetValue(name, out int found) ? found : -1;
+                if (_byReference.Count < 1024)
+                {
+                    _byReference[name] = c;
+                }
+            }
+
+            if (n < _askedNames.Length)
+            {
+                _askedNames[n] = name;
+                _askedColumns[n] = c;
             }
         }
 
@@ -233,14 +219,7 @@ public sealed class CsvRowSource : IDisposable
             return false;
         }
 
-        int at = (_kept * (_width + 1)) + c;
-        int start = _cells[at];
-        if (start >= 0)
-        {
-            present = true;
-            text = _chars.AsSpan(start, End(at) - start);
-        }
-
+        present = _store.TryGetCell(_store.Count, c, out text);
         return true;
     }
 

@@ -103,6 +103,7 @@ public sealed class FeatureEncoding
     /// <paramref name="policy"/> for missing values (see <see cref="FeatureSchema.TryRead(IRow, IReadOnlyList{string}, long, Span{double}, MissingValuePolicy, out int)"/>);
     /// a categorical value never fails: a missing one is the empty category, an unseen one sets "(other)".
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public AnomalyDetectionException? TryRead(IRow row, long rowNumber, Span<double> destination, MissingValuePolicy policy, out int missing)
     {
         missing = 0;

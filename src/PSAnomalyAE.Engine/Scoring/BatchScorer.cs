@@ -25,16 +25,22 @@ internal static class BatchScorer
     /// <summary>
     /// Scores <paramref name="rows"/> rows of raw values by <paramref name="terms"/>. With windows, the first
     /// <paramref name="context"/> rows only give context and are not scored; a row's score is that of the window ending
-    /// at it, and rows with fewer than WindowSize - 1 rows before them get NaN: they have no score yet.
+    /// at it, and rows with fewer than WindowSize - 1 rows before them get NaN: they have no score yet. The terms spread
+    /// their work over <paramref name="cores"/> cores (0: the machine's), with the same result on any number.
     /// </summary>
     public static ScoreResult Score(
-        AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, IReadOnlyList<IScoreTerm> terms, FeatureRanges? ranges, int window, ReadOnlySpan<double> data, int rows, int context)
+        AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, IReadOnlyList<IScoreTerm> terms, FeatureRanges? ranges, int window, ReadOnlySpan<double> data, int rows, int context, int cores = 0)
     {
         int width = encoding.Width;
         float[] scaled = new float[data.Length];
         scaler.Transform(data, scaled);
         int[] ends = Windows.EndsAmong(Enumerable.Range(context, rows - context), window);
         TermBatch batch = Reconstruct(net, pca, window, scaled, width, ends);
+        if (cores > 0)
+        {
+            batch.Cores = cores;
+        }
+
         double[][] termValues = ScoreTerms.Measure(terms, batch);
         double[] windowScores = ScoreTerms.Compose(terms, termValues);
 

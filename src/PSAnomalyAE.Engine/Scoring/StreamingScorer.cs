@@ -10,7 +10,8 @@ public sealed class StreamingScorer
     private readonly AnomalyModel _model;
     private readonly int _width;
     private readonly int _window;
-    private readonly double[] _buffer;
+    private readonly Stack<double[]> _spareBuffers = new();
+    private double[] _buffer;
     private readonly long[] _numbers;
     private int _context;
     private AdaptiveStream? _adaptive;
@@ -113,6 +114,54 @@ public sealed class StreamingScorer
         _context = keep;
         Scored += Pending;
         Pending = 0;
+        return result;
+    }
+
+    /// <summary>
+    /// Hands the pending rows over as a batch to be scored apart from the stream, on any thread, while the next rows
+    /// are read (<see cref="ScoringPipeline{T}"/>); null when none are pending. The window context carries on as after
+    /// <see cref="Flush"/>, and the batch's scores are those <see cref="Flush"/> would give. Not for an adapting
+    /// stream, whose model learns from each batch before the next is scored.
+    /// </summary>
+    public ScoringBatch? Take()
+    {
+        if (_adaptive is not null)
+        {
+            throw new InvalidOperationException("An adapting stream scores its batches in turn; flush them.");
+        }
+
+        if (Pending == 0)
+        {
+            return null;
+        }
+
+        int total = _context + Pending;
+        var batch = new ScoringBatch(this, _buffer, total, _context, _numbers[..Pending]);
+        double[] next;
+        lock (_spareBuffers)
+        {
+            next = _spareBuffers.Count > 0 ? _spareBuffers.Pop() : new double[_buffer.Length];
+        }
+
+        int keep = Math.Min(_window - 1, total);
+        Array.Copy(_buffer, (total - keep) * _width, next, 0, keep * _width);
+        _buffer = next;
+        _context = keep;
+        Scored += Pending;
+        Pending = 0;
+        return batch;
+    }
+
+    /// <summary>Scores a batch from <see cref="Take"/> on one core, and keeps its buffer for a later batch.</summary>
+    internal ScoreResult Score(ScoringBatch batch, double[] buffer)
+    {
+        ScoreResult result = _model.Score(buffer.AsSpan(0, batch.Total * _width), batch.Total, batch.Context, 1);
+        result.RowNumbers = batch.RowNumbers;
+        lock (_spareBuffers)
+        {
+            _spareBuffers.Push(buffer);
+        }
+
         return result;
     }
 

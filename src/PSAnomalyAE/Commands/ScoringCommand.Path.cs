@@ -4,8 +4,9 @@ namespace PSAnomalyAE.Commands;
 
 /// <summary>
 /// -Path and -LiteralPath: the scoring cmdlets read CSV files themselves, in large batches, with the parsing rules
-/// and row/column errors of the pipeline (rows numbered from 1 in each file, as after Import-Csv). Only the batch
-/// being scored is held, so memory does not grow with the file; no object is made for a row that is not written.
+/// and row/column errors of the pipeline (rows numbered from 1 in each file, as after Import-Csv). The batches are
+/// scored on every core while this thread reads the next rows and writes the scored ones, in file order; only those
+/// few batches are held, so memory does not grow with the file, and no object is made for a row that is not written.
 /// </summary>
 public abstract partial class ScoringCommand
 {
@@ -14,6 +15,7 @@ public abstract partial class ScoringCommand
     private const string LiteralPathSet = "LiteralPath";
 
     private CsvRowSource? _source;
+    private CsvRecords? _emitting;
 
     /// <summary>CSV files to score (wildcards allowed); the first line names the columns, as for Import-Csv.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet)]
@@ -64,6 +66,9 @@ public abstract partial class ScoringCommand
                 ThrowTerminatingError(Errors.From(ex, file));
             }
 
+            // Batches are scored on every core while the next rows are read, and written in file order; an adapting
+            // stream learns from each batch before the next is scored, so it scores them in turn.
+            using ScoringPipeline<CsvRecords>? pipeline = Adaptive is null ? new(ScoringPipeline<CsvRecords>.DefaultWorkers) : null;
             while (_source.MoveNext())
             {
                 if (_source.Incomplete is { } cut)
@@ -85,7 +90,7 @@ public abstract partial class ScoringCommand
                 _source.Keep();
                 if (_scorer.IsFull)
                 {
-                    Flush();
+                    ScoreBatch(pipeline, all: false);
                     if (Stopping)
                     {
                         return;
@@ -94,7 +99,7 @@ public abstract partial class ScoringCommand
             }
 
             // A file's last rows are scored before the next file is read; windows carry on across files as across batches.
-            Flush();
+            ScoreBatch(pipeline, all: true);
             FileRead(file, _source.RowNumber);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -108,6 +113,46 @@ public abstract partial class ScoringCommand
         }
     }
 
+    /// <summary>
+    /// Scores the rows read: with a pipeline, hands them to it and writes the batches it has scored, in file order
+    /// (with <paramref name="all"/>, every batch still pending: the end of a file); without one, flushes them.
+    /// </summary>
+    private void ScoreBatch(ScoringPipeline<CsvRecords>? pipeline, bool all)
+    {
+        if (pipeline is null)
+        {
+            Flush();
+            return;
+        }
+
+        if (_scorer.Take() is { } batch)
+        {
+            pipeline.Add(batch, _source!.TakeKept());
+        }
+
+        while (!Stopping)
+        {
+            CsvRecords? records = null;
+            ScoreResult? result = ScoreOrStop(() => pipeline.TryNext(all, out ScoreResult? next, out records) ? next : null);
+            if (result is null)
+            {
+                return;
+            }
+
+            _emitting = records;
+            try
+            {
+                EmitBatch(result);
+            }
+            finally
+            {
+                _emitting = null;
+            }
+
+            _source!.Recycle(records!);
+        }
+    }
+
     /// <summary>A new object for kept row <paramref name="index"/> of the file: every column as a string, as Import-Csv gives it.</summary>
     private PSObject FileRow(int index)
     {
@@ -115,7 +160,7 @@ public abstract partial class ScoringCommand
         IReadOnlyList<string> columns = _source!.Columns;
         for (int c = 0; c < columns.Count; c++)
         {
-            row.Properties.Add(new PSNoteProperty(columns[c], _source.Cell(index, c)), preValidated: true);
+            row.Properties.Add(new PSNoteProperty(columns[c], _emitting is not null ? _emitting.Cell(index, c) : _source.Cell(index, c)), preValidated: true);
         }
 
         return row;

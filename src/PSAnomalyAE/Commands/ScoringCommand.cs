@@ -25,6 +25,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     private string? _fingerprint;
     private Detector? _detector;
     private long _written;
+    private long _rowsScored;
 
     /// <summary>The ErrorId of a row whose score is not a finite number.</summary>
     private const string NonFiniteScoreId = "NonFiniteScore";
@@ -307,7 +308,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         string cause = ex.Message.Split('\n')[0].Trim().TrimEnd('.');
         string message = string.Create(
             CultureInfo.InvariantCulture,
-            $"Scoring stopped{where}: {cause}. {_written:N0} rows had been written and {_scorer.Scored:N0} scored before it; the output is incomplete.");
+            $"Scoring stopped{where}: {cause}. {_written:N0} rows had been written and {_rowsScored:N0} scored before it; the output is incomplete.");
         var wrapped = new InvalidOperationException(message, ex);
         return new ErrorRecord(wrapped, "ScoringFailed", ErrorCategory.OperationStopped, _source?.Path ?? (object)ScoringModel)
         {
@@ -377,15 +378,29 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             return;
         }
 
-        ScoreResult result;
+        if (ScoreOrStop(_scorer.Flush) is { } result)
+        {
+            EmitBatch(result);
+            _pending.Clear();
+            _source?.ClearKept();
+        }
+    }
+
+    /// <summary>
+    /// The result of <paramref name="score"/>: a batch's scores. A failure ends the command: with the engine's error
+    /// when no batch had been scored yet (the model, not the rows), otherwise saying how much had been written.
+    /// </summary>
+    private ScoreResult? ScoreOrStop(Func<ScoreResult?> score)
+    {
         try
         {
-            result = _scorer.Flush()!;
+            ScoreResult? result = score();
+            _rowsScored += result?.Rows ?? 0;
+            return result;
         }
-        catch (AnomalyDetectionException ex) when (_scorer.Scored == 0)
+        catch (AnomalyDetectionException ex) when (_rowsScored == 0)
         {
             ThrowTerminatingError(Errors.From(ex, ScoringModel));
-            return;
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
@@ -393,9 +408,14 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             // the batch, and says how much had been written: with -AnomaliesOnly | Export-Csv, output that stops early
             // must not look complete.
             ThrowTerminatingError(ScoringFailed(ex));
-            return;
         }
 
+        return null;
+    }
+
+    /// <summary>Writes a scored batch's rows in order (and the errors of rows whose score is not a finite number).</summary>
+    private void EmitBatch(ScoreResult result)
+    {
         for (int i = 0; i < result.Rows; i++)
         {
             if (result.NonFiniteScore(i) is { } nonFinite)
@@ -415,8 +435,6 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             Emit(result, i);
         }
 
-        _pending.Clear();
-        _source?.ClearKept();
         _progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{_scorer.Scored:N0} rows scored"));
     }
 }

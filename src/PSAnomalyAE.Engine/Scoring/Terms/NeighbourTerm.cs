@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -117,7 +118,7 @@ public sealed class NeighbourTerm : IScoreTerm
     public double[] Measure(TermBatch batch)
     {
         var nearest = new int[batch.Count * K];
-        double[] distances = Distances(Reference, Width, K, batch.Samples, batch.Count, nearest);
+        double[] distances = Distances(Reference, Width, K, batch.Samples, batch.Count, nearest, batch.Cores);
         batch.Notes[this] = nearest;
         return distances;
     }
@@ -221,11 +222,11 @@ public sealed class NeighbourTerm : IScoreTerm
     /// pass boundaries among the machine's cores, one intra-op thread each: every pass is computed as it would be
     /// alone, so the result is the same to the last bit on any number of cores.
     /// </summary>
-    private static double[] Distances(float[] reference, int width, int k, float[] samples, int count, int[]? nearestIndexes = null)
+    private static double[] Distances(float[] reference, int width, int k, float[] samples, int count, int[]? nearestIndexes = null, int cores = 0)
     {
         var result = new double[count];
         int passes = (count + Chunk - 1) / Chunk;
-        int workers = Math.Min(Environment.ProcessorCount, passes / MinPassesPerWorker);
+        int workers = Math.Min(cores > 0 ? cores : Environment.ProcessorCount, passes / MinPassesPerWorker);
         if (workers <= 1)
         {
             DistanceRange(reference, width, k, samples, 0, count, result, nearestIndexes);
@@ -298,10 +299,11 @@ public sealed class NeighbourTerm : IScoreTerm
     /// smallest values in ascending order and their columns, as libtorch's topk gives them (equal values in column
     /// order; NaN above every number), found in one pass over the row instead of a partial sort.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Smallest(ReadOnlySpan<double> matrix, int columns, int k, Span<double> values, Span<int> indexes)
     {
         int rows = matrix.Length / columns;
-        int lanes = System.Numerics.Vector<double>.Count;
+        int lanes = Vector512.IsHardwareAccelerated ? Vector512<double>.Count : Vector256.IsHardwareAccelerated ? Vector256<double>.Count : 1;
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<double> row = matrix.Slice(r * columns, columns);
@@ -313,21 +315,31 @@ public sealed class NeighbourTerm : IScoreTerm
                 Insert(row[c], c, best, at, filled++);
             }
 
-            // Most values are above the k-th smallest so far: whole vectors of them are passed over at once.
-            while (!double.IsNaN(best[k - 1]) && c + lanes <= columns)
+            // Most values are above the k-th smallest so far: whole blocks of them are passed over at once, with one
+            // test for four vectors.
+            int block = 4 * lanes;
+            while (!double.IsNaN(best[k - 1]) && c + block <= columns)
             {
-                if (System.Numerics.Vector.LessThanAny(new System.Numerics.Vector<double>(row.Slice(c, lanes)), new System.Numerics.Vector<double>(best[k - 1])))
+                if (AnyBelow(row.Slice(c, block), best[k - 1]))
                 {
-                    for (int j = c; j < c + lanes; j++)
+                    for (int v = c; v < c + block; v += lanes)
                     {
-                        if (row[j] < best[k - 1])
+                        if (!AnyBelow(row.Slice(v, lanes), best[k - 1]))
                         {
-                            Insert(row[j], j, best, at, k - 1);
+                            continue;
+                        }
+
+                        for (int j = v; j < v + lanes; j++)
+                        {
+                            if (row[j] < best[k - 1])
+                            {
+                                Insert(row[j], j, best, at, k - 1);
+                            }
                         }
                     }
                 }
 
-                c += lanes;
+                c += block;
             }
 
             for (; c < columns; c++)
@@ -340,7 +352,50 @@ public sealed class NeighbourTerm : IScoreTerm
         }
     }
 
+    /// <summary>True when a value of <paramref name="values"/> (one vector or four) is below <paramref name="limit"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool AnyBelow(ReadOnlySpan<double> values, double limit)
+    {
+        ref double first = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated && values.Length == 4 * Vector512<double>.Count)
+        {
+            Vector512<double> l = Vector512.Create(limit);
+            Vector512<double> below = Vector512.LessThan(Vector512.LoadUnsafe(ref first), l) | Vector512.LessThan(Vector512.LoadUnsafe(ref first, 8), l)
+                | Vector512.LessThan(Vector512.LoadUnsafe(ref first, 16), l) | Vector512.LessThan(Vector512.LoadUnsafe(ref first, 24), l);
+            return below != Vector512<double>.Zero;
+        }
+
+        if (Vector512.IsHardwareAccelerated && values.Length == Vector512<double>.Count)
+        {
+            return Vector512.LessThanAny(Vector512.LoadUnsafe(ref first), Vector512.Create(limit));
+        }
+
+        if (Vector256.IsHardwareAccelerated && values.Length == 4 * Vector256<double>.Count)
+        {
+            Vector256<double> l = Vector256.Create(limit);
+            Vector256<double> below = Vector256.LessThan(Vector256.LoadUnsafe(ref first), l) | Vector256.LessThan(Vector256.LoadUnsafe(ref first, 4), l)
+                | Vector256.LessThan(Vector256.LoadUnsafe(ref first, 8), l) | Vector256.LessThan(Vector256.LoadUnsafe(ref first, 12), l);
+            return below != Vector256<double>.Zero;
+        }
+
+        if (Vector256.IsHardwareAccelerated && values.Length == Vector256<double>.Count)
+        {
+            return Vector256.LessThanAny(Vector256.LoadUnsafe(ref first), Vector256.Create(limit));
+        }
+
+        foreach (double v in values)
+        {
+            if (v < limit)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Puts <paramref name="v"/> (column <paramref name="c"/>) in order into <paramref name="best"/>, whose slot <paramref name="free"/> it may take.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Insert(double v, int c, Span<double> best, Span<int> at, int free)
     {
         int i = free;
@@ -354,5 +409,6 @@ public sealed class NeighbourTerm : IScoreTerm
         at[i] = c;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static bool Below(double a, double b) => a < b || (double.IsNaN(b) && !double.IsNaN(a));
 }

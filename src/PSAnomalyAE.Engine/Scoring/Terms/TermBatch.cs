@@ -62,6 +62,12 @@ public sealed class TermBatch
     /// </summary>
     public int[]? PeakSteps { get; }
 
+    /// <summary>
+    /// The cores a term may spread its work over: the machine's, unless the batch is one of several scored at once,
+    /// each on one core (a file scan). A term's values are the same to the last bit on any number of cores.
+    /// </summary>
+    internal int Cores { get; set; } = Environment.ProcessorCount;
+
     /// <summary>What a term measured about this batch beyond its values (such as each sample's nearest neighbours), kept for explaining rows.</summary>
     internal Dictionary<IScoreTerm, object> Notes { get; } = new();
 
