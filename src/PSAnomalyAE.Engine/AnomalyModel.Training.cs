@@ -285,7 +285,7 @@ public sealed partial class AnomalyModel
     /// <summary>
     /// Trains <paramref name="net"/> on <paramref name="set"/> and returns the run, the score terms fitted on the
     /// training samples and calibrated on the held-out ones, and the held-out rows' scores, sorted and scored as
-    /// <see cref="Score"/> scores them (same thread count).
+    /// <see cref="Score(ReadOnlySpan{double}, int, int)"/> scores them (same thread count).
     /// </summary>
     private (TrainerResult Fit, double[] ValidationErrors, IReadOnlyList<IScoreTerm> Terms, ScoreChoice? Choice) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {

@@ -205,7 +205,7 @@ public sealed partial class AnomalyModel : IDisposable
     }
 
     /// <summary>
-    /// Each row's reconstruction error, as <see cref="Score"/> gives it for a model without windows, measured without
+    /// Each row's reconstruction error, as <see cref="Score(ReadOnlySpan{double}, int, int)"/> gives it for a model without windows, measured without
     /// the rest of the score (the other terms, the per-feature errors and the reconstructed rows).
     /// </summary>
     internal double[] ReconstructionErrors(ReadOnlySpan<double> data, int rows)
