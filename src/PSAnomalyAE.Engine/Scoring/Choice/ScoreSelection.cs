@@ -123,17 +123,7 @@ public static class ScoreSelection
     /// <summary>The training rows (scaled, before any PCA), one per sample of a model without windows.</summary>
     private static float[] TrainingRows(TrainingSet set)
     {
-        if (set.Scaled is null)
-        {
-            return set.TrainSamples; // each sample is a training row, scaled
-        }
-
-        var rows = new float[set.TrainEnds.Length * set.Width];
-        for (int i = 0; i < set.TrainEnds.Length; i++)
-        {
-            Array.Copy(set.Scaled, (long)set.TrainEnds[i] * set.Width, rows, (long)i * set.Width, set.Width);
-        }
-
-        return rows;
+        // Without a scaled copy of every row, each sample is a training row, scaled.
+        return set.Scaled is null ? set.TrainSamples : Windows.Gather(set.Scaled, set.Width, 1, set.TrainEnds);
     }
 }

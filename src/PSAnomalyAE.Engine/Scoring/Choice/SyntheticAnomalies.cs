@@ -122,8 +122,8 @@ public static class SyntheticAnomalies
 
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
-        Tensor p = torch.tensor(Gather(scaled, width, pool), new long[] { pool.Length, width }).to_type(ScalarType.Float64);
-        Tensor x = torch.tensor(Gather(scaled, width, anchors), new long[] { anchors.Length, width }).to_type(ScalarType.Float64);
+        Tensor p = torch.tensor(Windows.Gather(scaled, width, 1, pool), new long[] { pool.Length, width }).to_type(ScalarType.Float64);
+        Tensor x = torch.tensor(Windows.Gather(scaled, width, 1, anchors), new long[] { anchors.Length, width }).to_type(ScalarType.Float64);
         Tensor d = p.pow(HeldScalars.Two).sum(1).unsqueeze(0).addmm(x, p.t(), 1, -2).contiguous();
         ReadOnlySpan<double> all = MemoryMarshal.Cast<byte, double>(d.bytes);
         var values = new double[anchors.Length * (k + 1)];
@@ -131,16 +131,5 @@ public static class SyntheticAnomalies
         NeighbourTerm.Smallest(all, pool.Length, k + 1, values, indexes);
         return anchors.Select((a, i) => indexes.AsSpan(i * (k + 1), k + 1).ToArray()
             .Select(c => pool[c]).Where(r => r != a).Take(k).ToArray()).ToArray();
-    }
-
-    private static float[] Gather(float[] scaled, int width, int[] rows)
-    {
-        var result = new float[rows.Length * width];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            Array.Copy(scaled, (long)rows[i] * width, result, (long)i * width, width);
-        }
-
-        return result;
     }
 }
