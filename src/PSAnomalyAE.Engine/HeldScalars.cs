@@ -18,6 +18,9 @@ internal static class HeldScalars
     /// <summary>2, the exponent of a square.</summary>
     public static readonly Scalar Two = 2.ToScalar();
 
+    /// <summary>-2, the factor of x·r in a squared distance.</summary>
+    public static readonly Scalar MinusTwo = (-2).ToScalar();
+
     /// <summary>0 (an int scalar), a lower bound.</summary>
     public static readonly Scalar Zero = 0.ToScalar();
 

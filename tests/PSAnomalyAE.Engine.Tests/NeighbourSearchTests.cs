@@ -59,4 +59,38 @@ public sealed class NeighbourSearchTests
             Assert.True(Math.Abs(all.Scores[row] - alone.Scores[0]) <= 1e-6 * Math.Abs(alone.Scores[0]), $"row {row}: {all.Scores[row]:R} in the batch, {alone.Scores[0]:R} alone");
         }
     }
+
+    [Fact]
+    public void A_rows_distance_is_the_exact_mean_of_its_k_nearest_however_the_search_ranks_them()
+    {
+        // Reference rows far from the origin (large squared norms, where a single-precision product loses the most
+        // digits), with exact duplicates; the rows measured lie among them, some on a reference row.
+        var rnd = new Random(11);
+        const int width = 7, count = 900, rows = 300, k = 5;
+        var reference = new float[count * width];
+        for (int i = 0; i < reference.Length; i++)
+        {
+            reference[i] = (float)(40 + rnd.NextDouble());
+        }
+
+        Array.Copy(reference, 0, reference, 10 * width, 5 * width); // rows 10-14 repeat rows 0-4
+        var samples = new float[rows * width];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            samples[i] = (float)(40 + rnd.NextDouble());
+        }
+
+        Array.Copy(reference, 3 * width, samples, 0, width); // a row on a reference row (and its duplicate)
+        var term = new NeighbourTerm(reference, width, k, 1.0);
+        double[] distances = term.Distances(samples, rows);
+        for (int r = 0; r < rows; r++)
+        {
+            double expected = Enumerable.Range(0, count)
+                .Select(c => Enumerable.Range(0, width).Sum(j => Math.Pow((double)samples[(r * width) + j] - reference[(c * width) + j], 2)))
+                .Order()
+                .Take(k)
+                .Sum(Math.Sqrt) / k;
+            Assert.True(Math.Abs(expected - distances[r]) <= 1e-12 * expected, $"row {r}: {distances[r]:R}, exactly {expected:R}");
+        }
+    }
 }

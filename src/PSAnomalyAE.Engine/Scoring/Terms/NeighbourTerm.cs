@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
@@ -23,11 +24,8 @@ public sealed class NeighbourTerm : IScoreTerm
     public const string TermName = "NeighbourDistance";
 
     /// <summary>
-    /// Rows per distance pass. A pass holds a rows × sample matrix of doubles (1 MB here), which the allocator reuses
-    /// from pass to pass; a larger one is mapped afresh each time, and that costs more than the arithmetic: 20,000 rows
-    /// of 4 features took 3.7 s in passes of 2,048 rows and 0.2-0.4 s in passes of 64. A shorter pass is padded with
-    /// zero rows to this size, so that a row scored alone (a live stream) gets the same distance to the last bit as in
-    /// a file scored in bulk (<see cref="BatchScorer.Rows"/>).
+    /// Rows per distance pass. A pass writes a rows × sample matrix of floats (400 KB for 1,600 samples), which stays
+    /// in the core's cache while the search reads it; the matrix is allocated once per call and reused pass after pass.
     /// </summary>
     private const int Chunk = 64;
 
@@ -255,6 +253,14 @@ public sealed class NeighbourTerm : IScoreTerm
     }
 
     /// <summary>The distances of samples <paramref name="from"/> (a pass boundary) to <paramref name="to"/>, into <paramref name="result"/>.</summary>
+    /// <remarks>
+    /// The search runs in single precision: per row, the reference samples are ranked on ||r||² - 2 x·r (||x||² is the
+    /// same for all of them), one fused product over the rows × sample matrix, and the <see cref="Candidates"/> lowest
+    /// are kept. Their squared distances are then computed exactly, in double precision from the stored values, and
+    /// the <paramref name="k"/> nearest of them averaged. Only which samples are nearest comes from the product, so a
+    /// row's distance does not depend on how the matrix kernels round it, and the float product's error (about 1e-7 of
+    /// the squared norms) could only swap two neighbours closer than that, which moves the mean by as little.
+    /// </remarks>
     private static void DistanceRange(float[] reference, int width, int k, float[] samples, int from, int to, double[] result, int[]? nearestIndexes)
     {
         if (from >= to)
@@ -265,33 +271,88 @@ public sealed class NeighbourTerm : IScoreTerm
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         int count = reference.Length / width;
-        Tensor refs = torch.tensor(reference, new long[] { count, width }).to_type(ScalarType.Float64);
-        Tensor refsT = refs.t().contiguous();
-        Tensor refNorms = refs.pow(HeldScalars.Two).sum(1).unsqueeze(0);
-        var keptValues = new double[Chunk * k];
-        var keptIndexes = new int[Chunk * k];
+        int candidates = Candidates(k, count);
+        // ||r||² - 2 x·r as one product: each row gains a last input of 1, each reference sample's column becomes
+        // -2 r with ||r||² below it.
+        Tensor refs = torch.tensor(reference, new long[] { count, width });
+        Tensor weights = torch.cat(new[] { refs.t().mul(HeldScalars.MinusTwo), refs.pow(HeldScalars.Two).sum(1).unsqueeze(0) }, 0).contiguous();
+
+        // One pass's rows and product, allocated once and written in place pass after pass: a product freed and
+        // allocated again each pass is mapped afresh by the allocator, which cost as much as the search.
+        Tensor x = torch.ones(new long[] { Chunk, width + 1 }, ScalarType.Float32);
+        Tensor partial = torch.empty(new long[] { Chunk, count }, ScalarType.Float32);
+        var keptValues = new float[Chunk * candidates];
+        var keptIndexes = new int[Chunk * candidates];
+        var exact = new double[candidates];
+        var order = new int[candidates];
         for (int start = from; start < to; start += Chunk)
         {
             int len = Math.Min(Chunk, to - start);
-            using var inner = NewDisposeScope();
-            Tensor x = BatchScorer.Rows(samples.AsSpan(start * width, len * width), len, width, Chunk);
-
-            // Squared distance = ||x||² + ||r||² - 2 x·r, in double precision. ||x||² is the same for every reference
-            // sample of a row, so the nearest are found on ||r||² - 2 x·r (one fused product over the rows × sample
-            // matrix) and ||x||² is added to the k kept values only; clamped at 0 against rounding.
-            Tensor xd = x.to_type(ScalarType.Float64);
-            Tensor partial = refNorms.addmm(xd, refsT, 1, -2).contiguous();
-            Smallest(MemoryMarshal.Cast<byte, double>(partial.bytes), count, k, keptValues, keptIndexes);
-            if (nearestIndexes is not null)
+            Span<float> rows = MemoryMarshal.Cast<byte, float>(x.bytes);
+            for (int i = 0; i < Chunk; i++)
             {
-                keptIndexes.AsSpan(0, len * k).CopyTo(nearestIndexes.AsSpan(start * k, len * k));
+                // A short last pass is padded with zero rows; which rows are nearest does not depend on them.
+                Span<float> inputs = rows.Slice(i * (width + 1), width);
+                if (i < len)
+                {
+                    samples.AsSpan((start + i) * width, width).CopyTo(inputs);
+                }
+                else
+                {
+                    inputs.Clear();
+                }
             }
 
-            Tensor kept = torch.tensor(keptValues, new long[] { Chunk, k });
-            Tensor nearest = kept.add_(xd.pow(HeldScalars.Two).sum(1, keepdim: true), HeldScalars.One)
-                .clamp_min_(HeldScalars.Zero).sqrt_().mean(new long[] { 1 });
-            MemoryMarshal.Cast<byte, double>(nearest.contiguous().bytes)[..len].CopyTo(result.AsSpan(start, len));
+            partial.addmm_(x, weights, 0, 1); // beta 0: the product's last contents are not read
+            Smallest(MemoryMarshal.Cast<byte, float>(partial.bytes), count, candidates, keptValues, keptIndexes);
+            for (int i = 0; i < len; i++)
+            {
+                ReadOnlySpan<float> row = samples.AsSpan((start + i) * width, width);
+                Span<int> found = keptIndexes.AsSpan(i * candidates, candidates);
+                for (int c = 0; c < candidates; c++)
+                {
+                    // In order of exact distance, equal ones in reference order, as a sort would give them.
+                    double d = SquaredDistance(row, reference.AsSpan(found[c] * width, width));
+                    int at = c;
+                    for (; at > 0 && (d < exact[at - 1] || (d == exact[at - 1] && found[c] < order[at - 1])); at--)
+                    {
+                        exact[at] = exact[at - 1];
+                        order[at] = order[at - 1];
+                    }
+
+                    exact[at] = d;
+                    order[at] = found[c];
+                }
+
+                double sum = 0;
+                for (int c = 0; c < k; c++)
+                {
+                    sum += Math.Sqrt(exact[c]);
+                }
+
+                result[start + i] = sum / k;
+                if (nearestIndexes is not null)
+                {
+                    order.AsSpan(0, k).CopyTo(nearestIndexes.AsSpan((start + i) * k, k));
+                }
+            }
         }
+    }
+
+    /// <summary>Reference samples ranked by the float product and kept for the exact distance: a few beyond <paramref name="k"/>, so that a near tie at the k-th cannot drop a nearer one.</summary>
+    private static int Candidates(int k, int count) => Math.Min(count, k + 3);
+
+    /// <summary>The squared Euclidean distance in double precision (NaN when a value is NaN: the row's distance is then NaN, as its score).</summary>
+    private static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (int j = 0; j < a.Length; j++)
+        {
+            double d = (double)a[j] - b[j];
+            sum += d * d;
+        }
+
+        return sum;
     }
 
     /// <summary>
@@ -300,14 +361,15 @@ public sealed class NeighbourTerm : IScoreTerm
     /// order; NaN above every number), found in one pass over the row instead of a partial sort.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void Smallest(ReadOnlySpan<double> matrix, int columns, int k, Span<double> values, Span<int> indexes)
+    internal static void Smallest<T>(ReadOnlySpan<T> matrix, int columns, int k, Span<T> values, Span<int> indexes)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = matrix.Length / columns;
-        int lanes = Vector512.IsHardwareAccelerated ? Vector512<double>.Count : Vector256.IsHardwareAccelerated ? Vector256<double>.Count : 1;
+        int lanes = Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256.IsHardwareAccelerated ? Vector256<T>.Count : 1;
         for (int r = 0; r < rows; r++)
         {
-            ReadOnlySpan<double> row = matrix.Slice(r * columns, columns);
-            Span<double> best = values.Slice(r * k, k);
+            ReadOnlySpan<T> row = matrix.Slice(r * columns, columns);
+            Span<T> best = values.Slice(r * k, k);
             Span<int> at = indexes.Slice(r * k, k);
             int filled = 0, c = 0;
             for (; c < k; c++)
@@ -318,19 +380,16 @@ public sealed class NeighbourTerm : IScoreTerm
             // Most values are above the k-th smallest so far: whole blocks of them are passed over at once, with one
             // test for four vectors.
             int block = 4 * lanes;
-            while (!double.IsNaN(best[k - 1]) && c + block <= columns)
+            while (!T.IsNaN(best[k - 1]) && c + block <= columns)
             {
                 if (AnyBelow(row.Slice(c, block), best[k - 1]))
                 {
+                    // Only the lanes below the limit are visited, in column order; the limit falls as values go in.
                     for (int v = c; v < c + block; v += lanes)
                     {
-                        if (!AnyBelow(row.Slice(v, lanes), best[k - 1]))
+                        for (ulong mask = BelowMask(row.Slice(v, lanes), best[k - 1]); mask != 0; mask &= mask - 1)
                         {
-                            continue;
-                        }
-
-                        for (int j = v; j < v + lanes; j++)
-                        {
+                            int j = v + BitOperations.TrailingZeroCount(mask);
                             if (row[j] < best[k - 1])
                             {
                                 Insert(row[j], j, best, at, k - 1);
@@ -352,51 +411,60 @@ public sealed class NeighbourTerm : IScoreTerm
         }
     }
 
-    /// <summary>True when a value of <paramref name="values"/> (one vector or four) is below <paramref name="limit"/>.</summary>
+    /// <summary>True when a value of <paramref name="values"/> (four vectors) is below <paramref name="limit"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool AnyBelow(ReadOnlySpan<double> values, double limit)
+    private static bool AnyBelow<T>(ReadOnlySpan<T> values, T limit)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ref double first = ref MemoryMarshal.GetReference(values);
-        if (Vector512.IsHardwareAccelerated && values.Length == 4 * Vector512<double>.Count)
+        ref T first = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated && values.Length == 4 * Vector512<T>.Count)
         {
-            Vector512<double> l = Vector512.Create(limit);
-            Vector512<double> below = Vector512.LessThan(Vector512.LoadUnsafe(ref first), l) | Vector512.LessThan(Vector512.LoadUnsafe(ref first, 8), l)
-                | Vector512.LessThan(Vector512.LoadUnsafe(ref first, 16), l) | Vector512.LessThan(Vector512.LoadUnsafe(ref first, 24), l);
-            return below != Vector512<double>.Zero;
+            Vector512<T> l = Vector512.Create(limit);
+            Vector512<T> below = Vector512.LessThan(Vector512.LoadUnsafe(ref first), l) | Vector512.LessThan(Vector512.LoadUnsafe(ref first, (nuint)Vector512<T>.Count), l)
+                | Vector512.LessThan(Vector512.LoadUnsafe(ref first, (nuint)(2 * Vector512<T>.Count)), l) | Vector512.LessThan(Vector512.LoadUnsafe(ref first, (nuint)(3 * Vector512<T>.Count)), l);
+            return below != Vector512<T>.Zero;
         }
 
-        if (Vector512.IsHardwareAccelerated && values.Length == Vector512<double>.Count)
+        if (Vector256.IsHardwareAccelerated && values.Length == 4 * Vector256<T>.Count)
         {
-            return Vector512.LessThanAny(Vector512.LoadUnsafe(ref first), Vector512.Create(limit));
+            Vector256<T> l = Vector256.Create(limit);
+            Vector256<T> below = Vector256.LessThan(Vector256.LoadUnsafe(ref first), l) | Vector256.LessThan(Vector256.LoadUnsafe(ref first, (nuint)Vector256<T>.Count), l)
+                | Vector256.LessThan(Vector256.LoadUnsafe(ref first, (nuint)(2 * Vector256<T>.Count)), l) | Vector256.LessThan(Vector256.LoadUnsafe(ref first, (nuint)(3 * Vector256<T>.Count)), l);
+            return below != Vector256<T>.Zero;
         }
 
-        if (Vector256.IsHardwareAccelerated && values.Length == 4 * Vector256<double>.Count)
+        return BelowMask(values, limit) != 0;
+    }
+
+    /// <summary>A bit per value of <paramref name="values"/> (one vector, or at most 64 values), set when it is below <paramref name="limit"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static ulong BelowMask<T>(ReadOnlySpan<T> values, T limit)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T first = ref MemoryMarshal.GetReference(values);
+        if (Vector512.IsHardwareAccelerated && values.Length == Vector512<T>.Count)
         {
-            Vector256<double> l = Vector256.Create(limit);
-            Vector256<double> below = Vector256.LessThan(Vector256.LoadUnsafe(ref first), l) | Vector256.LessThan(Vector256.LoadUnsafe(ref first, 4), l)
-                | Vector256.LessThan(Vector256.LoadUnsafe(ref first, 8), l) | Vector256.LessThan(Vector256.LoadUnsafe(ref first, 12), l);
-            return below != Vector256<double>.Zero;
+            return Vector512.LessThan(Vector512.LoadUnsafe(ref first), Vector512.Create(limit)).ExtractMostSignificantBits();
         }
 
-        if (Vector256.IsHardwareAccelerated && values.Length == Vector256<double>.Count)
+        if (Vector256.IsHardwareAccelerated && values.Length == Vector256<T>.Count)
         {
-            return Vector256.LessThanAny(Vector256.LoadUnsafe(ref first), Vector256.Create(limit));
+            return Vector256.LessThan(Vector256.LoadUnsafe(ref first), Vector256.Create(limit)).ExtractMostSignificantBits();
         }
 
-        foreach (double v in values)
+        ulong mask = 0;
+        for (int i = 0; i < values.Length; i++)
         {
-            if (v < limit)
-            {
-                return true;
-            }
+            mask |= values[i] < limit ? 1UL << i : 0;
         }
 
-        return false;
+        return mask;
     }
 
     /// <summary>Puts <paramref name="v"/> (column <paramref name="c"/>) in order into <paramref name="best"/>, whose slot <paramref name="free"/> it may take.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Insert(double v, int c, Span<double> best, Span<int> at, int free)
+    private static void Insert<T>(T v, int c, Span<T> best, Span<int> at, int free)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = free;
         for (; i > 0 && Below(v, best[i - 1]); i--)
@@ -410,5 +478,6 @@ public sealed class NeighbourTerm : IScoreTerm
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static bool Below(double a, double b) => a < b || (double.IsNaN(b) && !double.IsNaN(a));
+    private static bool Below<T>(T a, T b)
+        where T : unmanaged, IFloatingPointIeee754<T> => a < b || (T.IsNaN(b) && !T.IsNaN(a));
 }
