@@ -156,6 +156,14 @@ public sealed class ScoreChoiceTests : IDisposable
     }
 
     [Fact]
+    public void A_candidate_that_fails_on_some_rows_is_still_judged_with_those_rows_at_the_ends_of_the_ranking()
+    {
+        // NaN and −∞ rank lowest (tied with each other), +∞ highest: 3 wins 3 pairs, NaN ties 1, +∞ wins 3; 6.5 of 9.
+        double auc = ScoreSelection.RocAuc([1, 2, double.NaN], [3, double.NegativeInfinity, double.PositiveInfinity]);
+        Assert.Equal(6.5 / 9, auc, 12);
+    }
+
+    [Fact]
     public void Synthetic_anomalies_are_seeded_and_lie_where_their_kind_says()
     {
         double[] data = TestData.LowRank(500, Width, 2, 0.1, 7);

@@ -88,7 +88,7 @@ public static class ScoreSelection
         };
     }
 
-    /// <summary>The ROC-AUC of normal rows' scores against anomalies' scores (ties count half); NaN scores rank lowest.</summary>
+    /// <summary>The ROC-AUC of normal rows' scores against anomalies' scores (ties count half); NaN scores rank lowest, with −∞, and +∞ highest.</summary>
     public static double RocAuc(double[] normal, double[] anomalous)
     {
         double[] scores = normal.Concat(anomalous).ToArray();
@@ -97,7 +97,13 @@ public static class ScoreSelection
     }
 
     private static double RocAuc(double[] scores, IReadOnlyList<bool> labels) =>
-        Roc.Curve(scores.Select(s => double.IsNaN(s) ? double.NegativeInfinity : s).ToArray(), labels).RocAuc;
+        Roc.Curve(scores.Select(Rankable).ToArray(), labels).RocAuc;
+
+    // Roc.Curve takes finite scores only; a candidate that overflows or fails on a row is still judged, with that row at an end.
+    private static double Rankable(double score) =>
+        double.IsNaN(score) || double.IsNegativeInfinity(score) ? double.MinValue
+        : double.IsPositiveInfinity(score) ? double.MaxValue
+        : score;
 
     /// <summary>The scores of <paramref name="method"/> from the raw values of every term (<paramref name="values"/>, in the order of <paramref name="terms"/>).</summary>
     public static double[] Scores(IReadOnlyList<IScoreTerm> terms, ScoreMethod method, double[][] values)
