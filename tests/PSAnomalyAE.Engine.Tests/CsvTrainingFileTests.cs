@@ -84,6 +84,36 @@ public class CsvTrainingFileTests
         }
     }
 
+    [Fact]
+    public void Rows_written_to_a_file_while_training_reads_it_again_stop_training_with_the_file_named()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"psae-grown-{Guid.NewGuid():N}.csv");
+        try
+        {
+            // Large enough that the reader has not buffered the end of the file when the first row is visited.
+            WriteRows(path, 40_000, lateCategory: false);
+            var file = new CsvTrainingFile(path) { MostBytesHeld = 0 };
+            (_, ITrainingRows rows, _) = file.Read(null, null, new[] { "zone" }, MissingValuePolicy.Impute);
+            var values = new double[rows.Count * rows.Width];
+
+            IOException ex = Assert.Throws<IOException>(() => rows.ForEachRow((i, row) =>
+            {
+                if (i == 0)
+                {
+                    File.AppendAllLines(path, Enumerable.Repeat("1,2,eu", 100));
+                }
+
+                row.CopyTo(values.AsSpan(i * rows.Width));
+            }));
+            Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+            Assert.Contains("changed while it was being read", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData(1, null)] // samples of one row, made straight from the rows
     [InlineData(3, null)] // windows: every row scaled first

@@ -51,7 +51,7 @@ public sealed partial class CsvTrainingFile
 
         public void ForEachRow(RowAction action)
         {
-            var visit = new RowVisit(Width, action);
+            var visit = new RowVisit(Width, Count, action);
             var records = new RecordEncoder(_file, _encoder, visit, held: null, quiet: true);
             using (CsvRowSource source = _file.Open())
             {

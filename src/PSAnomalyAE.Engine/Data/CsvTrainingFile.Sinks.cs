@@ -80,11 +80,14 @@ public sealed partial class CsvTrainingFile
     private sealed class RowVisit : IRowSink
     {
         private readonly double[] _row;
+        private readonly int _limit;
         private readonly RowAction _action;
 
-        internal RowVisit(int width, RowAction action)
+        /// <param name="limit">The rows the action takes; rows past it are counted, not passed on, so that the reader can tell the file grew.</param>
+        internal RowVisit(int width, int limit, RowAction action)
         {
             _row = new double[width];
+            _limit = limit;
             _action = action;
         }
 
@@ -92,7 +95,15 @@ public sealed partial class CsvTrainingFile
 
         public Span<double> Next() => _row;
 
-        public void Keep() => _action(Count++, _row);
+        public void Keep()
+        {
+            if (Count < _limit)
+            {
+                _action(Count, _row);
+            }
+
+            Count++;
+        }
 
         public void Discard()
         {
