@@ -112,11 +112,6 @@ public sealed class FindAEScoringCommand : PSCmdlet
             ThrowTerminatingError(Errors.From(ex, Model));
             return;
         }
-        catch (ArgumentException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "NeedBothClasses", ErrorCategory.InvalidData, Model));
-            return;
-        }
 
         foreach (ScoreCandidate c in choice.Candidates)
         {
