@@ -116,8 +116,12 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
             spec.Seed ??= Random.Shared.Next();
             (FeatureEncoding encoding, ITrainingRows rows) = EncodeRows(spec);
             int count = rows.Count;
-            var data = new double[checked(count * encoding.Width)];
-            rows.ForEachRow((i, row) => row.CopyTo(data.AsSpan(i * row.Length, row.Length)));
+            double[] data = rows is TrainingRows held ? held.ToArray() : new double[checked(count * encoding.Width)];
+            if (rows is not TrainingRows)
+            {
+                rows.ForEachRow((i, row) => row.CopyTo(data.AsSpan(i * row.Length, row.Length)));
+            }
+
             rows.Release();
             int[] candidates = (LatentSize ?? CrossValidation.DefaultLadder(encoding.Width)).Distinct().Order().ToArray();
             if (TrainingChecks.CopiesWhenWide(spec.Kind))

@@ -435,6 +435,6 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             Emit(result, i);
         }
 
-        _progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{_scorer.Scored:N0} rows scored"));
+        _progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{_rowsScored:N0} rows scored"));
     }
 }

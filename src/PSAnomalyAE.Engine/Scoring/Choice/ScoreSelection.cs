@@ -34,7 +34,7 @@ public static class ScoreSelection
             float[][] made = SyntheticAnomalies.Make(trainRows, set.TrainEnds.Length, set.Width, perKind, rng);
             for (int k = 0; k < made.Length; k++)
             {
-                TermBatch batch = BatchScorer.Reconstruct(net, set.Pca, 1, made[k], set.Width, Enumerable.Range(0, perKind).ToArray());
+                TermBatch batch = BatchScorer.Reconstruct(net, set.Pca, 1, made[k], set.Width, Enumerable.Range(0, perKind).ToArray(), errorsOnly: true);
                 double[][] values = ScoreTerms.Measure(terms, batch);
                 for (int m = 0; m < methods.Length; m++)
                 {

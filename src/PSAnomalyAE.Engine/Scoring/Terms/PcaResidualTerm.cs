@@ -82,8 +82,16 @@ public sealed class PcaResidualTerm : IScoreTerm
 
         float[] mean = pca.Mean.Select(v => (float)v).ToArray();
         float[] components = pca.Components.Select(v => (float)v).ToArray();
-        double median = TermTraining.Median(Residuals(mean, components, training.HeldOut.Samples, training.HeldOut.Count));
-        return TermTraining.Usable(median) ? new PcaResidualTerm(mean, components, median) : null;
+        double[] heldOut = Residuals(mean, components, training.HeldOut.Samples, training.HeldOut.Count);
+        double median = TermTraining.Median(heldOut);
+        if (!TermTraining.Usable(median))
+        {
+            return null;
+        }
+
+        var term = new PcaResidualTerm(mean, components, median);
+        training.HeldOut.Measured[term] = heldOut; // what Measure would give for the held-out rows, not computed again
+        return term;
     }
 
     public static IScoreTerm Restore(ScoreTermState state, TermBatchShape shape)
@@ -193,13 +201,14 @@ public sealed class PcaResidualTerm : IScoreTerm
         using var scope = NewDisposeScope();
         Tensor mu = torch.tensor(mean, new long[] { 1, width }).to_type(ScalarType.Float64);
         Tensor basisT = torch.tensor(components, new long[] { components.Length / width, width }).to_type(ScalarType.Float64).t();
+        Tensor perValue = torch.tensor((double)width);
         for (int start = 0; start < count; start += Chunk)
         {
             int len = Math.Min(Chunk, count - start);
             using var inner = NewDisposeScope();
             Tensor x = torch.tensor(samples.AsSpan(start * width, len * width).ToArray(), new long[] { len, width }).to_type(ScalarType.Float64).sub_(mu);
             Tensor z = x.matmul(basisT);
-            Tensor r = x.pow(HeldScalars.Two).sum(1).sub_(z.pow(HeldScalars.Two).sum(1)).clamp_min_(HeldScalars.Zero).div_(torch.tensor((double)width));
+            Tensor r = x.pow(HeldScalars.Two).sum(1).sub_(z.pow(HeldScalars.Two).sum(1)).clamp_min_(HeldScalars.Zero).div_(perValue);
             MemoryMarshal.Cast<byte, double>(r.contiguous().bytes).CopyTo(result.AsSpan(start, len));
         }
 
