@@ -22,7 +22,7 @@ public sealed partial class AnomalyModel
             throw new ArgumentException("There must be one label per row.", nameof(isAnomaly));
         }
 
-        ScoreResult scored = ScoreBy(current.Terms, data, rows);
+        ScoreResult scored = ScoreWith(current.Terms, data, rows, 0, 0);
 
         // With windows, the first rows have no score yet: they are left out.
         int[] kept = Enumerable.Range(0, rows).Where(r => scored.Terms.All(t => double.IsFinite(t.Values[r]))).ToArray();
@@ -58,31 +58,6 @@ public sealed partial class AnomalyModel
         finally
         {
             _sync.ExitWriteLock();
-        }
-    }
-
-    /// <summary>Scores rows by <paramref name="terms"/> (any of the model's fitted terms) instead of its score's.</summary>
-    private ScoreResult ScoreBy(IReadOnlyList<IScoreTerm> terms, double[] data, int rows)
-    {
-        _sync.EnterReadLock();
-        try
-        {
-            if (_network is null || Scaler is null)
-            {
-                throw NotTrained();
-            }
-
-            if (data.Length != (long)rows * Encoding!.Width)
-            {
-                throw new ArgumentException("Data length does not match rows x features.", nameof(data));
-            }
-
-            using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-            return BatchScorer.Score(_network, Encoding, Scaler, Pca, terms, Ranges, WindowSize, data, rows, 0);
-        }
-        finally
-        {
-            _sync.ExitReadLock();
         }
     }
 }

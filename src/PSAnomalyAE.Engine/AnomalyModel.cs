@@ -180,7 +180,10 @@ public sealed partial class AnomalyModel : IDisposable
     /// As <see cref="Score(ReadOnlySpan{double}, int, int)"/> on at most <paramref name="cores"/> cores (0: the
     /// machine's); one for a batch scored beside others (<see cref="ScoringPipeline{T}"/>). The scores are the same.
     /// </summary>
-    internal ScoreResult Score(ReadOnlySpan<double> data, int rows, int context, int cores)
+    internal ScoreResult Score(ReadOnlySpan<double> data, int rows, int context, int cores) => ScoreWith(null, data, rows, context, cores);
+
+    /// <summary>Scores rows by <paramref name="terms"/> (any of the model's fitted terms), or by the model's own score's terms when null.</summary>
+    private ScoreResult ScoreWith(IReadOnlyList<IScoreTerm>? terms, ReadOnlySpan<double> data, int rows, int context, int cores)
     {
         _sync.EnterReadLock();
         try
@@ -196,7 +199,7 @@ public sealed partial class AnomalyModel : IDisposable
             }
 
             using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-            return BatchScorer.Score(_network, Encoding, Scaler, Pca, ScoreTerms, Ranges, WindowSize, data, rows, context, cores);
+            return BatchScorer.Score(_network, Encoding, Scaler, Pca, terms ?? ScoreTerms, Ranges, WindowSize, data, rows, context, cores);
         }
         finally
         {
