@@ -16,6 +16,13 @@ Describe 'A systematic mistake gives one error' {
         $e | Should -HaveCount 1
     }
 
+    It 'stops Find-AEScoring once when -LabelProperty names no column' {
+        $err = { $rows | Find-AEScoring -Model $model -LabelProperty is_incident -ErrorVariable e } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'MissingLabel,PSAnomalyAE.Commands.FindAEScoringCommand'
+        $err.Exception.Message | Should -BeLike "*-LabelProperty 'is_incident' names no property*incident*"
+        $e | Should -HaveCount 1
+    }
+
     It 'stops Find-AEThreshold once when the rows were not scored by Measure-AEReconstructionError' {
         $err = { $rows | Find-AEThreshold -Percentile 99 -ErrorVariable e } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'MissingReconstructionError,PSAnomalyAE.Commands.FindAEThresholdCommand'

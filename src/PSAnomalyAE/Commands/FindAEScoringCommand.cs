@@ -15,6 +15,7 @@ public sealed class FindAEScoringCommand : PSCmdlet
 {
     private readonly List<double> _data = new();
     private readonly List<bool> _labels = new();
+    private readonly HeldRowErrors _rowErrors = new();
     private RowEncoder? _encoder;
     private long _rowNumber;
 
@@ -73,15 +74,10 @@ public sealed class FindAEScoringCommand : PSCmdlet
             }
         }
 
-        object? raw = InputObject!.Properties[LabelProperty]?.Value;
-        raw = raw is PSObject po ? po.BaseObject : raw;
-        if (ValueParser.ParseLabel(raw) is not { } label)
+        bool found = row.TryGetValue(LabelProperty, out object? raw);
+        if (LabelColumn.Read(LabelProperty, _rowNumber, found, raw, InputObject, out var problem) is not { } label)
         {
-            bool absent = InputObject.Properties[LabelProperty] is null;
-            var problem = new ArgumentException(absent
-                ? $"Row {_rowNumber} has no '{LabelProperty}' property (the -LabelProperty column)."
-                : $"Row {_rowNumber}: {LabelProperty} is {ValueParser.Describe(raw)}; expected {ValueParser.LabelValues}.");
-            WriteError(new ErrorRecord(problem, absent ? "MissingLabel" : "InvalidLabel", ErrorCategory.InvalidData, InputObject));
+            _rowErrors.Report(this, problem);
             return;
         }
 
@@ -95,12 +91,14 @@ public sealed class FindAEScoringCommand : PSCmdlet
                 return;
         }
 
+        _rowErrors.Passed(this);
         _data.AddRange(values);
         _labels.Add(label);
     }
 
     protected override void EndProcessing()
     {
+        _rowErrors.ThrowIfNothingPassed(this);
         AnomalyModel engine = Model.Engine;
         ScoreChoice choice;
         try

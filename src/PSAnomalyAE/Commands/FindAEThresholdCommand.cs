@@ -23,7 +23,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
     private const string EarlierErrorProperty = OutputProperty.ReconstructionError;
     private readonly List<double> _errors = new();
     private readonly List<bool> _labels = new();
-    private readonly RowProblemGate<(ErrorRecord Record, string Systematic)> _gate = new();
+    private readonly HeldRowErrors _rowErrors = new();
     private long _rowNumber;
     private RocCurve? _curve;
     private int _unscored;
@@ -128,7 +128,7 @@ public sealed class FindAEThresholdCommand : PSCmdlet
             {
                 Report(
                     RowError($"Row {_rowNumber} has no {ErrorProperty} property. Pipe the output of Measure-AEReconstructionError, or numbers.", "MissingReconstructionError"),
-                    $"The rows piped in have no {ErrorProperty} property; they look like data rows (properties: {PropertyList(InputObject)}). Score them first: ... | Measure-AEReconstructionError -Model $model | Find-AEThreshold, or pipe the errors as numbers.");
+                    $"The rows piped in have no {ErrorProperty} property; they look like data rows (properties: {LabelColumn.PropertyList(InputObject)}). Score them first: ... | Measure-AEReconstructionError -Model $model | Find-AEThreshold, or pipe the errors as numbers.");
                 return;
             }
         }
@@ -143,18 +143,10 @@ public sealed class FindAEThresholdCommand : PSCmdlet
 
         if (Labelled)
         {
-            object? raw = InputObject!.Properties[LabelProperty]?.Value;
-            raw = raw is PSObject po ? po.BaseObject : raw;
-            if (ValueParser.ParseLabel(raw) is not { } label)
+            PSPropertyInfo? column = InputObject!.Properties[LabelProperty];
+            if (LabelColumn.Read(LabelProperty, _rowNumber, column is not null, column?.Value, InputObject, out var problem) is not { } label)
             {
-                bool absent = InputObject.Properties[LabelProperty] is null;
-                Report(
-                    RowError(
-                        $"Row {_rowNumber}: {LabelProperty} is {ValueParser.Describe(raw)}; expected {ValueParser.LabelValues}.",
-                        absent ? "MissingLabel" : "InvalidLabel"),
-                    absent
-                        ? $"-LabelProperty '{LabelProperty}' names no property of the rows piped in. Their properties: {PropertyList(InputObject)}."
-                        : $"The -LabelProperty column '{LabelProperty}' holds values such as {ValueParser.Describe(raw)}; expected {ValueParser.LabelValues}.");
+                _rowErrors.Report(this, problem);
                 return;
             }
 
@@ -162,53 +154,14 @@ public sealed class FindAEThresholdCommand : PSCmdlet
         }
 
         _errors.Add(error);
-        foreach ((ErrorRecord record, _) in _gate.Pass())
-        {
-            WriteError(record);
-        }
+        _rowErrors.Passed(this);
     }
 
-    /// <summary>
-    /// Reports a bad row: at once when good rows came before it; otherwise it is held back, and when the first rows
-    /// all fail, one terminating error says what was expected and what was given instead of an error per row.
-    /// </summary>
-    private void Report(ErrorRecord record, string systematic)
-    {
-        if (!_gate.Hold((record, systematic)))
-        {
-            WriteError(record);
-        }
-        else if (_gate.IsSystematic)
-        {
-            ThrowSystematic();
-        }
-    }
-
-    private void ThrowSystematic()
-    {
-        (ErrorRecord first, string why) = _gate.Held[0];
-        string count = _gate.Held.Count == 1 ? "The only row" : $"The first {_gate.Held.Count} rows";
-        var ex = new ArgumentException($"{count} given could not be used, so nothing else was read. {why}", first.Exception);
-        ThrowTerminatingError(new ErrorRecord(ex, first.FullyQualifiedErrorId, ErrorCategory.InvalidArgument, first.TargetObject));
-    }
-
-    private static string PropertyList(PSObject? row)
-    {
-        if (row?.BaseObject is System.Collections.IDictionary d)
-        {
-            return string.Join(", ", d.Keys.Cast<object>().Take(30));
-        }
-
-        string list = row is null ? string.Empty : string.Join(", ", row.Properties.Select(p => p.Name).Take(30));
-        return list.Length == 0 ? "none" : list;
-    }
+    private void Report(ErrorRecord record, string systematic) => _rowErrors.Report(this, (record, systematic));
 
     protected override void EndProcessing()
     {
-        if (_gate.NothingPassed)
-        {
-            ThrowSystematic();
-        }
+        _rowErrors.ThrowIfNothingPassed(this);
 
         if (_unscored > 0)
         {
