@@ -32,25 +32,21 @@ public sealed partial class CsvTrainingFile
     private sealed class RowTally : IRowSink
     {
         private readonly double[] _row;
+        private readonly ColumnStatistics _columns;
 
         internal RowTally(int width)
         {
             _row = new double[width];
-            Sums = new double[width];
-            Present = new long[width];
+            _columns = new ColumnStatistics(width);
         }
 
         internal int Count { get; private set; }
 
-        internal double[] Sums { get; }
-
-        internal long[] Present { get; }
-
         /// <summary>The mean of each column's values that are not missing, as <see cref="TrainingRows.ColumnMeans"/> gives it for the rows held.</summary>
-        internal double[] Means => Sums.Select((s, j) => Present[j] > 0 ? s / Present[j] : 0).ToArray();
+        internal double[] Means => _columns.Means;
 
         /// <summary>Values missing in the rows kept.</summary>
-        internal long Missing => ((long)Count * _row.Length) - Present.Sum();
+        internal long Missing => ((long)Count * _row.Length) - _columns.Present;
 
         public Span<double> Next() => _row;
 
@@ -61,14 +57,7 @@ public sealed partial class CsvTrainingFile
                 Count++;
             }
 
-            for (int j = 0; j < _row.Length; j++)
-            {
-                if (!double.IsNaN(_row[j]))
-                {
-                    Sums[j] += _row[j];
-                    Present[j]++;
-                }
-            }
+            _columns.Add(_row);
         }
 
         public void Discard()
@@ -83,7 +72,7 @@ public sealed partial class CsvTrainingFile
         private readonly int _limit;
         private readonly RowAction _action;
 
-        /// <param name="limit">The rows the action takes; rows past it are counted, not passed on, so that the reader can tell the file grew.</param>
+        /// <summary>Passes each row kept to <paramref name="action"/>, up to <paramref name="limit"/> rows; rows past it are counted only, so that the reader can tell the file grew.</summary>
         internal RowVisit(int width, int limit, RowAction action)
         {
             _row = new double[width];

@@ -6,27 +6,6 @@ namespace PSAnomalyAE.Engine.Data;
 /// </summary>
 public sealed record FeatureRanges(double[] Min, double[] Max)
 {
-    /// <summary>The range of each of <paramref name="width"/> inputs over <paramref name="rows"/> rows (row-major), ignoring values that are not finite.</summary>
-    public static FeatureRanges Of(double[] data, int rows, int width)
-    {
-        var min = Enumerable.Repeat(double.PositiveInfinity, width).ToArray();
-        var max = Enumerable.Repeat(double.NegativeInfinity, width).ToArray();
-        for (int i = 0; i < rows; i++)
-        {
-            for (int j = 0; j < width; j++)
-            {
-                double v = data[(i * width) + j];
-                if (double.IsFinite(v))
-                {
-                    min[j] = Math.Min(min[j], v);
-                    max[j] = Math.Max(max[j], v);
-                }
-            }
-        }
-
-        return new FeatureRanges(min, max);
-    }
-
     /// <summary>The ranges covering both these rows and <paramref name="other"/>'s (continued training).</summary>
     public FeatureRanges Union(FeatureRanges? other) => other is null || other.Min.Length != Min.Length
         ? this

@@ -108,19 +108,5 @@ public static partial class FeatureSchema
     }
 
     /// <summary>Each column's mean over its non-NaN values (0 for a column with none).</summary>
-    public static double[] ColumnMeans(ReadOnlySpan<double> data, int width)
-    {
-        var sum = new double[width];
-        var n = new long[width];
-        for (int k = 0; k < data.Length; k++)
-        {
-            if (!double.IsNaN(data[k]))
-            {
-                sum[k % width] += data[k];
-                n[k % width]++;
-            }
-        }
-
-        return sum.Select((s, j) => n[j] > 0 ? s / n[j] : 0).ToArray();
-    }
+    public static double[] ColumnMeans(ReadOnlySpan<double> data, int width) => new ColumnStatistics(width).AddRows(data).Means;
 }

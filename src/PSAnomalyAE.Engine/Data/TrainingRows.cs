@@ -131,21 +131,12 @@ public sealed class TrainingRows : ITrainingRows
     /// <summary>Per column, the mean of the values that are not NaN (0 for a column without any), over the rows in order.</summary>
     public double[] ColumnMeans()
     {
-        var sum = new double[Width];
-        var n = new long[Width];
+        var columns = new ColumnStatistics(Width);
         for (int i = 0; i < Count; i++)
         {
-            Span<double> row = this[i];
-            for (int j = 0; j < Width; j++)
-            {
-                if (!double.IsNaN(row[j]))
-                {
-                    sum[j] += row[j];
-                    n[j]++;
-                }
-            }
+            columns.Add(this[i]);
         }
 
-        return sum.Select((s, j) => n[j] > 0 ? s / n[j] : 0).ToArray();
+        return columns.Means;
     }
 }

@@ -177,11 +177,7 @@ internal sealed class TrainingSet
     /// </summary>
     private static (double[] Means, FeatureRanges Ranges) Statistics(ScalerFit? fit, ITrainingRows rows, int[] trainIdx)
     {
-        int width = rows.Width;
-        var sum = new double[width];
-        var n = new long[width];
-        var min = Enumerable.Repeat(double.PositiveInfinity, width).ToArray();
-        var max = Enumerable.Repeat(double.NegativeInfinity, width).ToArray();
+        var columns = new ColumnStatistics(rows.Width, ranges: true);
         int next = 0;
         rows.ForEachRow((i, row) =>
         {
@@ -191,24 +187,9 @@ internal sealed class TrainingSet
                 next++;
             }
 
-            for (int j = 0; j < width; j++)
-            {
-                double v = row[j];
-                if (!double.IsNaN(v))
-                {
-                    sum[j] += v;
-                    n[j]++;
-                }
-
-                if (double.IsFinite(v))
-                {
-                    min[j] = Math.Min(min[j], v);
-                    max[j] = Math.Max(max[j], v);
-                }
-            }
+            columns.Add(row);
         });
-        double[] means = sum.Select((s, j) => n[j] > 0 ? s / n[j] : 0).ToArray();
-        return (means, new FeatureRanges(min, max));
+        return (columns.Means, columns.Ranges);
     }
 
     /// <summary>The training rows <paramref name="trainIdx"/> and the validation rows <paramref name="valIdx"/> (both ascending), scaled, in one pass.</summary>
