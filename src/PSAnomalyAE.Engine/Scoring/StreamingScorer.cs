@@ -107,13 +107,7 @@ public sealed class StreamingScorer
         ScoreResult result = (_adaptive?.Model ?? _model).Score(_buffer.AsSpan(0, total * _width), total, _context);
         result.RowNumbers = _numbers[..Pending];
         _adaptive?.Judge(result);
-
-        // Keep the last WindowSize - 1 rows as the next batch's context.
-        int keep = Math.Min(_window - 1, total);
-        Array.Copy(_buffer, (total - keep) * _width, _buffer, 0, keep * _width);
-        _context = keep;
-        Scored += Pending;
-        Pending = 0;
+        StartNext(_buffer);
         return result;
     }
 
@@ -143,13 +137,23 @@ public sealed class StreamingScorer
             next = _spareBuffers.Count > 0 ? _spareBuffers.Pop() : new double[_buffer.Length];
         }
 
+        StartNext(next);
+        return batch;
+    }
+
+    /// <summary>
+    /// Starts the next batch in <paramref name="next"/> (this batch's buffer, or another while this one is scored),
+    /// with the last WindowSize - 1 rows read as its context.
+    /// </summary>
+    private void StartNext(double[] next)
+    {
+        int total = _context + Pending;
         int keep = Math.Min(_window - 1, total);
         Array.Copy(_buffer, (total - keep) * _width, next, 0, keep * _width);
         _buffer = next;
         _context = keep;
         Scored += Pending;
         Pending = 0;
-        return batch;
     }
 
     /// <summary>Scores a batch from <see cref="Take"/> on one core, and keeps its buffer for a later batch.</summary>
