@@ -101,6 +101,38 @@ public sealed class HostileModelTests : IDisposable
         Assert.Null(model.Shape.Problem(model.Spec));
     }
 
+    [Fact]
+    public void A_score_choice_whose_terms_are_marked_otherwise_is_refused()
+    {
+        using var model = new AnomalyModel(new ModelSpec { Epochs = 2, Seed = 3, HiddenSize = new[] { 12 }, LatentSize = 2, Scoring = ScoreMethod.Auto });
+        model.Train(TestData.Names(6), TestData.LowRank(300, 6, 2, 0.1, 7), 300);
+        using var stream = new MemoryStream();
+        ModelFile.Save(model, stream);
+        byte[] file = stream.ToArray();
+        using (ModelFile.Load(WithHeader(file, _ => { }), "m"))
+        {
+        }
+
+        // Every candidate's terms are kept; those outside the chosen score are marked "InScore": false. Flip every mark.
+        byte[] flipped = WithHeader(file, h =>
+        {
+            foreach (JsonObject term in h["ScoreTerms"]!.AsArray().Select(t => t!.AsObject()))
+            {
+                if (term["InScore"] is null)
+                {
+                    term["InScore"] = false;
+                }
+                else
+                {
+                    term.Remove("InScore");
+                }
+            }
+        });
+        var ex = Assert.Throws<AnomalyDetectionException>(() => ModelFile.Load(flipped, "m"));
+        Assert.Equal(AnomalyErrorKind.InvalidModelFile, ex.Kind);
+        Assert.Contains("do not match its chosen score", ex.Message, StringComparison.Ordinal);
+    }
+
     private static void SetBoth(JsonObject header, string name, JsonNode value)
     {
         header["Spec"]![name] = value;

@@ -103,6 +103,7 @@ internal static class ModelFileMapper
         {
             terms = ScoreTerms.Restore(ScoreTermFile.States(header, weights, damaged), new TermBatchShape(width, header.Network.InputSize, spec.WindowSize));
             choice = header.ScoreChoice is { } c ? ScoreChoiceFile.FromRecord(c, terms) : null;
+            ScoreTermFile.RequireMarksAgree(header.ScoreTerms, choice);
             if (choice is null)
             {
                 ScoreTerms.MethodOf(terms.Select(t => t.Name)); // the terms must make a score this version knows

@@ -45,6 +45,26 @@ internal static class ScoreTermFile
 {
     private const string TensorPrefix = "score.";
 
+    /// <summary>
+    /// Throws when the terms' "InScore" marks disagree with the score <paramref name="choice"/> names: a header edited
+    /// by hand, or by a tool that changed one and not the other, would otherwise score by terms its file says it does not.
+    /// </summary>
+    public static void RequireMarksAgree(IReadOnlyList<ScoreTermRecord>? records, ScoreChoice? choice)
+    {
+        if (choice is null || records is null)
+        {
+            return;
+        }
+
+        IReadOnlyList<IScoreTerm> score = choice.ScoreTerms;
+        if (records.Any(r => (r.InScore != false) != score.Any(t => t.Name == r.Term)))
+        {
+            throw new AnomalyDetectionException(
+                AnomalyErrorKind.InvalidModelFile,
+                $"Its score terms marked \"InScore\" do not match its chosen score ({choice.Scoring}).");
+        }
+    }
+
     /// <summary>The format version a model with <paramref name="terms"/> is written in: 1 for the raw reconstruction error alone, so older readers read it.</summary>
     public static int VersionFor(IReadOnlyList<IScoreTerm> terms, ScoreChoice? choice) => choice is not null ? 4 : ScoreTerms.IsPlain(terms) ? 1 : 3;
 
