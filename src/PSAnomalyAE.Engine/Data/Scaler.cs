@@ -32,20 +32,18 @@ public sealed class Scaler
     public int Count => Offset.Length;
 
     /// <summary>
-    /// Fits the scaler to <paramref name="rows"/> rows of <paramref name="width"/> values stored row by row.
-    /// Columns marked in <paramref name="unscaled"/> (category indicators, already 0 or 1) are left as they are.
-    /// With <paramref name="rowIndex"/> the rows are those rows of <paramref name="data"/>, in that order (the
-    /// training rows among all, without a copy of them).
+    /// Fits the scaler to <paramref name="rows"/> rows of <paramref name="width"/> values stored row by row, every
+    /// column scaled (training uses <see cref="ScalerFit"/> row by row, and leaves category indicators as they are).
     /// </summary>
-    public static Scaler Fit(ScalingMethod method, ReadOnlySpan<double> data, int rows, int width, IReadOnlyList<bool>? unscaled = null, int[]? rowIndex = null)
+    public static Scaler Fit(ScalingMethod method, ReadOnlySpan<double> data, int rows, int width)
     {
         var fit = new ScalerFit(method, width);
         for (int i = 0; i < rows; i++)
         {
-            fit.Add(data.Slice((rowIndex?[i] ?? i) * width, width));
+            fit.Add(data.Slice(i * width, width));
         }
 
-        return fit.Finish(unscaled);
+        return fit.Finish(null);
     }
 
     /// <summary>Scales row-major data into a float buffer for the network.</summary>

@@ -72,7 +72,7 @@ public abstract partial class TrainingCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(Errors.Io(ex, "FileReadFailed", ErrorCategory.ReadError, file.Path));
+            ThrowTerminatingError(FileReadFailed(ex));
             throw;
         }
         catch (OperationCanceledException)
@@ -80,6 +80,9 @@ public abstract partial class TrainingCommand
             throw new PipelineStoppedException();
         }
     }
+
+    /// <summary>The error that stops the command when the training file cannot be read, naming it.</summary>
+    private ErrorRecord FileReadFailed(Exception ex) => Errors.Io(ex, "FileReadFailed", ErrorCategory.ReadError, TrainingFile().Path);
 
     /// <summary>Stops when the file's header lacks a column of <paramref name="encoding"/> (continued training).</summary>
     private void RequireFileColumns(FeatureEncoding encoding) => ReadFile(file => file.RequireColumns(encoding));

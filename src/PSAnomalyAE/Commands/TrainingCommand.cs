@@ -192,7 +192,7 @@ public abstract partial class TrainingCommand : ModelSettingsCommand, IDisposabl
         {
             // A large file is read again while training prepares its samples.
             engine.Dispose();
-            ThrowTerminatingError(Errors.Io(ex, "FileReadFailed", ErrorCategory.ReadError, TrainingFile().Path));
+            ThrowTerminatingError(FileReadFailed(ex));
         }
         finally
         {
