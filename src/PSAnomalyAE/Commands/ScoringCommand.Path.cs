@@ -160,7 +160,7 @@ public abstract partial class ScoringCommand
         IReadOnlyList<string> columns = _source!.Columns;
         for (int c = 0; c < columns.Count; c++)
         {
-            row.Properties.Add(new PSNoteProperty(columns[c], _emitting is not null ? _emitting.Cell(index, c) : _source.Cell(index, c)), preValidated: true);
+            OwnMembers.AddNote(row, columns[c], _emitting is not null ? _emitting.Cell(index, c) : _source.Cell(index, c));
         }
 
         return row;
