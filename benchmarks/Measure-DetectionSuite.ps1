@@ -75,7 +75,7 @@ $null = New-Item -ItemType Directory -Force $work
 $module = [ordered]@{}
 $details = [ordered]@{}
 function Abbreviation([string] $scoring) {
-    switch ($scoring) { 'ReconstructionAndDistance' { 'R+D' } 'Distance' { 'D' } 'Reconstruction' { 'R' } 'PcaResidual' { 'P' } default { $scoring } }
+    switch ($scoring) { 'ReconstructionAndDistance' { 'R+D' } 'Distance' { 'D' } 'Reconstruction' { 'R' } 'PcaResidual' { 'P' } 'Isolation' { 'I' } default { $scoring } }
 }
 try {
     foreach ($name in $Dataset) {

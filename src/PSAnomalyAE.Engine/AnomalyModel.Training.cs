@@ -57,7 +57,7 @@ public sealed partial class AnomalyModel
         bool keep = false;
         try
         {
-            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms, ScoreChoice? choice) = Fit(net, set, rng, onEpoch, cancel);
+            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms, ScoreChoice? choice) = Fit(net, set, rng, seed, onEpoch, cancel);
 
             var summary = new TrainingSummary(
                 set.Rows, set.TrainRows, set.ValidationRows, fit.EpochsRun, fit.BestEpoch, fit.BestLoss, fit.StoppedEarly, fit.Cancelled, seed,
@@ -158,7 +158,7 @@ public sealed partial class AnomalyModel
         bool keep = false;
         try
         {
-            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms, ScoreChoice? choice) = Fit(net, set, rng, onEpoch, cancel);
+            (TrainerResult fit, double[] valErrors, IReadOnlyList<IScoreTerm> terms, ScoreChoice? choice) = Fit(net, set, rng, seed, onEpoch, cancel);
 
             int offset = earlier.Count > 0 ? earlier[^1].Epoch : 0;
             var history = earlier.Concat(fit.History.Select(e => e with { Epoch = e.Epoch + offset })).ToList();
@@ -287,7 +287,7 @@ public sealed partial class AnomalyModel
     /// training samples and calibrated on the held-out ones, and the held-out rows' scores, sorted and scored as
     /// <see cref="Score(ReadOnlySpan{double}, int, int)"/> scores them (same thread count).
     /// </summary>
-    private (TrainerResult Fit, double[] ValidationErrors, IReadOnlyList<IScoreTerm> Terms, ScoreChoice? Choice) Fit(AutoencoderNet net, TrainingSet set, Random rng, Action<EpochRecord>? onEpoch, CancellationToken cancel)
+    private (TrainerResult Fit, double[] ValidationErrors, IReadOnlyList<IScoreTerm> Terms, ScoreChoice? Choice) Fit(AutoencoderNet net, TrainingSet set, Random rng, int seed, Action<EpochRecord>? onEpoch, CancellationToken cancel)
     {
         TrainerResult fit = new Trainer(Spec, net, rng).Fit(
             set.TrainSamples, set.TrainEnds.Length, set.ValidationSamples, set.ValidationEnds.Length, set.SampleSize, onEpoch, cancel);
@@ -299,7 +299,7 @@ public sealed partial class AnomalyModel
         using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
         (float[] heldRows, int[] heldEnds) = set.HeldOutRows();
         TermBatch heldOut = BatchScorer.Reconstruct(net, set.Pca, set.Window, heldRows, set.Width, heldEnds, errorsOnly: true);
-        var training = new TermTraining(set.TrainSamples, heldOut, rng);
+        var training = new TermTraining(set.TrainSamples, heldOut, rng) { Seed = seed };
         IReadOnlyList<IScoreTerm> terms;
         ScoreChoice? choice = null;
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -33,6 +33,7 @@ public class ExplanationTests
     [Theory]
     [InlineData(ScoreMethod.ReconstructionAndDistance)]
     [InlineData(ScoreMethod.Reconstruction)]
+    [InlineData(ScoreMethod.Isolation)]
     public void The_column_that_is_off_comes_first_and_expected_values_stay_in_the_training_range(ScoreMethod scoring)
     {
         using AnomalyModel model = Trained(new ModelSpec { Seed = 3, Epochs = 30, Scoring = scoring }, Positive(600, 6, 1), 600, 6);

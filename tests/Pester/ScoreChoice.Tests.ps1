@@ -26,14 +26,14 @@ Describe 'Invoke-AETraining -Scoring Auto' {
     It 'judges every candidate on synthetic anomalies and says which it chose, in the model, -Verbose and the file' {
         $choice = $model.ScoringChoice
         $choice.ChosenBy | Should -Be 'SyntheticAnomalies'
-        @($choice.Candidates.Scoring) | Should -Be @('ReconstructionAndDistance', 'Distance', 'Reconstruction', 'PcaResidual')
+        @($choice.Candidates.Scoring) | Should -Be @('ReconstructionAndDistance', 'Distance', 'Reconstruction', 'PcaResidual', 'Isolation')
         @($choice.Candidates | Where-Object Chosen).Scoring | Should -Be $model.Scoring
         $choice.Candidates | ForEach-Object { $_.SyntheticRocAuc | Should -BeGreaterThan 0.5 }
         $best = $choice.Candidates | Sort-Object SyntheticRocAuc -Descending | Select-Object -First 1
         $expected = if ($best.SyntheticRocAuc -gt $choice.Candidates[0].SyntheticRocAuc + $choice.Margin) { $best.Scoring } else { 'ReconstructionAndDistance' }
         $model.Scoring | Should -Be $expected
         ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Score: *' }).Message |
-            Should -BeLike "Score: $expected, chosen by synthetic anomalies*PcaResidual 0.*"
+            Should -BeLike "Score: $expected, chosen by synthetic anomalies*PcaResidual 0.*Isolation 0.*"
 
         $info = Get-AEModelInfo $path
         $info.FormatVersion | Should -Be 4

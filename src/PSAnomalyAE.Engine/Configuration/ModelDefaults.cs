@@ -44,6 +44,12 @@ public static class ModelDefaults
     /// <summary>Training samples the PCA-residual term's components are fitted on at most (a seeded sample beyond).</summary>
     public const int PcaResidualSample = 20000;
 
+    /// <summary>Trees of the isolation term's forest.</summary>
+    public const int IsolationTrees = 100;
+
+    /// <summary>Training samples each tree of the isolation term grows on (a seeded sample; ψ in the forest's score).</summary>
+    public const int IsolationSample = 256;
+
     /// <summary>
     /// How much better (in mean ROC-AUC against the synthetic anomalies) a candidate score must be than
     /// <see cref="ScoreMethod.ReconstructionAndDistance"/> for <see cref="ScoreMethod.Auto"/> to choose it.

@@ -27,4 +27,10 @@ public enum ScoreMethod
     /// stay in the model, so labelled rows can choose again without training (<see cref="Scoring.ScoreChoice"/>).
     /// </summary>
     Auto,
+    /// <summary>
+    /// How easily random splits of the training samples isolate the sample (an isolation forest of
+    /// <see cref="ModelDefaults.IsolationTrees"/> trees over seeded samples of <see cref="ModelDefaults.IsolationSample"/>):
+    /// s / m₄, where s = 2^(−E[h] / c(ψ)) is the forest's anomaly score and m₄ its median on the held-out rows.
+    /// </summary>
+    Isolation,
 }

@@ -20,9 +20,14 @@ public enum AEScoring
     PcaResidual,
     /// <summary>
     /// Chosen at training from the training data alone: each candidate (ReconstructionAndDistance, Distance,
-    /// Reconstruction, PcaResidual) is judged on the held-out rows against synthetic anomalies made from the training
+    /// Reconstruction, PcaResidual, Isolation) is judged on the held-out rows against synthetic anomalies made from the training
     /// rows, and ReconstructionAndDistance stays unless another is clearly better. The model keeps every candidate, so
     /// Find-AEScoring can choose again from labelled rows without training.
     /// </summary>
     Auto,
+    /// <summary>
+    /// How easily random splits of the training rows isolate the row (an isolation forest of 100 trees over seeded
+    /// samples of 256 rows): the forest's anomaly score divided by its held-out median.
+    /// </summary>
+    Isolation,
 }

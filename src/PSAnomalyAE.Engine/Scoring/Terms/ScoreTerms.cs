@@ -14,12 +14,13 @@ public static class ScoreTerms
         new(ReconstructionTerm.TermName, ReconstructionTerm.Fit, ReconstructionTerm.Restore),
         new(NeighbourTerm.TermName, NeighbourTerm.Fit, NeighbourTerm.Restore),
         new(PcaResidualTerm.TermName, PcaResidualTerm.Fit, PcaResidualTerm.Restore),
+        new(IsolationTerm.TermName, IsolationTerm.Fit, IsolationTerm.Restore),
     };
 
     /// <summary>The scores a model can be made to score by: each term alone and the default sum, the default first.</summary>
     public static IReadOnlyList<ScoreMethod> Candidates { get; } = new[]
     {
-        ScoreMethod.ReconstructionAndDistance, ScoreMethod.Distance, ScoreMethod.Reconstruction, ScoreMethod.PcaResidual,
+        ScoreMethod.ReconstructionAndDistance, ScoreMethod.Distance, ScoreMethod.Reconstruction, ScoreMethod.PcaResidual, ScoreMethod.Isolation,
     };
 
     /// <summary>The score of a model whose score is the reconstruction error alone.</summary>
@@ -31,7 +32,8 @@ public static class ScoreTerms
         ScoreMethod.ReconstructionAndDistance => new[] { ReconstructionTerm.TermName, NeighbourTerm.TermName },
         ScoreMethod.Distance => new[] { NeighbourTerm.TermName },
         ScoreMethod.PcaResidual => new[] { PcaResidualTerm.TermName },
-        ScoreMethod.Auto => new[] { ReconstructionTerm.TermName, NeighbourTerm.TermName, PcaResidualTerm.TermName },
+        ScoreMethod.Isolation => new[] { IsolationTerm.TermName },
+        ScoreMethod.Auto => new[] { ReconstructionTerm.TermName, NeighbourTerm.TermName, PcaResidualTerm.TermName, IsolationTerm.TermName },
         _ => new[] { ReconstructionTerm.TermName },
     };
 

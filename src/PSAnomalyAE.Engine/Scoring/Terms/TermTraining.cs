@@ -7,6 +7,12 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// </summary>
 public sealed record TermTraining(float[] TrainSamples, TermBatch HeldOut, Random Rng)
 {
+    /// <summary>
+    /// The training run's seed, for a term whose random numbers must not depend on which other terms were fitted before
+    /// it (a term fitted alone and among every candidate, with -Scoring Auto, must come out the same).
+    /// </summary>
+    public int Seed { get; init; }
+
     public int SampleSize => HeldOut.SampleSize;
 
     public int TrainCount => TrainSamples.Length / SampleSize;
