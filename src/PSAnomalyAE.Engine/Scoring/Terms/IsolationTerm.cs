@@ -64,17 +64,18 @@ public sealed class IsolationTerm : IScoreTerm
     public double Median { get; }
 
     /// <summary>
-    /// Grows the forest on the training samples (seeded by the run's random numbers) and takes the median on the held-out
-    /// ones; null when there are fewer than 2 training samples, no held-out ones, or the median is not usable.
+    /// Grows the forest on the training samples (seeded by the run's seed) and takes the median on the held-out ones;
+    /// null when there are fewer than 2 training samples, no held-out ones, or the median is not usable.
     /// </summary>
     public static IScoreTerm? Fit(TermTraining training)
     {
-        int width = training.SampleSize;
-        int trainCount = training.TrainCount;
-        if (trainCount < 2 || training.HeldOut.Count == 0)
+        if (!training.CanFit)
         {
             return null;
         }
+
+        int width = training.SampleSize;
+        int trainCount = training.TrainCount;
 
         // Its own random numbers, from the run's seed: the same forest whether it is fitted alone or after other terms.
         var rng = new Random(training.Seed ^ 0x150_1A7E);
@@ -98,16 +99,7 @@ public sealed class IsolationTerm : IScoreTerm
 
         float[] centre = Medians(training.TrainSamples, trainCount, width);
         var forest = new IsolationTerm(nodes.ToArray(), roots, centre, psi, 1);
-        double[] heldOut = forest.Measure(training.HeldOut);
-        double median = TermTraining.Median(heldOut);
-        if (!TermTraining.Usable(median))
-        {
-            return null;
-        }
-
-        var term = new IsolationTerm(forest._nodes, roots, centre, psi, median);
-        training.HeldOut.Measured[term] = heldOut;
-        return term;
+        return training.Calibrated(forest.Measure(training.HeldOut), median => new IsolationTerm(forest._nodes, roots, centre, psi, median));
     }
 
     public static IScoreTerm Restore(ScoreTermState state, TermBatchShape shape)

@@ -86,15 +86,7 @@ public sealed class NeighbourTerm : IScoreTerm
         float[] reference = training.SampleTraining(take);
         int k = Math.Min(ModelDefaults.NeighbourCount, take);
         double[] heldOut = Distances(reference, width, k, training.HeldOut.Samples, heldCount);
-        double median = TermTraining.Median(heldOut);
-        if (!TermTraining.Usable(median))
-        {
-            return null;
-        }
-
-        var term = new NeighbourTerm(reference, width, k, median);
-        training.HeldOut.Measured[term] = heldOut; // what Measure would give for the held-out rows, not searched again
-        return term;
+        return training.Calibrated(heldOut, median => new NeighbourTerm(reference, width, k, median));
     }
 
     public static IScoreTerm Restore(ScoreTermState state, TermBatchShape shape)

@@ -65,12 +65,13 @@ public sealed class PcaResidualTerm : IScoreTerm
     /// </summary>
     public static IScoreTerm? Fit(TermTraining training)
     {
-        int width = training.SampleSize;
-        int trainCount = training.TrainCount;
-        if (trainCount < 2 || training.HeldOut.Count == 0)
+        if (!training.CanFit)
         {
             return null;
         }
+
+        int width = training.SampleSize;
+        int trainCount = training.TrainCount;
 
         int take = Math.Min(trainCount, ModelDefaults.PcaResidualSample);
         float[] rows = take == trainCount ? training.TrainSamples : training.SampleTraining(take);
@@ -83,15 +84,7 @@ public sealed class PcaResidualTerm : IScoreTerm
         float[] mean = pca.Mean.Select(v => (float)v).ToArray();
         float[] components = pca.Components.Select(v => (float)v).ToArray();
         double[] heldOut = Residuals(mean, components, training.HeldOut.Samples, training.HeldOut.Count);
-        double median = TermTraining.Median(heldOut);
-        if (!TermTraining.Usable(median))
-        {
-            return null;
-        }
-
-        var term = new PcaResidualTerm(mean, components, median);
-        training.HeldOut.Measured[term] = heldOut; // what Measure would give for the held-out rows, not computed again
-        return term;
+        return training.Calibrated(heldOut, median => new PcaResidualTerm(mean, components, median));
     }
 
     public static IScoreTerm Restore(ScoreTermState state, TermBatchShape shape)

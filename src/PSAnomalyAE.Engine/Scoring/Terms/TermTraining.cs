@@ -17,6 +17,27 @@ public sealed record TermTraining(float[] TrainSamples, TermBatch HeldOut, Rando
 
     public int TrainCount => TrainSamples.Length / SampleSize;
 
+    /// <summary>True when a term can be fitted and calibrated: at least 2 training samples and some held-out ones.</summary>
+    public bool CanFit => TrainCount >= 2 && HeldOut.Count > 0;
+
+    /// <summary>
+    /// The term <paramref name="make"/> gives for the median of its held-out values <paramref name="heldOut"/>, with
+    /// those values kept on the held-out batch (what its Measure would give, not computed again for the score choice);
+    /// null when the median is not usable.
+    /// </summary>
+    public IScoreTerm? Calibrated(double[] heldOut, Func<double, IScoreTerm> make)
+    {
+        double median = Median(heldOut);
+        if (!Usable(median))
+        {
+            return null;
+        }
+
+        IScoreTerm term = make(median);
+        HeldOut.Measured[term] = heldOut;
+        return term;
+    }
+
     /// <summary>
     /// A seeded sample of <paramref name="take"/> training samples (a partial Fisher-Yates shuffle on the run's random
     /// numbers), kept in training order.
