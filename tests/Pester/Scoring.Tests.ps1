@@ -61,6 +61,20 @@ Describe 'Measure-AEReconstructionError' {
         }
     }
 
+    It 'with -Scoring Isolation, shows the forest''s score beside Score and names the column a row is off in' {
+        $forest = $train | Invoke-AETraining -Seed 1 -Epochs 5 -LatentSize 2 -Scoring Isolation
+        $forest.Scoring | Should -Be 'Isolation'
+        $odd = $validation[10].PSObject.Copy()
+        $odd.cpu_pct = '400'
+        $out = @($validation[0..99]) + $odd | Test-AEAnomaly -Model $forest
+        $out[0].PSObject.Properties.Name | Select-Object -Skip 6 -First 3 | Should -Be 'Score', 'Isolation', 'Threshold'
+        $out.Isolation | ForEach-Object { $_ | Should -BeGreaterThan 0; $_ | Should -BeLessOrEqual 1 }
+        $ratio = $out[0].Score / $out[0].Isolation
+        $out | ForEach-Object { $_.Score / $_.Isolation | Should -BeGreaterThan ($ratio * 0.999999); $_.Score / $_.Isolation | Should -BeLessThan ($ratio * 1.000001) }
+        $out[100].Score | Should -BeGreaterThan ($out.Score | Sort-Object)[50]
+        $out[100].TopFeatures[0].Feature | Should -Be 'cpu_pct'
+    }
+
     It 'leaves the caller''s objects unchanged' {
         $null = $validation[0] | Measure-AEReconstructionError -Model $model
         $validation[0].PSObject.Properties.Name | Should -Not -Contain 'Score'

@@ -27,7 +27,8 @@ public enum AEScoring
     Auto,
     /// <summary>
     /// How easily random splits of the training rows isolate the row (an isolation forest of 100 trees over seeded
-    /// samples of 256 rows): the forest's anomaly score divided by its held-out median.
+    /// samples of 256 rows): the forest's anomaly score divided by its held-out median. A value beyond a column's training
+    /// range scores as the column's most extreme training value does: the score does not grow with how far out it lies.
     /// </summary>
     Isolation,
 }
