@@ -116,9 +116,14 @@ public sealed class FindAELatentSizeCommand : TrainingCommand
             spec.Seed ??= Random.Shared.Next();
             (FeatureEncoding encoding, ITrainingRows rows) = EncodeRows(spec);
             int count = rows.Count;
-            double[] data = rows is TrainingRows held ? held.ToArray() : new double[checked(count * encoding.Width)];
-            if (rows is not TrainingRows)
+            double[] data;
+            if (rows is TrainingRows held)
             {
+                data = held.ToArray(); // rows held as one array are taken as they are
+            }
+            else
+            {
+                data = new double[checked(count * encoding.Width)];
                 rows.ForEachRow((i, row) => row.CopyTo(data.AsSpan(i * row.Length, row.Length)));
             }
 
