@@ -84,6 +84,7 @@ public sealed class IsolationTerm : IScoreTerm
         var nodes = new List<float>();
         var roots = new int[ModelDefaults.IsolationTrees];
         int[] all = Enumerable.Range(0, trainCount).ToArray();
+        int[] inputs = Enumerable.Range(0, width).ToArray();
         for (int t = 0; t < roots.Length; t++)
         {
             // A partial Fisher-Yates shuffle picks the tree's samples.
@@ -94,7 +95,7 @@ public sealed class IsolationTerm : IScoreTerm
             }
 
             roots[t] = nodes.Count / NodeValues;
-            Grow(training.TrainSamples, width, all[..psi], 0, limit, rng, nodes);
+            Grow(training.TrainSamples, width, all[..psi], 0, limit, rng, inputs, nodes);
         }
 
         float[] centre = Medians(training.TrainSamples, trainCount, width);
@@ -189,8 +190,12 @@ public sealed class IsolationTerm : IScoreTerm
         _ => (2 * (Math.Log(n - 1) + 0.5772156649015329)) - (2.0 * (n - 1) / n),
     };
 
-    /// <summary>Grows the tree of <paramref name="rows"/> (indexes of training samples) at <paramref name="depth"/>, appending its nodes in pre-order.</summary>
-    private static void Grow(float[] samples, int width, int[] rows, int depth, int limit, Random rng, List<float> nodes)
+    /// <summary>
+    /// Grows the tree of <paramref name="rows"/> (indexes of training samples) at <paramref name="depth"/>, appending its
+    /// nodes in pre-order. <paramref name="inputs"/> is a permutation of the inputs that every node reorders in place:
+    /// a partial Fisher-Yates shuffle of any permutation draws the inputs in a uniformly random order.
+    /// </summary>
+    private static void Grow(float[] samples, int width, int[] rows, int depth, int limit, Random rng, int[] inputs, List<float> nodes)
     {
         int at = nodes.Count;
         nodes.Add(0);
@@ -199,12 +204,11 @@ public sealed class IsolationTerm : IScoreTerm
         if (depth < limit && rows.Length > 1)
         {
             // Inputs are tried in a random order until one is not constant over the node's samples.
-            int[] order = Enumerable.Range(0, width).ToArray();
             for (int tried = 0; tried < width; tried++)
             {
                 int pick = rng.Next(tried, width);
-                (order[tried], order[pick]) = (order[pick], order[tried]);
-                int input = order[tried];
+                (inputs[tried], inputs[pick]) = (inputs[pick], inputs[tried]);
+                int input = inputs[tried];
                 float low = float.PositiveInfinity, high = float.NegativeInfinity;
                 foreach (int r in rows)
                 {
@@ -224,9 +228,9 @@ public sealed class IsolationTerm : IScoreTerm
                 int[] right = rows.Where(r => samples[(r * width) + input] >= split).ToArray();
                 nodes[at] = input;
                 nodes[at + 1] = split;
-                Grow(samples, width, left, depth + 1, limit, rng, nodes);
+                Grow(samples, width, left, depth + 1, limit, rng, inputs, nodes);
                 nodes[at + 2] = nodes.Count / NodeValues;
-                Grow(samples, width, right, depth + 1, limit, rng, nodes);
+                Grow(samples, width, right, depth + 1, limit, rng, inputs, nodes);
                 return;
             }
         }
