@@ -34,6 +34,19 @@ public class RocTests
     private static readonly bool[] s_labels = { false, false, false, false, true, false, true, false, true, true };
 
     [Fact]
+    public void The_standard_error_of_a_roc_auc_is_hanley_and_mcneils_and_grows_as_anomalies_get_fewer()
+    {
+        // Hanley and McNeil (1982), equations 1-3, for A = 0.9 on 50 anomalies and 50 normal rows.
+        Assert.Equal(0.03212386315081136, Roc.AucStandardError(0.9, 50, 50), 12);
+        Assert.Equal(0.15447241952873572, Roc.AucStandardError(0.8, 3, 300), 12);
+        Assert.True(Roc.AucStandardError(0.8, 3, 300) > Roc.AucStandardError(0.8, 30, 300));
+        // A perfect figure on 3 anomalies is far from certain: it is taken as 1 - 0.5 / 3.
+        Assert.Equal(0.14550614364591094, Roc.AucStandardError(1, 3, 300), 12);
+        Assert.Equal(0.010119962965859635, Roc.AucStandardError(1, 50, 50), 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Roc.AucStandardError(0.9, 0, 300));
+    }
+
+    [Fact]
     public void F1_and_Youden_pick_the_known_best_points()
     {
         RocCurve c = Roc.Curve(s_scores, s_labels);

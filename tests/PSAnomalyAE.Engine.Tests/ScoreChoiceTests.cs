@@ -161,6 +161,7 @@ public sealed class ScoreChoiceTests : IDisposable
         Assert.Equal(ScoreChoiceBasis.Labels, choice.By);
         Assert.Equal((72, 12), choice.LabelledRows);
         Assert.Equal(choice.Candidates.Max(c => c.LabelRocAuc), choice.Chosen.LabelRocAuc);
+        Assert.Equal(Roc.AucStandardError(choice.Chosen.LabelRocAuc!.Value, 12, 60), choice.LabelRocAucError);
         foreach (ScoreCandidate c in choice.Candidates)
         {
             using AnomalyModel alone = Trained(c.Scoring);

@@ -47,13 +47,20 @@ Describe 'Find-AEScoring' {
 
     It 'shows every candidate on labelled rows and changes nothing with -WhatIf' {
         $before = $model.Scoring
-        $result = $labelled | Find-AEScoring -Model $model -LabelProperty label -WhatIf
+        $result = $labelled | Find-AEScoring -Model $model -LabelProperty label -WhatIf -WarningVariable warned
         $model.Scoring | Should -Be $before
         $result.ChosenBy | Should -Be 'Labels'
         $result.LabelledRows | Should -Be 310
         $result.LabelledAnomalies | Should -Be 10
         $top = ($result.Candidates | Measure-Object LabelRocAuc -Maximum).Maximum
         ($result.Candidates | Where-Object Chosen).LabelRocAuc | Should -Be $top
+
+        # A change of score that the labelled rows support by less than the chosen ROC-AUC's standard error is warned of.
+        $result.LabelRocAucError | Should -BeGreaterThan 0
+        $lead = $top - ($result.Candidates | Where-Object Scoring -EQ $before).LabelRocAuc
+        $weak = [string]$result.Scoring -ne [string]$before -and $lead -le $result.LabelRocAucError
+        @($warned).Count | Should -Be ([int]$weak)
+        if ($weak) { $warned[0].Message | Should -BeLike '*within its standard error*10 labelled anomalies*' }
     }
 
     It 'makes the model score by the candidate that ranks the labelled rows best, and the saved model keeps it' {

@@ -117,6 +117,7 @@ public sealed class FindAEScoringCommand : PSCmdlet
         }
 
         string now = EnumMap.Convert<AEScoring>(engine.Scoring).ToString();
+        WarnWhenNotFirm(choice, engine.Scoring);
         if (ShouldProcess("Model " + Model, $"Score by {EnumMap.Convert<AEScoring>(choice.Scoring)} (now {now}), with its training threshold"))
         {
             engine.SetScoreChoice(choice);
@@ -124,5 +125,23 @@ public sealed class FindAEScoringCommand : PSCmdlet
         }
 
         WriteObject(new AEScoringChoice(choice));
+    }
+
+    /// <summary>
+    /// Warns when the labelled rows prefer another score than <paramref name="current"/> by less than the standard
+    /// error of the chosen ROC-AUC: with few labelled anomalies the new score may rank other rows no better.
+    /// </summary>
+    private void WarnWhenNotFirm(ScoreChoice choice, ScoreMethod current)
+    {
+        if (choice.Scoring == current || choice.LabelRocAucError is not { } error
+            || choice.Candidates.FirstOrDefault(c => c.Scoring == current)?.LabelRocAuc is not { } before || choice.Chosen.LabelRocAuc is not { } after
+            || after - before > error)
+        {
+            return;
+        }
+
+        WriteWarning(string.Create(
+            CultureInfo.InvariantCulture,
+            $"The labelled rows prefer {EnumMap.Convert<AEScoring>(choice.Scoring)} to {EnumMap.Convert<AEScoring>(current)} by {after - before:0.000} in ROC-AUC, within its standard error of {error:0.000} on {choice.LabelledRows?.Anomalies} labelled anomalies: on other rows it may rank no better. Label more incidents for a firmer choice, or see the figures first with -WhatIf."));
     }
 }

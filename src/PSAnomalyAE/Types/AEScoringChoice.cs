@@ -15,6 +15,7 @@ public sealed class AEScoringChoice
         Margin = choice.Margin;
         LabelledRows = choice.LabelledRows?.Rows;
         LabelledAnomalies = choice.LabelledRows?.Anomalies;
+        LabelRocAucError = choice.LabelRocAucError;
         Seconds = choice.Seconds;
         Candidates = choice.Candidates.Select(c => new AEScoringCandidate(c, c.Scoring == choice.Scoring)).ToArray();
         _summary = choice.Summary();
@@ -36,6 +37,12 @@ public sealed class AEScoringChoice
 
     /// <inheritdoc cref="LabelledRows"/>
     public int? LabelledAnomalies { get; }
+
+    /// <summary>
+    /// For a choice by labels: the standard error of the chosen score's ROC-AUC on the labelled rows (Hanley and McNeil).
+    /// A candidate within it ranks them about as well, as far as so many labelled anomalies can tell.
+    /// </summary>
+    public double? LabelRocAucError { get; }
 
     /// <summary>What choosing at training added to the training time, in seconds: fitting every candidate's terms and judging them.</summary>
     public double Seconds { get; }

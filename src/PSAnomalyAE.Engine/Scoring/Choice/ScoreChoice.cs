@@ -1,3 +1,5 @@
+using PSAnomalyAE.Engine.Thresholds;
+
 namespace PSAnomalyAE.Engine.Scoring;
 
 /// <summary>What a model's score was chosen by.</summary>
@@ -44,6 +46,15 @@ public sealed record ScoreChoice(
 
     /// <summary>The chosen candidate.</summary>
     public ScoreCandidate Chosen => Candidates.First(c => c.Scoring == Scoring);
+
+    /// <summary>
+    /// For a choice by labels: the standard error of the chosen candidate's ROC-AUC on the labelled rows
+    /// (<see cref="Roc.AucStandardError"/>); a candidate within it of the chosen one ranks the labelled rows about as
+    /// well, as far as so many labelled anomalies can tell. Null for any other choice.
+    /// </summary>
+    public double? LabelRocAucError => By == ScoreChoiceBasis.Labels && LabelledRows is { } l && l.Anomalies > 0 && l.Rows > l.Anomalies && Chosen.LabelRocAuc is { } auc
+        ? Roc.AucStandardError(auc, l.Anomalies, l.Rows - l.Anomalies)
+        : null;
 
     /// <summary>The terms the chosen score sums.</summary>
     public IReadOnlyList<IScoreTerm> ScoreTerms => Engine.Scoring.ScoreTerms.Select(Terms, Scoring)
