@@ -42,6 +42,67 @@ public sealed class NeighbourSearchTests
         }
     }
 
+    [Theory]
+    [InlineData(1600, 8)] // the distance term's search: 1,600 reference rows, k + 3 candidates
+    [InlineData(1601, 6)] // a row that is not whole vectors
+    [InlineData(333, 21)]
+    [InlineData(63, 8)] // too short to bound first: one pass
+    public void Long_rows_give_what_a_sort_gives_whether_bounded_first_or_searched_in_one_pass(int columns, int k)
+    {
+        var rnd = new Random(columns + k);
+        const int rows = 24;
+        var matrix = new float[rows * columns];
+        for (int i = 0; i < matrix.Length; i++)
+        {
+            matrix[i] = (float)((rnd.NextDouble() * 100) - 50);
+        }
+
+        Span<float> Row(int r) => matrix.AsSpan(r * columns, columns);
+        Row(1).Fill(2.5f); // every value tied
+        for (int c = 0; c < columns; c += 7)
+        {
+            Row(2)[c] = -60f; // ties among the smallest
+        }
+
+        Row(3).Fill(float.NaN); // NaN everywhere but k - 1 numbers: the bound has too few minima
+        for (int c = 0; c < k - 1; c++)
+        {
+            Row(3)[(c * 37) % columns] = c;
+        }
+
+        for (int c = 0; c < columns; c += 3)
+        {
+            Row(4)[c] = float.NaN; // NaN among numbers
+        }
+
+        Row(5).Fill(float.NaN); // NaN everywhere
+        Row(6)[columns - 1] = -100f; // the smallest in the last column, beyond the bound's whole groups
+        Row(7)[0] = float.NegativeInfinity;
+        Row(7)[columns / 2] = float.PositiveInfinity;
+        Row(8).Fill(0f);
+        Row(8)[columns / 3] = -0f; // signed zeros are equal
+        for (int c = 0; c < columns; c++)
+        {
+            Row(9)[c] = columns - c; // falling: every value is the smallest so far
+        }
+
+        var values = new float[rows * k];
+        var indexes = new int[rows * k];
+        NeighbourTerm.Smallest<float>(matrix, columns, k, values, indexes);
+        for (int r = 0; r < rows; r++)
+        {
+            float[] row = Row(r).ToArray();
+            int[] expected = Enumerable.Range(0, columns)
+                .OrderBy(c => float.IsNaN(row[c]) ? 1 : 0)
+                .ThenBy(c => float.IsNaN(row[c]) ? 0 : row[c])
+                .ThenBy(c => c)
+                .Take(k)
+                .ToArray();
+            Assert.Equal(expected, indexes.AsSpan(r * k, k).ToArray());
+            Assert.Equal(expected.Select(c => row[c]), values.AsSpan(r * k, k).ToArray());
+        }
+    }
+
     [Fact]
     public void A_row_gets_the_same_score_alone_and_in_a_large_batch_scored_on_every_core()
     {
