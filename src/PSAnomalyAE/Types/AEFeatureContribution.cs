@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace PSAnomalyAE;
 
@@ -63,7 +64,12 @@ public sealed class AEFeatureContribution
     /// <summary>For models that read windows: the row of the window where the column was furthest off (0: this row, -2: two rows before).</summary>
     public int Step { get; }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Describe()} ({Direction}, {Share * 100:0}%)");
+    public override string ToString()
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        AppendTo(ref text);
+        return text.ToStringAndClear();
+    }
 
     /// <summary>
     /// The column as an operator reads it: "cpu_pct 99.5 where the nearest normal rows have 41-58", "error_rate 8.0,
@@ -71,35 +77,107 @@ public sealed class AEFeatureContribution
     /// </summary>
     public string Describe()
     {
-        string when = Step < 0 ? string.Create(CultureInfo.InvariantCulture, $" {-Step} row{(Step == -1 ? string.Empty : "s")} earlier") : string.Empty;
-        string head = $"{Feature} {Format(Value)}{when}";
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        AppendDescription(ref text);
+        return text.ToStringAndClear();
+    }
+
+    /// <summary>What <see cref="ToString"/> gives, written into <paramref name="text"/> (Export-Csv asks it of every row's TopFeatures, so no part of it is a string of its own).</summary>
+    internal void AppendTo(ref DefaultInterpolatedStringHandler text)
+    {
+        AppendDescription(ref text);
+        text.AppendLiteral(" (");
+        text.AppendLiteral(Direction);
+        text.AppendLiteral(", ");
+        text.AppendFormatted(Share * 100, "0");
+        text.AppendLiteral("%)");
+    }
+
+    private void AppendDescription(ref DefaultInterpolatedStringHandler text)
+    {
+        text.AppendLiteral(Feature);
+        text.AppendLiteral(" ");
+        AppendNumber(ref text, Value);
+        if (Step < 0)
+        {
+            text.AppendLiteral(" ");
+            text.AppendFormatted(-Step);
+            text.AppendLiteral(Step == -1 ? " row earlier" : " rows earlier");
+        }
+
         if (IsCategorical)
         {
-            return Direction == "Unseen"
-                ? $"{head}, never seen in training"
-                : $"{head}, unusual for the other values ({Format(Expected)} expected)";
+            if (Direction == "Unseen")
+            {
+                text.AppendLiteral(", never seen in training");
+            }
+            else
+            {
+                text.AppendLiteral(", unusual for the other values (");
+                AppendNumber(ref text, Expected);
+                text.AppendLiteral(" expected)");
+            }
+
+            return;
         }
 
         double v = (double)Value;
-        return TrainingMax is { } max && v > max ? $"{head}, above anything seen in training (max {Format(max)})"
-            : TrainingMin is { } min && v < min ? $"{head}, below anything seen in training (min {Format(min)})"
-            : NormalLow is { } low && NormalHigh is { } high ? $"{head} where the nearest normal rows have {Range(low, high)}"
-            : $"{head}, expected {Format(Expected)}";
+        if (TrainingMax is { } max && v > max)
+        {
+            text.AppendLiteral(", above anything seen in training (max ");
+            AppendNumber(ref text, max);
+            text.AppendLiteral(")");
+        }
+        else if (TrainingMin is { } min && v < min)
+        {
+            text.AppendLiteral(", below anything seen in training (min ");
+            AppendNumber(ref text, min);
+            text.AppendLiteral(")");
+        }
+        else if (NormalLow is { } low && NormalHigh is { } high)
+        {
+            text.AppendLiteral(" where the nearest normal rows have ");
+            AppendRange(ref text, low, high);
+        }
+        else
+        {
+            text.AppendLiteral(", expected ");
+            AppendNumber(ref text, Expected);
+        }
     }
 
-    private static string Range(double low, double high) =>
-        Format(low) == Format(high) ? Format(low) : $"{Format(low)}-{Format(high)}";
-
-    internal static string Format(object value)
+    /// <summary>"41-58", or one number when both ends read the same.</summary>
+    private static void AppendRange(ref DefaultInterpolatedStringHandler text, double low, double high)
     {
-        if (value is not double v)
+        // No number takes more than 11 characters in these formats ("-1.235E+308").
+        Span<char> lowText = stackalloc char[32];
+        Span<char> highText = stackalloc char[32];
+        low.TryFormat(lowText, out int lowLength, NumberFormat(low), CultureInfo.InvariantCulture);
+        high.TryFormat(highText, out int highLength, NumberFormat(high), CultureInfo.InvariantCulture);
+        text.AppendFormatted((ReadOnlySpan<char>)lowText[..lowLength]);
+        if (!lowText[..lowLength].SequenceEqual(highText[..highLength]))
         {
-            return Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+            text.AppendLiteral("-");
+            text.AppendFormatted((ReadOnlySpan<char>)highText[..highLength]);
         }
+    }
 
+    private static void AppendNumber(ref DefaultInterpolatedStringHandler text, object? value)
+    {
+        if (value is double v)
+        {
+            text.AppendFormatted(v, NumberFormat(v));
+        }
+        else
+        {
+            text.AppendLiteral(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
+        }
+    }
+
+    /// <summary>Four significant digits for very large and very small numbers, else at most three decimals, fewer as the number grows.</summary>
+    private static string NumberFormat(double v)
+    {
         double a = Math.Abs(v);
-        return a >= 1e6 || (a < 1e-3 && a > 0)
-            ? v.ToString("G4", CultureInfo.InvariantCulture)
-            : v.ToString(a >= 100 ? "0.#" : a >= 1 ? "0.0#" : "0.###", CultureInfo.InvariantCulture);
+        return a >= 1e6 || (a < 1e-3 && a > 0) ? "G4" : a >= 100 ? "0.#" : a >= 1 ? "0.0#" : "0.###";
     }
 }

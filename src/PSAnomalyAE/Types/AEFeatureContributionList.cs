@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace PSAnomalyAE;
 
@@ -13,5 +14,19 @@ public sealed class AEFeatureContributionList : System.Collections.ObjectModel.R
     {
     }
 
-    public override string ToString() => string.Join("; ", this.Select(c => c.ToString()));
+    public override string ToString()
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[512]);
+        for (int i = 0; i < Count; i++)
+        {
+            if (i > 0)
+            {
+                text.AppendLiteral("; ");
+            }
+
+            this[i].AppendTo(ref text);
+        }
+
+        return text.ToStringAndClear();
+    }
 }
