@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -58,6 +59,11 @@ public sealed class NeighbourTerm : IScoreTerm
     /// <summary>The reference samples, row-major, <see cref="Width"/> values each.</summary>
     public float[] Reference { get; }
 
+    /// <summary>The search's weights for <see cref="Reference"/> (see <see cref="SearchWeights"/>), made once per term.</summary>
+    private float[] Weights => _weights ??= SearchWeights(Reference, Width);
+
+    private float[]? _weights;
+
     public int Width { get; }
 
     public int Count => Reference.Length / Width;
@@ -85,8 +91,9 @@ public sealed class NeighbourTerm : IScoreTerm
         int take = Math.Min(trainCount, ModelDefaults.NeighbourSample);
         float[] reference = training.SampleTraining(take);
         int k = Math.Min(ModelDefaults.NeighbourCount, take);
-        double[] heldOut = Distances(reference, width, k, training.HeldOut.Samples, heldCount);
-        return training.Calibrated(heldOut, median => new NeighbourTerm(reference, width, k, median));
+        float[] weights = SearchWeights(reference, width);
+        double[] heldOut = Distances(reference, weights, width, k, training.HeldOut.Samples, heldCount);
+        return training.Calibrated(heldOut, median => new NeighbourTerm(reference, width, k, median) { _weights = weights });
     }
 
     public static IScoreTerm Restore(ScoreTermState state, TermBatchShape shape)
@@ -108,13 +115,13 @@ public sealed class NeighbourTerm : IScoreTerm
     public double[] Measure(TermBatch batch)
     {
         var nearest = new int[batch.Count * K];
-        double[] distances = Distances(Reference, Width, K, batch.Samples, batch.Count, nearest, batch.Cores);
+        double[] distances = Distances(Reference, Weights, Width, K, batch.Samples, batch.Count, nearest, batch.Cores);
         batch.Notes[this] = nearest;
         return distances;
     }
 
     /// <summary>The mean distance of each of <paramref name="count"/> samples to its <see cref="K"/> nearest reference samples.</summary>
-    public double[] Distances(float[] samples, int count) => Distances(Reference, Width, K, samples, count);
+    public double[] Distances(float[] samples, int count) => Distances(Reference, Weights, Width, K, samples, count);
 
     public double Contribution(double value) => value / Median;
 
@@ -212,14 +219,14 @@ public sealed class NeighbourTerm : IScoreTerm
     /// pass boundaries among the machine's cores, one intra-op thread each: every pass is computed as it would be
     /// alone, so the result is the same to the last bit on any number of cores.
     /// </summary>
-    private static double[] Distances(float[] reference, int width, int k, float[] samples, int count, int[]? nearestIndexes = null, int cores = 0)
+    private static double[] Distances(float[] reference, float[] weights, int width, int k, float[] samples, int count, int[]? nearestIndexes = null, int cores = 0)
     {
         var result = new double[count];
         int passes = (count + Chunk - 1) / Chunk;
         int workers = Math.Min(cores > 0 ? cores : Environment.ProcessorCount, passes / MinPassesPerWorker);
         if (workers <= 1)
         {
-            DistanceRange(reference, width, k, samples, 0, count, result, nearestIndexes);
+            DistanceRange(reference, weights, width, k, samples, 0, count, result, nearestIndexes);
             return result;
         }
 
@@ -232,7 +239,7 @@ public sealed class NeighbourTerm : IScoreTerm
                 if (from < to)
                 {
                     using var threads = TorchRuntime.UseThreads(1);
-                    DistanceRange(reference, width, k, samples, from, to, result, nearestIndexes);
+                    DistanceRange(reference, weights, width, k, samples, from, to, result, nearestIndexes);
                 }
             });
         }
@@ -244,6 +251,21 @@ public sealed class NeighbourTerm : IScoreTerm
         return result;
     }
 
+    /// <summary>
+    /// The reference samples as the search multiplies them: ||r||² - 2 x·r as one product, each row gaining a last
+    /// input of 1 and each reference sample's column becoming -2 r with ||r||² below it ((width + 1) × count, row-major).
+    /// Made once per term by libtorch's kernels, so every product reads the same weights to the last bit.
+    /// </summary>
+    private static float[] SearchWeights(float[] reference, int width)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        int count = reference.Length / width;
+        Tensor refs = torch.tensor(reference, new long[] { count, width });
+        Tensor weights = torch.cat(new[] { refs.t().mul(HeldScalars.MinusTwo), refs.pow(HeldScalars.Two).sum(1).unsqueeze(0) }, 0).contiguous();
+        return MemoryMarshal.Cast<byte, float>(weights.bytes).ToArray();
+    }
+
     /// <summary>The distances of samples <paramref name="from"/> (a pass boundary) to <paramref name="to"/>, into <paramref name="result"/>.</summary>
     /// <remarks>
     /// The search runs in single precision: per row, the reference samples are ranked on ||r||² - 2 x·r (||x||² is the
@@ -253,26 +275,38 @@ public sealed class NeighbourTerm : IScoreTerm
     /// row's distance does not depend on how the matrix kernels round it, and the float product's error (about 1e-7 of
     /// the squared norms) could only swap two neighbours closer than that, which moves the mean by as little.
     /// </remarks>
-    private static void DistanceRange(float[] reference, int width, int k, float[] samples, int from, int to, double[] result, int[]? nearestIndexes)
+    private static void DistanceRange(float[] reference, float[] searchWeights, int width, int k, float[] samples, int from, int to, double[] result, int[]? nearestIndexes)
     {
         if (from >= to)
         {
             return;
         }
 
+        int count = reference.Length / width;
+        int candidates = Candidates(k, count);
+        // One pass's product, written in place pass after pass into a pooled array: a product allocated each call
+        // (every batch of the pipeline) was mapped afresh by the allocator and cost a page fault per 4 KB.
+        float[] product = ArrayPool<float>.Shared.Rent(Chunk * count);
+        try
+        {
+            DistancePasses(reference, searchWeights, width, k, candidates, samples, from, to, product, result, nearestIndexes);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(product);
+        }
+    }
+
+    private static void DistancePasses(float[] reference, float[] searchWeights, int width, int k, int candidates, float[] samples, int from, int to, float[] product, double[] result, int[]? nearestIndexes)
+    {
+        // The tensors read and write the arrays themselves (pinned while they live); the scope ends them before the
+        // product's array goes back to the pool.
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         int count = reference.Length / width;
-        int candidates = Candidates(k, count);
-        // ||r||² - 2 x·r as one product: each row gains a last input of 1, each reference sample's column becomes
-        // -2 r with ||r||² below it.
-        Tensor refs = torch.tensor(reference, new long[] { count, width });
-        Tensor weights = torch.cat(new[] { refs.t().mul(HeldScalars.MinusTwo), refs.pow(HeldScalars.Two).sum(1).unsqueeze(0) }, 0).contiguous();
-
-        // One pass's rows and product, allocated once and written in place pass after pass: a product freed and
-        // allocated again each pass is mapped afresh by the allocator, which cost as much as the search.
+        Tensor weights = torch.frombuffer(searchWeights, ScalarType.Float32).view(width + 1, count);
         Tensor x = torch.ones(new long[] { Chunk, width + 1 }, ScalarType.Float32);
-        Tensor partial = torch.empty(new long[] { Chunk, count }, ScalarType.Float32);
+        Tensor partial = torch.frombuffer(product, ScalarType.Float32, Chunk * count).view(Chunk, count);
         var keptValues = new float[Chunk * candidates];
         var keptIndexes = new int[Chunk * candidates];
         var exact = new double[candidates];
@@ -296,7 +330,7 @@ public sealed class NeighbourTerm : IScoreTerm
             }
 
             partial.addmm_(x, weights, 0, 1); // beta 0: the product's last contents are not read
-            Smallest(MemoryMarshal.Cast<byte, float>(partial.bytes), count, candidates, keptValues, keptIndexes);
+            Smallest<float>(product.AsSpan(0, Chunk * count), count, candidates, keptValues, keptIndexes);
             for (int i = 0; i < len; i++)
             {
                 ReadOnlySpan<float> row = samples.AsSpan((start + i) * width, width);
