@@ -50,6 +50,15 @@ internal static class OwnMembers
     // The names added through PowerShell's own API in this process, per type of object (see AddNote).
     private static readonly ConcurrentDictionary<Announced, byte> s_announced = new();
 
+    // Of those, the name strings this thread has found announced for a [pscustomobject], by reference: rows of one
+    // Import-Csv share their name strings, and a scoring command adds the same ones to every row, so most adds are
+    // known announced without hashing the name. Cleared when it grows past MaxKnownNames (each file read brings new
+    // strings).
+    [ThreadStatic]
+    private static HashSet<string>? t_knownCustomNames;
+
+    private const int MaxKnownNames = 4096;
+
     // True for a row whose own state is that of a new [pscustomobject] (not deserialized, no help object, written to
     // no other stream, no members kept apart), so that a new object with the same members and type names is its copy.
     private static readonly Func<PSObject, bool>? s_plain = PlainState();
@@ -155,8 +164,8 @@ internal static class OwnMembers
     internal static void AddNote(PSObject row, string name, object? value)
     {
         var note = new PSNoteProperty(name, value);
-        var key = new Announced(row.BaseObject.GetType(), name);
-        if (s_replicate is not null && s_members is not null && s_announced.ContainsKey(key))
+        Type type = row.BaseObject.GetType();
+        if (s_replicate is not null && s_members is not null && IsAnnounced(type, name))
         {
             s_replicate(note, row);
             s_members(row).Add(note, preValidated: true);
@@ -164,7 +173,34 @@ internal static class OwnMembers
         }
 
         row.Properties.Add(note, preValidated: true);
-        s_announced.TryAdd(key, 0);
+        s_announced.TryAdd(new Announced(type, name), 0);
+    }
+
+    private static bool IsAnnounced(Type type, string name)
+    {
+        bool custom = type == typeof(PSCustomObject);
+        if (custom && t_knownCustomNames is { } known && known.Contains(name))
+        {
+            return true;
+        }
+
+        if (!s_announced.ContainsKey(new Announced(type, name)))
+        {
+            return false;
+        }
+
+        if (custom)
+        {
+            known = t_knownCustomNames ??= new HashSet<string>(ReferenceEqualityComparer.Instance);
+            if (known.Count >= MaxKnownNames)
+            {
+                known.Clear();
+            }
+
+            known.Add(name);
+        }
+
+        return true;
     }
 
     /// <summary>A member name PowerShell has been told of, with the type of the objects it was added to.</summary>
