@@ -59,7 +59,10 @@ public sealed class NeighbourTerm : IScoreTerm
     /// <summary>The reference samples, row-major, <see cref="Width"/> values each.</summary>
     public float[] Reference { get; }
 
-    /// <summary>The search's weights for <see cref="Reference"/> (see <see cref="SearchWeights"/>), made once per term.</summary>
+    /// <summary>
+    /// The search's weights for <see cref="Reference"/> (see <see cref="SearchWeights"/>), made on first use; threads
+    /// scoring with one model at once may each make them, and all make the same.
+    /// </summary>
     private float[] Weights => _weights ??= SearchWeights(Reference, Width);
 
     private float[]? _weights;
