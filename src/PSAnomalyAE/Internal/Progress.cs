@@ -3,13 +3,19 @@ using System.Management.Automation;
 
 namespace PSAnomalyAE.Internal;
 
-/// <summary>A throttled progress bar that is always completed.</summary>
+/// <summary>
+/// A throttled progress bar that is always completed once shown. Work that ends within <see cref="IntervalMs"/> of
+/// starting shows none (unless a report is forced): a bar drawn and cleared for a one-row score cost more than the
+/// score, and flashes for nothing.
+/// </summary>
 internal sealed class Progress
 {
+    private const long IntervalMs = 250;
+
     private readonly Cmdlet _cmdlet;
     private readonly ProgressRecord _record;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _lastMs = -1000;
+    private long _lastMs;
     private bool _shown;
 
     internal Progress(Cmdlet cmdlet, int activityId, string activity)
@@ -21,7 +27,7 @@ internal sealed class Progress
     internal void Report(string status, int percent = -1, bool force = false)
     {
         long now = _clock.ElapsedMilliseconds;
-        if (!force && now - _lastMs < 250)
+        if (!force && now - _lastMs < IntervalMs)
         {
             return;
         }
