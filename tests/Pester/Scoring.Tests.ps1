@@ -144,6 +144,25 @@ Describe 'Find-AEThreshold' {
 }
 
 Describe 'Test-AEAnomaly' {
+    It 'draws no progress bar for a quick score, and a completed one for work that runs past a quarter of a second' {
+        $iss = [Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+        $iss.ImportPSModule($ModuleManifest)
+        $ps = [powershell]::Create($iss)
+        try {
+            $null = $ps.AddScript('param($rows, $model) $null = $rows[0] | Test-AEAnomaly -Model $model').AddArgument($today).AddArgument($model)
+            $null = $ps.Invoke()
+            $ps.Streams.Progress.Clear()
+            $null = $ps.Invoke() # a second one-row score: what a live feed polled row by row does
+            $ps.Streams.Progress | Should -HaveCount 0
+
+            $ps.Commands.Clear()
+            $null = $ps.AddScript('param($rows, $model) $null = $rows[0..2] | ForEach-Object { Start-Sleep -Milliseconds 150; $_ } | Test-AEAnomaly -Model $model').AddArgument($today).AddArgument($model)
+            $null = $ps.Invoke()
+            $ps.Streams.Progress.RecordType | Should -Contain 'Processing'
+            $ps.Streams.Progress[-1].RecordType | Should -Be 'Completed'
+        } finally { $ps.Dispose() }
+    }
+
     It 'flags the incidents in Import-Csv | Test-AEAnomaly | Where-Object Anomaly, keeping every column for Export-Csv' {
         $flagged = Import-Csv -LiteralPath $todayCsv | Test-AEAnomaly -Model $model | Where-Object Anomaly
         $flagged.timestamp | Should -Contain $today[50].timestamp

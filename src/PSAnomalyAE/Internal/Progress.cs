@@ -13,15 +13,18 @@ internal sealed class Progress
     private const long IntervalMs = 250;
 
     private readonly Cmdlet _cmdlet;
-    private readonly ProgressRecord _record;
+    private readonly int _activityId;
+    private readonly string _activity;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _lastMs;
+    private string _status = "Starting";
     private bool _shown;
 
     internal Progress(Cmdlet cmdlet, int activityId, string activity)
     {
         _cmdlet = cmdlet;
-        _record = new ProgressRecord(activityId, activity, "Starting");
+        _activityId = activityId;
+        _activity = activity;
     }
 
     internal void Report(string status, int percent = -1, bool force = false)
@@ -33,10 +36,9 @@ internal sealed class Progress
         }
 
         _lastMs = now;
-        _record.StatusDescription = status;
-        _record.PercentComplete = Math.Clamp(percent, -1, 100);
-        _record.RecordType = ProgressRecordType.Processing;
-        _cmdlet.WriteProgress(_record);
+        _status = status;
+        // A new record each time: hosts that keep the records written (a job's, a hosted runspace's) keep each as written.
+        _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, status) { PercentComplete = Math.Clamp(percent, -1, 100) });
         _shown = true;
     }
 
@@ -47,11 +49,9 @@ internal sealed class Progress
             return;
         }
 
-        _record.RecordType = ProgressRecordType.Completed;
-        _record.PercentComplete = 100;
         try
         {
-            _cmdlet.WriteProgress(_record);
+            _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, _status) { PercentComplete = 100, RecordType = ProgressRecordType.Completed });
         }
         catch (PipelineStoppedException)
         {
