@@ -32,7 +32,7 @@ public sealed partial class AnomalyModel
         _sync.EnterWriteLock();
         try
         {
-            return new FlatAdam(_network ?? throw NotTrained(), learningRate);
+            return new FlatAdam(Network ?? throw NotTrained(), learningRate);
         }
         finally
         {
@@ -50,7 +50,7 @@ public sealed partial class AnomalyModel
         _sync.EnterWriteLock();
         try
         {
-            AutoencoderNet net = _network ?? throw NotTrained();
+            AutoencoderNet net = Network ?? throw NotTrained();
             using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
             lock (TorchRuntime.SeedLock)
             {

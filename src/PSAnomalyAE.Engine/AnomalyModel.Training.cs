@@ -120,13 +120,13 @@ public sealed partial class AnomalyModel
         trained._sync.EnterReadLock();
         try
         {
-            if (trained._network is null || trained.Scaler is null)
+            if (trained.Network is not { } trainedNetwork || trained.Scaler is null)
             {
                 throw NotTrained();
             }
 
             (encoding, scaler, pca, trainedShape) = (trained.Encoding!, trained.Scaler, trained.Pca, trained.Shape!);
-            weights = NetworkState.Get(trained._network);
+            weights = NetworkState.Get(trainedNetwork);
             earlier = trained._history.ToList();
             earlierThreshold = trained._threshold;
             earlierMeans = trained.FeatureMeans;
@@ -203,7 +203,7 @@ public sealed partial class AnomalyModel
         _sync.EnterWriteLock();
         try
         {
-            _network?.Dispose();
+            DisposeNetwork();
             _network = net;
             Encoding = encoding;
             FeatureMeans = featureMeans;

@@ -15,6 +15,12 @@ public sealed partial class AnomalyModel : IDisposable
 {
     private readonly ReaderWriterLockSlim _sync = new(LockRecursionPolicy.NoRecursion);
     private AutoencoderNet? _network;
+
+    /// <summary>
+    /// The network of a model read from a file while it is built on a thread-pool thread (<see cref="Restore"/>); null
+    /// once <see cref="Network"/> has taken it, and for every other model.
+    /// </summary>
+    private Task<AutoencoderNet>? _building;
     private List<EpochRecord> _history = new();
     private ThresholdChoice? _threshold;
     private double[] _validationErrors = Array.Empty<double>();
@@ -101,7 +107,51 @@ public sealed partial class AnomalyModel : IDisposable
         }
     }
 
-    public bool IsTrained => _network is not null;
+    public bool IsTrained => _network is not null || Volatile.Read(ref _building) is not null;
+
+    /// <summary>
+    /// The network; null until trained. One still being built in the background is waited for, and a build that
+    /// failed throws here, on every use: a libtorch that cannot be loaded as <see cref="TorchRuntime.EnsureLoaded"/>
+    /// reports it, a file whose weights do not fit its network as an invalid model file.
+    /// </summary>
+    private AutoencoderNet? Network
+    {
+        get
+        {
+            Task<AutoencoderNet>? building = Volatile.Read(ref _building);
+            if (building is null)
+            {
+                return _network;
+            }
+
+            if (!building.IsCompletedSuccessfully)
+            {
+                TorchRuntime.EnsureLoaded();
+            }
+
+            AutoencoderNet net = building.GetAwaiter().GetResult();
+            _network = net;
+            Volatile.Write(ref _building, null);
+            return net;
+        }
+    }
+
+    /// <summary>Disposes the network, one still being built included (waited for; a build that failed left none).</summary>
+    private void DisposeNetwork()
+    {
+        Task<AutoencoderNet>? building = Interlocked.Exchange(ref _building, null);
+        if (building is not null)
+        {
+            ((IAsyncResult)building).AsyncWaitHandle.WaitOne();
+            if (building.IsCompletedSuccessfully && !ReferenceEquals(building.Result, _network))
+            {
+                building.Result.Dispose();
+            }
+        }
+
+        _network?.Dispose();
+        _network = null;
+    }
 
     /// <summary>
     /// What the scores are made of: the trained model's terms (a model imported from PyTorch, or trained without
@@ -127,7 +177,7 @@ public sealed partial class AnomalyModel : IDisposable
     public T? Term<T>()
         where T : class, IScoreTerm => ScoreTerms.OfType<T>().FirstOrDefault();
 
-    public long ParameterCount => _network?.parameters().Sum(p => p.numel()) ?? 0;
+    public long ParameterCount => Network?.parameters().Sum(p => p.numel()) ?? 0;
 
     /// <summary>Sets the threshold and the normal rows' errors it was chosen from.</summary>
     public void SetThreshold(ThresholdChoice threshold, IEnumerable<double> normalErrors)
@@ -188,7 +238,7 @@ public sealed partial class AnomalyModel : IDisposable
         _sync.EnterReadLock();
         try
         {
-            if (_network is null || Scaler is null)
+            if (Network is not { } network || Scaler is null)
             {
                 throw NotTrained();
             }
@@ -199,7 +249,7 @@ public sealed partial class AnomalyModel : IDisposable
             }
 
             using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-            return BatchScorer.Score(_network, Encoding, Scaler, Pca, terms ?? ScoreTerms, Ranges, WindowSize, data, rows, context, cores);
+            return BatchScorer.Score(network, Encoding, Scaler, Pca, terms ?? ScoreTerms, Ranges, WindowSize, data, rows, context, cores);
         }
         finally
         {
@@ -216,7 +266,7 @@ public sealed partial class AnomalyModel : IDisposable
         _sync.EnterReadLock();
         try
         {
-            if (_network is null || Scaler is null)
+            if (Network is not { } network || Scaler is null)
             {
                 throw NotTrained();
             }
@@ -229,7 +279,7 @@ public sealed partial class AnomalyModel : IDisposable
             float[] scaled = new float[data.Length];
             Scaler.Transform(data, scaled);
             using var threads = TorchRuntime.UseThreads(ModelDefaults.ThreadCount);
-            return BatchScorer.Reconstruct(_network, Pca, 1, scaled, Encoding.Width, Enumerable.Range(0, rows).ToArray(), errorsOnly: true).ReconstructionErrors;
+            return BatchScorer.Reconstruct(network, Pca, 1, scaled, Encoding.Width, Enumerable.Range(0, rows).ToArray(), errorsOnly: true).ReconstructionErrors;
         }
         finally
         {
@@ -243,7 +293,7 @@ public sealed partial class AnomalyModel : IDisposable
         _sync.EnterReadLock();
         try
         {
-            if (_network is null || Scaler is null)
+            if (Network is not { } network || Scaler is null)
             {
                 throw NotTrained();
             }
@@ -259,7 +309,7 @@ public sealed partial class AnomalyModel : IDisposable
 
             using var scope = NewDisposeScope();
             using var noGrad = torch.no_grad();
-            Tensor z = _network.Encode(torch.tensor(scaled, new long[] { rows, width })).contiguous();
+            Tensor z = network.Encode(torch.tensor(scaled, new long[] { rows, width })).contiguous();
             return MemoryMarshal.Cast<byte, float>(z.bytes).ToArray();
         }
         finally
@@ -274,7 +324,7 @@ public sealed partial class AnomalyModel : IDisposable
         _sync.EnterReadLock();
         try
         {
-            return _network is null ? throw NotTrained() : NetworkState.Get(_network);
+            return Network is { } network ? NetworkState.Get(network) : throw NotTrained();
         }
         finally
         {
@@ -282,32 +332,38 @@ public sealed partial class AnomalyModel : IDisposable
         }
     }
 
-    /// <summary>Rebuilds a trained model from stored parts; every weight's name and shape is checked first.</summary>
+    /// <summary>
+    /// Rebuilds a trained model from stored parts; every weight's name and shape is checked against the network. With
+    /// <paramref name="buildInBackground"/> the network is built on a thread-pool thread, libtorch's load included, and
+    /// the model returns at once: its first use waits for the network (<see cref="Network"/>), and a weight that does
+    /// not fit is reported then. A model file read by a command is built so, beside whatever the session does before
+    /// it first scores.
+    /// </summary>
     internal static AnomalyModel Restore(
         ModelSpec spec, FeatureEncoding encoding, Scaler scaler, Pca? pca, NetworkShape shape, IReadOnlyList<WeightTensor> weights,
         List<EpochRecord> history, TrainingSummary? training, ThresholdChoice? threshold, double[] validationErrors, double[] featureMeans,
-        string? name = null, string? description = null, IReadOnlyList<IScoreTerm>? terms = null, ScoreChoice? choice = null)
+        string? name = null, string? description = null, IReadOnlyList<IScoreTerm>? terms = null, ScoreChoice? choice = null,
+        bool buildInBackground = false)
     {
-        TorchRuntime.EnsureLoaded();
         if (shape.InputSize != (pca?.Count ?? encoding.Width) || (pca is not null && pca.Width != encoding.Width))
         {
             throw new AnomalyDetectionException(AnomalyErrorKind.InvalidModelFile, "The model file's network, PCA basis and features disagree on their sizes.");
         }
 
         var model = new AnomalyModel(spec) { Name = name, Description = description };
-        AutoencoderNet net = NetworkFactory.Create(spec, shape, training?.Seed ?? spec.Seed ?? 0);
-        try
+        long seed = training?.Seed ?? spec.Seed ?? 0;
+        if (buildInBackground)
         {
-            NetworkState.Set(net, weights);
+            model._building = Task.Run(() => TorchRuntime.TryLoadQuietly()
+                ? BuildNetwork(spec, shape, seed, weights)
+                : throw new AnomalyDetectionException(AnomalyErrorKind.NativeRuntime, "libtorch could not be loaded."));
         }
-        catch
+        else
         {
-            net.Dispose();
-            throw;
+            TorchRuntime.EnsureLoaded();
+            model._network = BuildNetwork(spec, shape, seed, weights);
         }
 
-        net.eval();
-        model._network = net;
         model.Encoding = encoding;
         model.Scaler = scaler;
         model.Shape = shape;
@@ -322,13 +378,30 @@ public sealed partial class AnomalyModel : IDisposable
         return model;
     }
 
+    /// <summary>A network of <paramref name="shape"/> holding <paramref name="weights"/>, in evaluation mode.</summary>
+    private static AutoencoderNet BuildNetwork(ModelSpec spec, NetworkShape shape, long seed, IReadOnlyList<WeightTensor> weights)
+    {
+        AutoencoderNet net = NetworkFactory.Create(spec, shape, seed);
+        try
+        {
+            NetworkState.Set(net, weights);
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+
+        net.eval();
+        return net;
+    }
+
     public void Dispose()
     {
         _sync.EnterWriteLock();
         try
         {
-            _network?.Dispose();
-            _network = null;
+            DisposeNetwork();
         }
         finally
         {

@@ -5,8 +5,9 @@ namespace PSAnomalyAE.Engine;
 
 /// <summary>
 /// libtorch's native libraries loaded on a background thread, started by a command before work of its own that does
-/// not need them (Import-AEModel parsing and checking a model file's header), so their load (the dynamic loader and
-/// libtorch's static initialisers: about a third of a second of CPU) overlaps that work instead of preceding it.
+/// not need them (Import-AEModel parsing and checking a model file's header, and whatever the session does before it
+/// first scores with the model), so their load (the dynamic loader and libtorch's static initialisers: about a third
+/// of a second of CPU) overlaps that work instead of preceding it.
 /// The dynamic loader holds one lock for the whole load, static initialisers included, and every thread that loads a
 /// native library or first calls a native function takes it too: the work meant to overlap the load must be managed
 /// code alone, or it waits for the load as it would have without the background thread.
@@ -39,7 +40,7 @@ public static partial class TorchRuntime
         }
     }
 
-    /// <summary>Waits for the background load, when one was started; called under the load lock.</summary>
+    /// <summary>Waits for the background load, when one was started; called before the load lock is taken.</summary>
     private static void WaitForBackgroundLoad() => Volatile.Read(ref s_background)?.Join();
 
     /// <summary>

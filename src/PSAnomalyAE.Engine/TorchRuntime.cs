@@ -29,20 +29,20 @@ public static partial class TorchRuntime
     /// <summary>Makes sure libtorch is loaded; throws <see cref="AnomalyDetectionException"/> (NativeRuntime) when it cannot be.</summary>
     public static void EnsureLoaded()
     {
-        if (s_loaded)
+        if (Volatile.Read(ref s_loaded))
         {
             return;
         }
 
+        // A command may have started the load on a background thread (BeginLoading): let it finish first, outside the
+        // lock, which a network being built in the background holds while it finishes the load (TryLoadQuietly).
+        WaitForBackgroundLoad();
         lock (s_gate)
         {
             if (s_loaded)
             {
                 return;
             }
-
-            // A command may have started the load on a background thread (BeginLoading): let it finish first.
-            WaitForBackgroundLoad();
 
             // On failure TorchSharp prints advice about NuGet packages to the console, which means nothing to a
             // module user; keep it off the console and report one clear error instead.
@@ -55,17 +55,7 @@ public static partial class TorchRuntime
                 // loader's own reason when it cannot load, and writes nothing. After a background load that succeeded
                 // this only returns the library's handle.
                 LoadLibTorchSharp();
-                torch.InitializeDeviceType(DeviceType.CPU);
-                using var probe = torch.zeros(1);
-                DisableOneDnn();
-
-                // libtorch keeps one process-wide intra-op thread count, which each thread adopts (with MKL's) on its
-                // first parallel operation. Left at the number of cores, a thread's scores depended on which count
-                // another thread had set last: the same rows scored on a runspace thread and on the pipeline thread
-                // differed in their last bits. Every engine call runs at ModelDefaults.ThreadCount unless told
-                // otherwise (-ThreadCount), so that is the process default too.
-                torch.set_num_threads(ModelDefaults.ThreadCount);
-                s_loaded = true;
+                Initialise();
             }
             catch (Exception ex)
             {
@@ -76,6 +66,58 @@ public static partial class TorchRuntime
                 Console.SetOut(console);
             }
         }
+    }
+
+    /// <summary>
+    /// Loads libtorch as <see cref="EnsureLoaded"/> does, for work done beside a command (a network built in the
+    /// background) rather than by it: the console, which the command's thread may be writing to at the time, is left
+    /// alone, and a libtorch that cannot be loaded gives false instead of an error; the command that needs it calls
+    /// <see cref="EnsureLoaded"/>, which says why.
+    /// </summary>
+    internal static bool TryLoadQuietly()
+    {
+        if (Volatile.Read(ref s_loaded))
+        {
+            return true;
+        }
+
+        WaitForBackgroundLoad();
+        lock (s_gate)
+        {
+            if (s_loaded)
+            {
+                return true;
+            }
+
+            try
+            {
+                LoadLibTorchSharp();
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException)
+            {
+                return false;
+            }
+
+            // With LibTorchSharp loaded, TorchSharp's own search finds it at once and writes nothing.
+            Initialise();
+            return true;
+        }
+    }
+
+    /// <summary>What follows the load of the native libraries, once per process; called under the load lock.</summary>
+    private static void Initialise()
+    {
+        torch.InitializeDeviceType(DeviceType.CPU);
+        using var probe = torch.zeros(1);
+        DisableOneDnn();
+
+        // libtorch keeps one process-wide intra-op thread count, which each thread adopts (with MKL's) on its first
+        // parallel operation. Left at the number of cores, a thread's scores depended on which count another thread
+        // had set last: the same rows scored on a runspace thread and on the pipeline thread differed in their last
+        // bits. Every engine call runs at ModelDefaults.ThreadCount unless told otherwise (-ThreadCount), so that is
+        // the process default too.
+        torch.set_num_threads(ModelDefaults.ThreadCount);
+        Volatile.Write(ref s_loaded, true);
     }
 
     /// <summary>

@@ -73,6 +73,25 @@ public sealed class HostileModelTests : IDisposable
     }
 
     [Fact]
+    public void Weights_that_do_not_fit_the_network_are_refused_at_once_or_at_first_use_when_built_in_the_background()
+    {
+        byte[] file = WithHeader(s_file.Value, h => Tensor(h, 0)["Name"] = "encoder.renamed");
+        var atOnce = Assert.Throws<AnomalyDetectionException>(() => ModelFile.Load(file, "m"));
+        Assert.Equal(AnomalyErrorKind.InvalidModelFile, atOnce.Kind);
+        Assert.Contains("unknown: encoder.renamed", atOnce.Message, StringComparison.Ordinal);
+
+        string path = Path.Combine(_dir, "renamed.aemodel");
+        File.WriteAllBytes(path, file);
+        using AnomalyModel beside = ModelFile.Load(path, null, buildInBackground: true);
+        foreach (int _ in new[] { 1, 2 })
+        {
+            var atUse = Assert.Throws<AnomalyDetectionException>(() => beside.Score(new double[6], 1));
+            Assert.Equal(AnomalyErrorKind.InvalidModelFile, atUse.Kind);
+            Assert.Equal(atOnce.Message, atUse.Message);
+        }
+    }
+
+    [Fact]
     public void The_original_file_still_loads()
     {
         using AnomalyModel model = ModelFile.Load(WithHeader(s_file.Value, _ => { }), "m");

@@ -38,24 +38,32 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
-    public void Loading_a_file_tells_when_it_is_checked_and_when_it_is_read()
+    public void A_file_read_for_a_command_says_when_it_is_checked_and_scores_as_one_read_at_once()
     {
-        // A command starts libtorch's load at the first call and waits for it at the second: the first comes after the
-        // checksum, the second before the network is built, and a damaged file stops before either.
+        // A command starts libtorch's load when the checksum is verified, and the network is built beside it; the
+        // model is the same one, and a damaged file stops before the checksum is called verified.
         using AnomalyModel model = Trained();
         string path = Path.Combine(_dir, "m.aemodel");
         ModelFile.SaveAtomic(model, path, overwrite: false);
+        double[] probe = TestData.LowRank(40, 6, 2, 0.3, 1);
         var steps = new List<string>();
-        using (ModelFile.Load(path, () => steps.Add("checked"), () => steps.Add("read")))
+        using (AnomalyModel beside = ModelFile.Load(path, () => steps.Add("checked"), buildInBackground: true))
+        using (AnomalyModel atOnce = ModelFile.Load(path))
         {
-            Assert.Equal(new[] { "checked", "read" }, steps);
+            Assert.Equal(new[] { "checked" }, steps);
+            Assert.True(beside.IsTrained);
+            Assert.Equal(atOnce.Score(probe, 40).Scores, beside.Score(probe, 40).Scores);
+            Assert.Equal(atOnce.ParameterCount, beside.ParameterCount);
         }
+
+        // Disposed while its network may still be being built: nothing is left behind, and nothing throws.
+        ModelFile.Load(path, null, buildInBackground: true).Dispose();
 
         byte[] bytes = File.ReadAllBytes(path);
         bytes[^1] ^= 1;
         File.WriteAllBytes(path, bytes);
         steps.Clear();
-        Assert.Throws<AnomalyDetectionException>(() => ModelFile.Load(path, () => steps.Add("checked"), () => steps.Add("read")));
+        Assert.Throws<AnomalyDetectionException>(() => ModelFile.Load(path, () => steps.Add("checked"), buildInBackground: true));
         Assert.Empty(steps);
     }
 

@@ -108,21 +108,22 @@ public static class ModelFile
     /// Reads a model file. The model remembers the file's full path (<see cref="AnomalyModel.SourcePath"/>), and a
     /// model saved without a name is named after the file (<see cref="DefaultName"/>).
     /// </summary>
-    public static AnomalyModel Load(string path) => Load(path, whenChecked: null, whenRead: null);
+    public static AnomalyModel Load(string path) => Load(path, whenChecked: null, buildInBackground: false);
 
     /// <summary>
     /// Reads a model file as <see cref="Load(string)"/> does, calling <paramref name="whenChecked"/> once the file is in
-    /// memory and its checksum verified, and <paramref name="whenRead"/> once its header has been parsed and checked and
-    /// its weights copied out, before the model is built (which needs libtorch). Between the two runs managed code
-    /// alone, which neither loads nor binds a native library: a caller can start libtorch's load in the background at
-    /// the first and wait for it at the second. Started earlier, the load would stall this thread instead, because the
-    /// dynamic loader holds one lock for the whole of libtorch's load and reading the file needs it too (the checksum's
-    /// native library, a first call into a native function).
+    /// memory and its checksum verified. With <paramref name="buildInBackground"/> the network is built on a thread-pool
+    /// thread once libtorch is loaded (<see cref="AnomalyModel.Restore"/>), and the model returns as soon as its header
+    /// is parsed and checked, without waiting for libtorch. A command starts libtorch's load in the background at
+    /// <paramref name="whenChecked"/>: from there this thread runs managed code alone, which neither loads nor binds a
+    /// native library. Started earlier, the load would stall this thread instead, because the dynamic loader holds one
+    /// lock for the whole of libtorch's load and reading the file needs it too (the checksum's native library, a first
+    /// call into a native function).
     /// </summary>
-    public static AnomalyModel Load(string path, Action? whenChecked, Action? whenRead)
+    public static AnomalyModel Load(string path, Action? whenChecked, bool buildInBackground)
     {
         byte[] bytes = RegularFile.ReadAll(path, MaxFileBytes, length => ModelFileHeader.Damaged(path, $"it is {length} bytes long, more than a model file can hold ({MaxFileBytes} bytes)."));
-        AnomalyModel model = Load(bytes, path, whenChecked, whenRead);
+        AnomalyModel model = Load(bytes, path, whenChecked, buildInBackground);
         model.SourcePath = Path.GetFullPath(path);
         model.Name ??= DefaultName(path);
         return model;
@@ -132,9 +133,9 @@ public static class ModelFile
     public static string DefaultName(string path) => Path.GetFileNameWithoutExtension(path);
 
     /// <summary>Reads a model from the bytes of a model file; <paramref name="source"/> names it in errors.</summary>
-    public static AnomalyModel Load(byte[] bytes, string source) => Load(bytes, source, whenChecked: null, whenRead: null);
+    public static AnomalyModel Load(byte[] bytes, string source) => Load(bytes, source, whenChecked: null, buildInBackground: false);
 
-    private static AnomalyModel Load(byte[] bytes, string source, Action? whenChecked, Action? whenRead)
+    private static AnomalyModel Load(byte[] bytes, string source, Action? whenChecked, bool buildInBackground)
     {
         ModelFileHeader file;
         using (var stream = new MemoryStream(bytes, writable: false))
@@ -157,7 +158,6 @@ public static class ModelFile
             weights.Add(new WeightTensor(t.Name, t.Shape, data));
         }
 
-        whenRead?.Invoke();
-        return ModelFileMapper.FromRecord(header, weights, why => ModelFileHeader.Damaged(source, why));
+        return ModelFileMapper.FromRecord(header, weights, why => ModelFileHeader.Damaged(source, why), buildInBackground);
     }
 }

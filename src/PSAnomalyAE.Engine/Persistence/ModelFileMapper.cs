@@ -53,8 +53,11 @@ internal static class ModelFileMapper
         };
     }
 
-    /// <summary>Rebuilds the model; <paramref name="damaged"/> makes the error for a header whose parts disagree.</summary>
-    public static AnomalyModel FromRecord(ModelRecord header, IReadOnlyList<WeightTensor> weights, Func<string, Exception> damaged)
+    /// <summary>
+    /// Rebuilds the model; <paramref name="damaged"/> makes the error for a header whose parts disagree. With
+    /// <paramref name="buildInBackground"/> the network is built beside the caller (<see cref="AnomalyModel.Restore"/>).
+    /// </summary>
+    public static AnomalyModel FromRecord(ModelRecord header, IReadOnlyList<WeightTensor> weights, Func<string, Exception> damaged, bool buildInBackground = false)
     {
         if (header.Spec is null || header.Network is null || header.Scaling is null || header.Features is null || header.Tensors is null)
         {
@@ -132,7 +135,8 @@ internal static class ModelFileMapper
             header.Name,
             header.Description,
             terms,
-            choice);
+            choice,
+            buildInBackground);
         model.Ranges = FeatureRanges.From(header.FeatureMin, header.FeatureMax, width);
         return model;
     }

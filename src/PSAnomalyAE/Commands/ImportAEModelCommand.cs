@@ -46,8 +46,8 @@ public sealed class ImportAEModelCommand : PSCmdlet
     public string? StatePath { get; set; }
 
     /// <summary>
-    /// Installs this platform's runtime module when it is missing. libtorch itself loads in the background while the
-    /// first model file's header is parsed and checked (see <see cref="Load"/>).
+    /// Installs this platform's runtime module when it is missing. libtorch itself loads in the background from the
+    /// moment the first model file's checksum is verified (see <see cref="Load"/>).
     /// </summary>
     protected override void BeginProcessing() => RuntimeInstaller.EnsureInstalled(this);
 
@@ -105,8 +105,9 @@ public sealed class ImportAEModelCommand : PSCmdlet
         }
 
         // libtorch's load starts once the file is read and its checksum verified, and overlaps the parsing of its
-        // header; the network waits for it (and a load failure is reported there, as EnsureLoaded reports it).
-        if (!FileReads.TryRead(file, f => ModelFile.Load(f, TorchRuntime.BeginLoading, () => Native.EnsureLoaded(this)), "ModelReadFailed", ThrowTerminatingError, out AnomalyModel? engine))
+        // header and whatever the session does next; the network is built once it is loaded, and the first command
+        // that uses the model waits for it (and reports a load failure, as every command that needs libtorch does).
+        if (!FileReads.TryRead(file, f => ModelFile.Load(f, TorchRuntime.BeginLoading, buildInBackground: true), "ModelReadFailed", ThrowTerminatingError, out AnomalyModel? engine))
         {
             return;
         }
@@ -118,6 +119,7 @@ public sealed class ImportAEModelCommand : PSCmdlet
     /// <summary>The model as the stream of -StatePath learned it; the loaded model is released.</summary>
     private AnomalyModel Adapted(AnomalyModel loaded)
     {
+        Native.EnsureLoaded(this);
         string path = FileSystemPaths.ForRead(this, StatePath!, literal: true)[0];
         try
         {
