@@ -17,6 +17,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     private Progress? _progress;
     private long _rowNumber;
     private bool _schemaChecked;
+    private bool _nativeReady;
     private TimeOrder? _timeOrder;
     private FlushPolicy _flushPolicy = null!;
     private readonly Stopwatch _clock = new();
@@ -102,7 +103,11 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(Errors.From(AnomalyModel.NotTrained(), ScoringModel));
         }
 
-        Native.EnsureLoaded(this);
+        if (NeedsNetworkAtBegin)
+        {
+            EnsureNativeReady();
+        }
+
         Features = ScoringModel.FeatureNames;
         _scorer = new StreamingScorer(ScoringModel.Engine, ScoringBatchSize(), EnumMap.Convert<MissingValuePolicy>(MissingValue));
         _progress = new Progress(this, 1, MyInvocation.MyCommand.Name);
@@ -126,6 +131,23 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         if (_state is not null)
         {
             ApplyState();
+        }
+    }
+
+    /// <summary>
+    /// Whether libtorch must be loaded before the first row is read: to scan a file (its batches are scored on worker
+    /// threads as they are read) or to read a state file (its fingerprint reads the weights). Otherwise the first batch
+    /// scored waits for it, so a load that Import-AEModel started goes on while the first rows are read and bound.
+    /// </summary>
+    private protected virtual bool NeedsNetworkAtBegin => ParameterSetName != PipelineSet || StatePath is not null;
+
+    /// <summary>Loads libtorch once for this command, or stops it with the native-runtime error.</summary>
+    private void EnsureNativeReady()
+    {
+        if (!_nativeReady)
+        {
+            Native.EnsureLoaded(this);
+            _nativeReady = true;
         }
     }
 
@@ -392,6 +414,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     /// </summary>
     private ScoreResult? ScoreOrStop(Func<ScoreResult?> score)
     {
+        EnsureNativeReady();
         try
         {
             ScoreResult? result = score();

@@ -110,6 +110,9 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
 
     private double? ThresholdGiven => MyInvocation.BoundParameters.ContainsKey(nameof(Threshold)) ? Threshold : null;
 
+    /// <summary>An adapting stream learns on a copy of the network, made before the first row.</summary>
+    private protected override bool NeedsNetworkAtBegin => base.NeedsNetworkAtBegin || Adapt != AEAdaptation.None;
+
     private protected override AdaptiveStream? CreateAdaptation(AdaptationState? saved)
     {
         if (Adapt == AEAdaptation.None)
