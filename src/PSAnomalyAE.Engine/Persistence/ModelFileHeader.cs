@@ -24,12 +24,7 @@ internal sealed class ModelFileHeader
     private const long MaxHeader = 64L << 20;
 
     /// <summary>The JSON options of the header, for writing and reading. Changing them changes the bytes written.</summary>
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = false,
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    internal static readonly JsonSerializerOptions Json = new(ModelFileJson.Default.Options);
 
     private ModelFileHeader(ModelRecord record, int version, long size, long headerLength, long weightBytes, string? name)
     {

@@ -10,6 +10,24 @@ namespace PSAnomalyAE.Engine.Persistence;
 // exception is the settings, written as the ModelSpec itself (SpecJson): a setting is declared once, there.
 // ModelFileMapper maps them to and from the domain types. tests/.../Fixtures/golden holds files in this format.
 
+/// <summary>
+/// The header's JSON contract, generated at build time: the same names, order, enum names and omitted nulls as the
+/// serializer's reflection would give, without building them by reflection (and emitting code for every property)
+/// the first time a file is read in a process.
+/// </summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ModelRecord))]
+internal sealed partial class ModelFileJson : JsonSerializerContext
+{
+}
+
+/// <summary>The settings' JSON contract (<see cref="SpecJson"/>), generated at build time as <see cref="ModelFileJson"/> is.</summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ModelSpec))]
+internal sealed partial class SpecFileJson : JsonSerializerContext
+{
+}
+
 internal sealed class ModelRecord
 {
     [JsonPropertyName("Format")] public string? Format { get; set; }
@@ -66,11 +84,9 @@ internal sealed class SpecJson : JsonConverter<ModelSpec>
     /// <summary>The name <see cref="ModelSpec.Scoring"/> has in the file, as in every format since 2.</summary>
     internal const string ScoringName = "Score";
 
-    private static readonly JsonSerializerOptions s_json = new()
+    private static readonly JsonSerializerOptions s_json = new(SpecFileJson.Default.Options)
     {
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ScoreAsInFormat2 } },
+        TypeInfoResolver = SpecFileJson.Default.WithAddedModifier(ScoreAsInFormat2),
     };
 
     public override ModelSpec? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
