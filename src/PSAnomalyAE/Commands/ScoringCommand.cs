@@ -18,6 +18,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     private long _rowNumber;
     private bool _schemaChecked;
     private bool _nativeReady;
+    private bool _viewChosen;
     private TimeOrder? _timeOrder;
     private FlushPolicy _flushPolicy = null!;
     private readonly Stopwatch _clock = new();
@@ -140,6 +141,14 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     /// scored waits for it, so a load that Import-AEModel started goes on while the first rows are read and bound.
     /// </summary>
     private protected virtual bool NeedsNetworkAtBegin => ParameterSetName != PipelineSet || StatePath is not null;
+
+    /// <summary>
+    /// Called with the first row to be scored from the pipeline, before it is scored (and so while a libtorch that
+    /// Import-AEModel started loading may still be loading): a command can set up its output's view from it.
+    /// </summary>
+    private protected virtual void ChooseView(PSObject firstRow)
+    {
+    }
 
     /// <summary>Loads libtorch once for this command, or stops it with the native-runtime error.</summary>
     private void EnsureNativeReady()
@@ -268,6 +277,11 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
 
         RowReadable();
         _pending.Add(row.Object);
+        if (!_viewChosen)
+        {
+            _viewChosen = true;
+            ChooseView(row.Object);
+        }
         if (_flushPolicy.RowArrived(_clock.Elapsed, _scorer.Pending) | _scorer.IsFull)
         {
             Flush();

@@ -184,6 +184,18 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         WriteRow(output);
     }
 
+    /// <summary>
+    /// The table view of the rows is chosen by the first row scored, as it will be written (its copy, with the model's
+    /// name when asked; the scores the view skips are left out). Registering it (Update-FormatData) takes tens of
+    /// milliseconds the first time in a session; done here, it overlaps a libtorch still loading.
+    /// </summary>
+    private protected override void ChooseView(PSObject firstRow)
+    {
+        PSObject output = ScoredRowView.OutputFor(firstRow, OwnMembers.Copy);
+        AddModelName(output);
+        _view.Apply(output);
+    }
+
     private void AddModelName(PSObject output)
     {
         if (IncludeModelName)
