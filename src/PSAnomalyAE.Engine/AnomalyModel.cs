@@ -142,7 +142,15 @@ public sealed partial class AnomalyModel : IDisposable
         Task<AutoencoderNet>? building = Interlocked.Exchange(ref _building, null);
         if (building is not null)
         {
-            ((IAsyncResult)building).AsyncWaitHandle.WaitOne();
+            try
+            {
+                building.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The build failed: it left no network to dispose.
+            }
+
             if (building.IsCompletedSuccessfully && !ReferenceEquals(building.Result, _network))
             {
                 building.Result.Dispose();
