@@ -1,4 +1,8 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using PSAnomalyAE.Engine.Persistence;
 using Xunit;
 
 namespace PSAnomalyAE.Engine.Tests;
@@ -30,6 +34,32 @@ public class ModelFileSettingsTests
         byte[] original = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "golden", name + ".aemodel"));
         using AnomalyModel model = ModelFile.Load(original, name);
         Assert.Equal(Settings(original), Settings(Save(model)));
+    }
+
+    [Fact]
+    public void The_header_is_written_as_the_serializer_s_reflection_writes_the_same_records()
+    {
+        // The header's contract is generated at build time (ModelFileJson): it must write what reflection over the
+        // same records writes (names, order, enum names, omitted nulls), so that an attribute the generator reads
+        // otherwise shows up here, not in users' files. The settings inside are pinned by the tests around this one.
+        var spec = new ModelSpec { Epochs = 2, Seed = 5, HiddenSize = new[] { 8 }, LatentSize = 2, PcaComponents = 4, Scoring = ScoreMethod.Auto };
+        using var model = new AnomalyModel(spec);
+        model.Train(TestData.Names(6), TestData.LowRank(300, 6, 2, 0.1, 5), 300);
+        model.SetThreshold(new ThresholdChoice(1.25, "Percentile", 99, 60, "test"), new[] { 0.5, 1.0 });
+        byte[] file = Save(model);
+        byte[] written = file.AsSpan(16, BitConverter.ToInt32(file, 12)).ToArray();
+
+        var reflection = new JsonSerializerOptions
+        {
+            Converters = { new JsonStringEnumConverter() },
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        };
+        ModelRecord record = JsonSerializer.Deserialize<ModelRecord>(written, ModelFileHeader.Json)!;
+        Assert.NotNull(record.ScoreChoice);
+        Assert.NotNull(record.Pca);
+        Assert.NotNull(record.Threshold);
+        Assert.Equal(Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(record, reflection)), Encoding.UTF8.GetString(written));
     }
 
     [Fact]
