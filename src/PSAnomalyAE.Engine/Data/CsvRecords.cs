@@ -74,6 +74,7 @@ public sealed class CsvRecords
     }
 
     // The end of the cell at index 'at': the start of the next present cell, or the record's end.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int End(int at)
     {
         int slotEnd = ((at / (Width + 1)) * (Width + 1)) + Width;

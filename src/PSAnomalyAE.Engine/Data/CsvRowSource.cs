@@ -114,6 +114,7 @@ public sealed class CsvRowSource : IDisposable
     /// Moves to the next data record; false at the end of the file. Throws an <see cref="IOException"/> at the end
     /// when the file became shorter than it was when it was opened: it changed while it was read, and rows are missing.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool MoveNext()
     {
         while (_reader.MoveNext())
@@ -281,6 +282,7 @@ public sealed class CsvRowSource : IDisposable
         /// <summary>True when the text has ended and line <paramref name="line"/> (1-based) has no line break after it.</summary>
         internal bool EndsWithin(int line) => _atEnd && line > _breaks;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public override int Read(Span<char> buffer)
         {
             int count = _inner.Read(buffer);
@@ -312,6 +314,7 @@ public sealed class CsvRowSource : IDisposable
             base.Dispose(disposing);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Count(ReadOnlySpan<char> chars)
         {
             _atEnd = chars.IsEmpty;

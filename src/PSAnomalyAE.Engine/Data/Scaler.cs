@@ -47,6 +47,7 @@ public sealed class Scaler
     }
 
     /// <summary>Scales row-major data into a float buffer for the network.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Transform(ReadOnlySpan<double> data, Span<float> destination)
     {
         int width = Count;

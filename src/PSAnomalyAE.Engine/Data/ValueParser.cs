@@ -54,6 +54,7 @@ public static class ValueParser
     /// decimal separator and signs of <paramref name="format"/> (a comma-decimal culture reads "12,5" as 12.5). No
     /// thousands separators, in any culture: "1.234" under de-DE is not a number rather than 1234.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static ValueKind ParseText(ReadOnlySpan<char> text, NumberFormatInfo format, out double result)
     {
         if (TryParsePlainDecimal(text, format, out result))

@@ -28,6 +28,7 @@ internal static class BatchScorer
     /// at it, and rows with fewer than WindowSize - 1 rows before them get NaN: they have no score yet. The terms spread
     /// their work over <paramref name="cores"/> cores (0: the machine's), with the same result on any number.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static ScoreResult Score(
         AutoencoderNet net, FeatureEncoding encoding, Scaler scaler, Pca? pca, IReadOnlyList<IScoreTerm> terms, FeatureRanges? ranges, int window, ReadOnlySpan<double> data, int rows, int context, int cores = 0)
     {
@@ -103,6 +104,7 @@ internal static class BatchScorer
     /// <paramref name="errorsOnly"/> (the held-out rows of training, whose rows are never explained) only the
     /// reconstruction errors are kept: the per-feature errors and last rows are left empty.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static TermBatch Reconstruct(AutoencoderNet net, Pca? pca, int window, float[] scaled, int width, int[] ends, bool errorsOnly = false)
     {
         int rows = scaled.Length / width;

@@ -110,6 +110,7 @@ public sealed class ScoreResult
     /// <summary>Explains the rows; set by the scorer that made the result.</summary>
     internal RowExplainer? Explainer { get; init; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool TermsFinite(int row)
     {
         foreach (TermValues term in Terms)

@@ -106,6 +106,7 @@ public static class ThresholdRules
     }
 
     /// <summary>The percentage (0-100) of the sorted <paramref name="reference"/> values at or below <paramref name="value"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double PercentileRank(double[] reference, double value)
     {
         if (reference.Length == 0)

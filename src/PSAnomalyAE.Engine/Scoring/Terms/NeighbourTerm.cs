@@ -300,6 +300,7 @@ public sealed class NeighbourTerm : IScoreTerm
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void DistancePasses(float[] reference, float[] searchWeights, int width, int k, int candidates, float[] samples, int from, int to, float[] product, double[] result, int[]? nearestIndexes)
     {
         // The tensors read and write the arrays themselves (pinned while they live); the scope ends them before the
@@ -372,6 +373,7 @@ public sealed class NeighbourTerm : IScoreTerm
     private static int Candidates(int k, int count) => Math.Min(count, k + 3);
 
     /// <summary>The squared Euclidean distance in double precision (NaN when a value is NaN: the row's distance is then NaN, as its score).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         double sum = 0;

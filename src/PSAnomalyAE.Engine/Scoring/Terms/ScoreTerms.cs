@@ -109,6 +109,7 @@ public static class ScoreTerms
         terms.Select(t => batch.Measured.TryGetValue(t, out double[]? measured) ? measured : t.Measure(batch)).ToArray();
 
     /// <summary>The score of each sample: the sum of its terms' contributions.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double[] Compose(IReadOnlyList<IScoreTerm> terms, double[][] values)
     {
         int count = values.Length == 0 ? 0 : values[0].Length;
