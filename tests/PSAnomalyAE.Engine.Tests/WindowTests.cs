@@ -57,6 +57,18 @@ public class WindowTests
         Assert.True(odd.Scores.Skip(205).Take(10).Average() > baseline, $"{kind}: broken {odd.Scores.Skip(205).Take(10).Average()} vs normal max {baseline}");
     }
 
+    [Theory]
+    [InlineData(0, 256, 1)]
+    [InlineData(0, 256, 24)]
+    [InlineData(23, 279, 24)]
+    [InlineData(5, 5, 3)]
+    [InlineData(0, 2, 3)]
+    [InlineData(7, 9, 1)]
+    public void The_window_ends_of_a_range_of_rows_are_those_among_its_rows(int from, int to, int window)
+    {
+        Assert.Equal(Windows.EndsAmong(Enumerable.Range(from, to - from), window), Windows.EndsAmong(from, to, window));
+    }
+
     [Fact]
     public void Scoring_in_pieces_with_context_equals_scoring_in_one_go()
     {

@@ -27,4 +27,20 @@ public static class Windows
 
     /// <summary>The rows among <paramref name="rows"/> that have enough rows before them to end a window.</summary>
     public static int[] EndsAmong(IEnumerable<int> rows, int window) => rows.Where(e => e >= window - 1).ToArray();
+
+    /// <summary>
+    /// The rows <paramref name="from"/> .. <paramref name="to"/> - 1 that have enough rows before them to end a window,
+    /// as <see cref="EndsAmong(IEnumerable{int}, int)"/> gives them for that range, without a delegate call per row.
+    /// </summary>
+    public static int[] EndsAmong(int from, int to, int window)
+    {
+        int first = Math.Max(from, window - 1);
+        var ends = new int[Math.Max(0, to - first)];
+        for (int i = 0; i < ends.Length; i++)
+        {
+            ends[i] = first + i;
+        }
+
+        return ends;
+    }
 }

@@ -35,7 +35,7 @@ internal static class BatchScorer
         int width = encoding.Width;
         float[] scaled = new float[data.Length];
         scaler.Transform(data, scaled);
-        int[] ends = Windows.EndsAmong(Enumerable.Range(context, rows - context), window);
+        int[] ends = Windows.EndsAmong(context, rows, window);
         TermBatch batch = Reconstruct(net, pca, window, scaled, width, ends);
         if (cores > 0)
         {
@@ -110,7 +110,7 @@ internal static class BatchScorer
         int rows = scaled.Length / width;
         float[] netRows = pca?.Project(scaled, rows) ?? scaled;
         int netWidth = pca?.Count ?? width;
-        bool everyRow = window == 1 && ends.Length == rows && ends.Select((e, i) => e == i).All(same => same);
+        bool everyRow = window == 1 && IsEveryRow(ends, rows);
         float[] samples = everyRow ? netRows : Windows.Gather(netRows, netWidth, window, ends); // every row in order: no copy
         float[] recon = Forward(net, samples, ends.Length, window * netWidth);
         if (pca is not null)
@@ -158,6 +158,25 @@ internal static class BatchScorer
         }
 
         return new TermBatch(samples, ends.Length, window, width, pca, errors, squared, last, peaks);
+    }
+
+    /// <summary>Whether <paramref name="ends"/> is 0, 1, .. <paramref name="rows"/> - 1: every row, in order.</summary>
+    private static bool IsEveryRow(int[] ends, int rows)
+    {
+        if (ends.Length != rows)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < ends.Length; i++)
+        {
+            if (ends[i] != i)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
