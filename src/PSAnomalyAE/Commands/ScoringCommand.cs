@@ -282,6 +282,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
             _viewChosen = true;
             ChooseView(row.Object);
         }
+
         if (_flushPolicy.RowArrived(_clock.Elapsed, _scorer.Pending) | _scorer.IsFull)
         {
             Flush();
