@@ -107,7 +107,8 @@ public sealed partial class AnomalyModel : IDisposable
         }
     }
 
-    public bool IsTrained => _network is not null || Volatile.Read(ref _building) is not null;
+    // _building first: Network sets _network before it clears _building, so one of the two reads sees a network.
+    public bool IsTrained => Volatile.Read(ref _building) is not null || _network is not null;
 
     /// <summary>
     /// The network; null until trained. One still being built in the background is waited for, and a build that
