@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace PSAnomalyAE.Engine.Persistence;
 
@@ -23,8 +22,11 @@ internal sealed class ModelFileHeader
     private const long MinLength = PrefixLength + sizeof(ulong) + ChecksumLength;
     private const long MaxHeader = 64L << 20;
 
-    /// <summary>The JSON options of the header, for writing and reading. Changing them changes the bytes written.</summary>
-    internal static readonly JsonSerializerOptions Json = new(ModelFileJson.Default.Options);
+    /// <summary>
+    /// The JSON options of the header, for writing and reading: those of its generated contract. Changing them changes
+    /// the bytes written.
+    /// </summary>
+    internal static readonly JsonSerializerOptions Json = ModelFileJson.Default.Options;
 
     private ModelFileHeader(ModelRecord record, int version, long size, long headerLength, long weightBytes, string? name)
     {
