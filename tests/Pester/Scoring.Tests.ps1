@@ -244,6 +244,19 @@ Describe 'Test-AEAnomaly' {
             Should -Be ($today | Test-AEAnomaly -Model $model).Score
     }
 
+    It 'reads each row by its own column names when rows of different shapes share one pipeline' {
+        $i = 0
+        $mixed = foreach ($row in $today) {
+            switch ($i++ % 4) {
+                0 { $row }
+                1 { $row | Select-Object latency_ms, host, memory_pct, timestamp, requests_per_s, cpu_pct }
+                2 { [pscustomobject]@{ CPU_PCT = $row.cpu_pct; Memory_Pct = $row.memory_pct; requests_per_s = $row.requests_per_s; LATENCY_MS = $row.latency_ms } }
+                3 { @{ latency_ms = $row.latency_ms; cpu_pct = $row.cpu_pct; memory_pct = $row.memory_pct; requests_per_s = $row.requests_per_s } }
+            }
+        }
+        ($mixed | Test-AEAnomaly -Model $model).Score | Should -Be ($today | Test-AEAnomaly -Model $model).Score
+    }
+
     It 'uses -Threshold over the model''s threshold' {
         $r = $today[0..4] | Test-AEAnomaly -Model $model -Threshold 0
         $r.Anomaly | Should -Not -Contain $false

@@ -16,6 +16,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
     private StreamingScorer _scorer = null!;
     private Progress? _progress;
     private long _rowNumber;
+    private readonly RowShapes _shapes = new();
     private bool _schemaChecked;
     private bool _nativeReady;
     private bool _viewChosen;
@@ -238,7 +239,7 @@ public abstract partial class ScoringCommand : PSCmdlet, IDisposable
         }
 
         _rowNumber++;
-        if (PSRow.Create(InputObject, _rowNumber, out ErrorRecord? error) is not { } row)
+        if (PSRow.Create(InputObject, _rowNumber, _shapes, out ErrorRecord? error) is not { } row)
         {
             WriteError(error!);
             return;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
+using System.Collections.Specialized;
 using System.Linq.Expressions;
 using System.Management.Automation;
 using System.Reflection;
@@ -40,9 +41,17 @@ internal static class OwnMembers
     // A read-only list of type names as PowerShell makes them for a .NET type (ConsolidatedString, interned).
     private static readonly Func<IEnumerable<string>, object>? s_sharedTypeNames = SharedTypeNamesFactory();
 
-    // The copy's notes, gathered before they are added (one list per thread, reused).
+    // The ordered dictionary that holds a member collection's members (PSMemberInfoInternalCollection.Members, private;
+    // PowerShell locks it while it reads or changes them), read through a delegate compiled once.
+    private static readonly Func<PSMemberInfoCollection<PSMemberInfo>, OrderedDictionary>? s_dictionary = DictionaryGetter();
+
+    // The copy's notes, gathered before they are added, and the row's members they are read from (one list each per
+    // thread, reused).
     [ThreadStatic]
     private static List<PSNoteProperty>? t_notes;
+
+    [ThreadStatic]
+    private static List<PSMemberInfo>? t_members;
 
     // Room for the properties a scoring command adds to a copied row.
     private const int ExtraCapacity = 16;
@@ -83,18 +92,12 @@ internal static class OwnMembers
             return row.Copy();
         }
 
-        // PowerShell enumerates a member collection by making a list of it: once, into a list kept for the next row.
         List<PSNoteProperty> notes = t_notes ??= new List<PSNoteProperty>();
         notes.Clear();
-        foreach (PSMemberInfo member in members)
+        if (!GatherNotes(members, notes))
         {
-            if (member.GetType() != typeof(PSNoteProperty) || s_hidden(member))
-            {
-                notes.Clear();
-                return row.Copy();
-            }
-
-            notes.Add((PSNoteProperty)member);
+            notes.Clear();
+            return row.Copy();
         }
 
         var copy = new PSObject();
@@ -115,6 +118,99 @@ internal static class OwnMembers
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="members"/> to <paramref name="notes"/> in order; false if one is not a visible note property.
+    /// </summary>
+    private static bool GatherNotes(PSMemberInfoCollection<PSMemberInfo> members, List<PSNoteProperty> notes)
+    {
+        List<PSMemberInfo> all = t_members ??= new List<PSMemberInfo>();
+        all.Clear();
+        InOrder(members, all);
+        foreach (PSMemberInfo member in all)
+        {
+            if (!IsVisibleNote(member))
+            {
+                all.Clear();
+                return false;
+            }
+
+            notes.Add((PSNoteProperty)member);
+        }
+
+        all.Clear();
+        return true;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="members"/> to <paramref name="into"/>, in order. They are read by position, under the lock
+    /// PowerShell takes to read them, where the collection allows it: enumerating the collection copies its members into
+    /// a new list for every row.
+    /// </summary>
+    internal static void InOrder(PSMemberInfoCollection<PSMemberInfo> members, List<PSMemberInfo> into)
+    {
+        if (s_dictionary?.Invoke(members) is not { } all)
+        {
+            into.AddRange(members);
+            return;
+        }
+
+        lock (all)
+        {
+            int count = all.Count;
+            for (int i = 0; i < count; i++)
+            {
+                if (all[i] is PSMemberInfo member)
+                {
+                    into.Add(member);
+                }
+            }
+        }
+    }
+
+    private static bool IsVisibleNote(PSMemberInfo member) => member.GetType() == typeof(PSNoteProperty) && !s_hidden!(member);
+
+    /// <summary>
+    /// The own property of <paramref name="row"/> named <paramref name="name"/> if it stands at
+    /// <paramref name="position"/> among the row's own members; null when it does not (or the row has no own members
+    /// that can be read by position), and then <see cref="PositionOf"/> says where it stands.
+    /// </summary>
+    internal static PSPropertyInfo? PropertyAt(PSObject row, string name, int position)
+    {
+        if (Of(row) is not { } members || s_dictionary?.Invoke(members) is not { } all)
+        {
+            return null;
+        }
+
+        lock (all)
+        {
+            return position < all.Count && all[position] is PSPropertyInfo property
+                && string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase) ? property : null;
+        }
+    }
+
+    /// <summary>Where the own property <paramref name="name"/> of <paramref name="row"/> stands among its own members; -1 when it is not one of them.</summary>
+    internal static int PositionOf(PSObject row, string name)
+    {
+        if (Of(row) is not { } members || s_dictionary?.Invoke(members) is not { } all)
+        {
+            return -1;
+        }
+
+        lock (all)
+        {
+            int count = all.Count;
+            for (int i = 0; i < count; i++)
+            {
+                if (all[i] is PSPropertyInfo property && string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>
@@ -259,6 +355,36 @@ internal static class OwnMembers
             ParameterExpression row = Expression.Parameter(typeof(PSObject), "row");
             ParameterExpression capacity = Expression.Parameter(typeof(int), "capacity");
             return Expression.Lambda<Action<PSObject, int>>(Expression.Call(row, set, Expression.New(sized, capacity)), row, capacity).Compile();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static Func<PSMemberInfoCollection<PSMemberInfo>, OrderedDictionary>? DictionaryGetter()
+    {
+        try
+        {
+            if (s_members?.Invoke(new PSObject()) is not { } sample)
+            {
+                return null;
+            }
+
+            Type type = sample.GetType();
+            PropertyInfo? property = type.GetProperty("Members", BindingFlags.NonPublic | BindingFlags.Instance, null, typeof(OrderedDictionary), Type.EmptyTypes, null);
+            if (property?.GetGetMethod(nonPublic: true) is null)
+            {
+                return null;
+            }
+
+            ParameterExpression members = Expression.Parameter(typeof(PSMemberInfoCollection<PSMemberInfo>), "members");
+            Expression typed = Expression.Convert(members, type);
+            Func<PSMemberInfoCollection<PSMemberInfo>, OrderedDictionary> read =
+                Expression.Lambda<Func<PSMemberInfoCollection<PSMemberInfo>, OrderedDictionary>>(
+                    Expression.Condition(Expression.TypeIs(members, type), Expression.Property(typed, property), Expression.Constant(null, typeof(OrderedDictionary))),
+                    members).Compile();
+            return read;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
         {

@@ -97,7 +97,7 @@ internal sealed class PSRow : IRow
             return false;
         }
 
-        PSPropertyInfo? property = OwnMembers.Property(_object, name);
+        PSPropertyInfo? property = _shapes is not null ? _shapes.Property(_object, name) : OwnMembers.Property(_object, name);
         if (property is null)
         {
             return false;

@@ -1,6 +1,4 @@
-using System.Linq.Expressions;
 using System.Management.Automation;
-using System.Reflection;
 
 namespace PSAnomalyAE.Internal;
 
@@ -22,6 +20,40 @@ internal sealed class RowShapes
 
     private string[] _lastKind = Array.Empty<string>(); // the type names of the row before
     private HashSet<string>? _lastHidden;
+
+    // Where each column read so far stood among the own members of the last row that had it (-1: not among them), by
+    // the name string asked for: a command asks for its columns with the same strings row after row. Bounded, in case
+    // a caller makes new strings.
+    private readonly Dictionary<string, int> _positions = new(ReferenceEqualityComparer.Instance);
+
+    private const int MaxPositions = 4096;
+
+    /// <summary>
+    /// The property <paramref name="name"/> of <paramref name="row"/>, as <see cref="OwnMembers.Property"/> finds it.
+    /// Rows of one kind (the rows of one Import-Csv, [pscustomobject]s built alike) hold their columns in one order,
+    /// so a column is first looked for where it stood in the row before, and its name checked there: that saves a
+    /// case-insensitive hash of the name per row and column.
+    /// </summary>
+    internal PSPropertyInfo? Property(PSObject row, string name)
+    {
+        if (_positions.TryGetValue(name, out int at) && at >= 0 && OwnMembers.PropertyAt(row, name, at) is { } property)
+        {
+            return property;
+        }
+
+        property = OwnMembers.Property(row, name);
+        if (property is not null)
+        {
+            if (_positions.Count >= MaxPositions)
+            {
+                _positions.Clear();
+            }
+
+            _positions[name] = OwnMembers.PositionOf(row, name);
+        }
+
+        return property;
+    }
 
     /// <summary>The names of <paramref name="row"/>'s properties, in the order PowerShell gives them.</summary>
     internal IEnumerable<string> Names(PSObject row)
@@ -81,91 +113,17 @@ internal sealed class RowShapes
 
     /// <summary>
     /// The names of the properties among <paramref name="members"/>, but for those in <paramref name="hidden"/>, in
-    /// order. They are read by position where the collection allows it: enumerating it copies its members into a new
-    /// list for every row.
+    /// order.
     /// </summary>
     private static IEnumerable<string> Properties(PSMemberInfoCollection<PSMemberInfo> members, HashSet<string>? hidden)
     {
-        if (ByPosition.Of(members) is not { } at)
+        var all = new List<PSMemberInfo>();
+        OwnMembers.InOrder(members, all);
+        foreach (PSMemberInfo member in all)
         {
-            foreach (PSMemberInfo member in members)
-            {
-                if (member is PSPropertyInfo && (hidden is null || !hidden.Contains(member.Name)))
-                {
-                    yield return member.Name;
-                }
-            }
-
-            yield break;
-        }
-
-        int count = at.Count(members);
-        for (int i = 0; i < count; i++)
-        {
-            if (at.Item(members, i) is PSPropertyInfo member && (hidden is null || !hidden.Contains(member.Name)))
+            if (member is PSPropertyInfo && (hidden is null || !hidden.Contains(member.Name)))
             {
                 yield return member.Name;
-            }
-        }
-    }
-
-    /// <summary>
-    /// The count of PowerShell's own-member collection and its member at a position (both internal), read through
-    /// delegates compiled once for the collection's type; null when this PowerShell's collection lacks them.
-    /// </summary>
-    private sealed class ByPosition
-    {
-        private static readonly object s_gate = new();
-        private static Type? s_type;
-        private static ByPosition? s_made;
-
-        private ByPosition(Func<PSMemberInfoCollection<PSMemberInfo>, int> count, Func<PSMemberInfoCollection<PSMemberInfo>, int, PSMemberInfo?> item)
-        {
-            Count = count;
-            Item = item;
-        }
-
-        internal Func<PSMemberInfoCollection<PSMemberInfo>, int> Count { get; }
-
-        internal Func<PSMemberInfoCollection<PSMemberInfo>, int, PSMemberInfo?> Item { get; }
-
-        internal static ByPosition? Of(PSMemberInfoCollection<PSMemberInfo> members)
-        {
-            Type type = members.GetType();
-            lock (s_gate)
-            {
-                if (s_type != type)
-                {
-                    s_made = Make(type);
-                    s_type = type;
-                }
-
-                return s_made;
-            }
-        }
-
-        private static ByPosition? Make(Type type)
-        {
-            const BindingFlags Own = BindingFlags.NonPublic | BindingFlags.Instance;
-            PropertyInfo? count = type.GetProperty("Count", Own, null, typeof(int), Type.EmptyTypes, null);
-            PropertyInfo? item = type.GetProperty("Item", Own, null, typeof(PSMemberInfo), new[] { typeof(int) }, null);
-            if (count is null || item is null)
-            {
-                return null;
-            }
-
-            try
-            {
-                ParameterExpression members = Expression.Parameter(typeof(PSMemberInfoCollection<PSMemberInfo>), "members");
-                ParameterExpression index = Expression.Parameter(typeof(int), "index");
-                Expression typed = Expression.Convert(members, type);
-                return new ByPosition(
-                    Expression.Lambda<Func<PSMemberInfoCollection<PSMemberInfo>, int>>(Expression.Property(typed, count), members).Compile(),
-                    Expression.Lambda<Func<PSMemberInfoCollection<PSMemberInfo>, int, PSMemberInfo?>>(Expression.Property(typed, item, index), members, index).Compile());
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or MemberAccessException)
-            {
-                return null;
             }
         }
     }
