@@ -62,6 +62,27 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void Every_column_can_be_asked_for_and_comes_in_order_of_its_share()
+    {
+        // 12 columns: more than the explainer picks one by one before it sorts the rest.
+        using AnomalyModel model = Trained(new ModelSpec { Seed = 4, Epochs = 10 }, Positive(400, 12, 5), 400, 12);
+        ScoreResult result = model.Score(Positive(20, 12, 6), 20);
+        for (int r = 0; r < 20; r++)
+        {
+            FeatureContribution[] all = result.TopFeatures(r, 1000);
+            Assert.Equal(Enumerable.Range(0, 12), all.Select(c => c.Index).Order());
+            for (int i = 1; i < all.Length; i++)
+            {
+                Assert.True(
+                    all[i - 1].Share > all[i].Share || (all[i - 1].Share == all[i].Share && all[i - 1].Index < all[i].Index),
+                    $"row {r}: {all[i - 1].Feature} ({all[i - 1].Share}) before {all[i].Feature} ({all[i].Share})");
+            }
+
+            Assert.Equal(all.Take(3).Select(c => c.Index), result.TopFeatures(r, 3).Select(c => c.Index));
+        }
+    }
+
+    [Fact]
     public void A_category_is_named_only_when_it_does_not_go_with_the_rest_of_its_row()
     {
         var rng = new Random(4);

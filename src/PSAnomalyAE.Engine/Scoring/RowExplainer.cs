@@ -59,17 +59,10 @@ internal sealed class RowExplainer
             }
         }
 
-        int[] order = new int[columns];
-        for (int c = 0; c < columns; c++)
-        {
-            order[c] = c;
-        }
-
-        Array.Sort(order, (a, b) => share[a] != share[b] ? share[b].CompareTo(share[a]) : a.CompareTo(b));
         var expectations = new TermExpectation?[_terms.Count];
         double[] columnErrors = result.ColumnErrors(row);
         var found = new List<FeatureContribution>(count);
-        foreach (int c in order)
+        foreach (int c in ByShare(share))
         {
             TermExpectation expected = expectations[lead[c]] ??= _terms[lead[c]].Expect(_batch, sample);
             FeatureContribution? contribution = Describe(result, row, sample, c, share[c], columnErrors[c], expected);
@@ -84,6 +77,50 @@ internal sealed class RowExplainer
         }
 
         return found.ToArray();
+    }
+
+    /// <summary>
+    /// The columns by their share of the score, largest first (on a tie, the earlier column first). A row is explained
+    /// by its first few, so they are picked one by one; only a caller that goes further has the rest sorted.
+    /// </summary>
+    private static IEnumerable<int> ByShare(double[] share)
+    {
+        const int Picked = 8;
+        var taken = new bool[share.Length];
+        int picks = Math.Min(Picked, share.Length);
+        for (int n = 0; n < picks; n++)
+        {
+            int best = -1;
+            for (int c = 0; c < share.Length; c++)
+            {
+                if (!taken[c] && (best < 0 || Before(share, c, best) < 0))
+                {
+                    best = c;
+                }
+            }
+
+            taken[best] = true;
+            yield return best;
+        }
+
+        if (picks == share.Length)
+        {
+            yield break;
+        }
+
+        int[] rest = Enumerable.Range(0, share.Length).Where(c => !taken[c]).ToArray();
+        Array.Sort(rest, (a, b) => Before(share, a, b));
+        foreach (int c in rest)
+        {
+            yield return c;
+        }
+    }
+
+    // Larger share first, then the earlier column.
+    private static int Before(double[] share, int a, int b)
+    {
+        int byShare = share[b].CompareTo(share[a]);
+        return byShare != 0 ? byShare : a.CompareTo(b);
     }
 
     /// <summary>
