@@ -363,7 +363,7 @@ public sealed partial class AnomalyModel : IDisposable
         long seed = training?.Seed ?? spec.Seed ?? 0;
         if (buildInBackground)
         {
-            model._building = Task.Run(() => TorchRuntime.TryLoadQuietly()
+            model._building = TorchRuntime.RunBeside(() => TorchRuntime.TryLoadQuietly()
                 ? BuildNetwork(spec, shape, seed, weights)
                 : throw new AnomalyDetectionException(AnomalyErrorKind.NativeRuntime, "libtorch could not be loaded."));
         }

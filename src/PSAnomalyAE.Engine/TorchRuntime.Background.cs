@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
@@ -15,6 +16,16 @@ namespace PSAnomalyAE.Engine;
 public static partial class TorchRuntime
 {
     private static Thread? s_background;
+
+    // Native work running beside the commands (networks built in the background), until it ends.
+    private static readonly ConcurrentDictionary<Task, byte> s_beside = new();
+    private static int s_exitHooked;
+
+    /// <summary>
+    /// How long the process, as it exits, waits for native work still running beside the commands. Such work ends in
+    /// well under a second; the bound keeps a hung load from holding the process forever.
+    /// </summary>
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(30);
 
     /// <summary>LibTorchSharp's file name on this platform; loading it loads libtorch with it.</summary>
     private static string LibTorchSharpFile =>
@@ -36,7 +47,49 @@ public static partial class TorchRuntime
         var thread = new Thread(LoadInBackground) { IsBackground = true, Name = "PSAnomalyAE libtorch load" };
         if (Interlocked.CompareExchange(ref s_background, thread, null) is null)
         {
+            HoldExitForBesideWork();
             thread.Start();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/>, which calls libtorch, on a thread-pool thread beside the command that starts it;
+    /// the process waits for it before it exits (<see cref="HoldExitForBesideWork"/>).
+    /// </summary>
+    internal static Task<T> RunBeside<T>(Func<T> work)
+    {
+        HoldExitForBesideWork();
+        var task = new Task<T>(work);
+        s_beside.TryAdd(task, 0);
+        task.ContinueWith(t => s_beside.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        task.Start(TaskScheduler.Default);
+        return task;
+    }
+
+    /// <summary>
+    /// Makes the process, as it exits, wait for the background load and for work started by <see cref="RunBeside"/>
+    /// (up to <see cref="ExitWait"/>). A process that exits while another thread is still loading libtorch or building a
+    /// network has libtorch's static destructors run under that thread's feet, which corrupts the native heap: a
+    /// script that imports a model and ends at once could die with SIGABRT or SIGSEGV instead of its exit code.
+    /// </summary>
+    private static void HoldExitForBesideWork()
+    {
+        if (Interlocked.Exchange(ref s_exitHooked, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => FinishBesideWork();
+        }
+    }
+
+    private static void FinishBesideWork()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Volatile.Read(ref s_background)?.Join(ExitWait);
+        Task[] running = s_beside.Keys.ToArray();
+        TimeSpan left = ExitWait - clock.Elapsed;
+        if (running.Length > 0 && left > TimeSpan.Zero)
+        {
+            // A failed build has already been, or will be, reported to the command that needed it; here only its end matters.
+            Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default).Wait(left);
         }
     }
 

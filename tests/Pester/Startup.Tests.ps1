@@ -39,6 +39,25 @@ Describe 'Loading libtorch while Import-AEModel parses the file' {
         $r.HasThreshold | Should -BeTrue
     }
 
+    It 'lets a script that imports a model and ends at once end with its own exit code' {
+        # The network is still being built (libtorch may still be loading) when such a script ends; the process waits
+        # for that work before libtorch's static destructors run. Without the wait about one run in twenty died here of
+        # a corrupted native heap (SIGABRT or SIGSEGV); two at a time, as a scheduler may start them.
+        $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+        $script = "Import-Module '$ModuleManifest' -ErrorAction Stop; `$m = Import-AEModel -LiteralPath '$model' -ErrorAction Stop; exit 7"
+        $codes = foreach ($round in 1..8) {
+            $runs = foreach ($i in 1, 2) {
+                $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
+                foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $script) { $start.ArgumentList.Add($a) }
+                $start.RedirectStandardError = $true
+                [Diagnostics.Process]::Start($start)
+            }
+            foreach ($run in $runs) { $null = $run.StandardError.ReadToEnd(); $run.WaitForExit(); $run.ExitCode; $run.Dispose() }
+        }
+        $codes | Should -HaveCount 16
+        @($codes | Where-Object { $_ -ne 7 }) | Should -BeNullOrEmpty -Because "every run ends with exit 7 (exit codes: $($codes -join ', '))"
+    }
+
     It 'stops the first command that needs libtorch with the one native-runtime error when it cannot be loaded, and the session goes on' {
         if (-not $IsLinux) { Set-ItResult -Skipped -Because 'the broken copy is built with symbolic links'; return }
         # A copy of the module (links to its files) whose libLibTorchSharp.so is not a library.
