@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 
 namespace PSAnomalyAE.Commands;
 
@@ -212,10 +213,21 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
     {
         if (!verdict.Anomaly)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"Normal (score {verdict.ScoreToThreshold:0.00}x threshold)");
+            return Verdict("Normal", verdict.ScoreToThreshold);
         }
 
-        string head = string.Create(CultureInfo.InvariantCulture, $"{verdict.Severity} anomaly (score {verdict.ScoreToThreshold:0.00}x threshold)");
+        string head = Verdict(verdict.Severity + " anomaly", verdict.ScoreToThreshold);
         return top.Count == 0 ? head : head + ": " + string.Join("; ", top.Take(MaxReasonColumns).Select(c => c.Describe()));
+    }
+
+    /// <summary>"Normal (score 0.42x threshold)": the ratio as the format "0.00" writes it, without parsing that format per row.</summary>
+    private static string Verdict(string head, double scoreToThreshold)
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[128]);
+        text.AppendLiteral(head);
+        text.AppendLiteral(" (score ");
+        FixedDecimals.Append(ref text, scoreToThreshold, 2, 2);
+        text.AppendLiteral("x threshold)");
+        return text.ToStringAndClear();
     }
 }

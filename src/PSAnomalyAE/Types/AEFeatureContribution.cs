@@ -89,7 +89,7 @@ public sealed class AEFeatureContribution
         text.AppendLiteral(" (");
         text.AppendLiteral(Direction);
         text.AppendLiteral(", ");
-        text.AppendFormatted(Share * 100, "0");
+        FixedDecimals.Append(ref text, Share * 100, 0, 0);
         text.AppendLiteral("%)");
     }
 
@@ -149,11 +149,11 @@ public sealed class AEFeatureContribution
     /// <summary>"41-58", or one number when both ends read the same.</summary>
     private static void AppendRange(ref DefaultInterpolatedStringHandler text, double low, double high)
     {
-        // No number takes more than 11 characters in these formats ("-1.235E+308").
+        // No number takes more than 11 characters in these formats ("-1.235E+308", "-999999.9").
         Span<char> lowText = stackalloc char[32];
         Span<char> highText = stackalloc char[32];
-        low.TryFormat(lowText, out int lowLength, NumberFormat(low), CultureInfo.InvariantCulture);
-        high.TryFormat(highText, out int highLength, NumberFormat(high), CultureInfo.InvariantCulture);
+        int lowLength = WriteNumber(low, lowText);
+        int highLength = WriteNumber(high, highText);
         text.AppendFormatted((ReadOnlySpan<char>)lowText[..lowLength]);
         if (!lowText[..lowLength].SequenceEqual(highText[..highLength]))
         {
@@ -166,7 +166,8 @@ public sealed class AEFeatureContribution
     {
         if (value is double v)
         {
-            text.AppendFormatted(v, NumberFormat(v));
+            Span<char> digits = stackalloc char[32];
+            text.AppendFormatted((ReadOnlySpan<char>)digits[..WriteNumber(v, digits)]);
         }
         else
         {
@@ -174,10 +175,21 @@ public sealed class AEFeatureContribution
         }
     }
 
-    /// <summary>Four significant digits for very large and very small numbers, else at most three decimals, fewer as the number grows.</summary>
-    private static string NumberFormat(double v)
+    /// <summary>
+    /// Four significant digits for very large and very small numbers ("G4"), else at most three decimals, fewer as the
+    /// number grows ("0.###", "0.0#", "0.#"). Returns the length written into <paramref name="destination"/> (32 chars).
+    /// </summary>
+    private static int WriteNumber(double v, Span<char> destination)
     {
         double a = Math.Abs(v);
-        return a >= 1e6 || (a < 1e-3 && a > 0) ? "G4" : a >= 100 ? "0.#" : a >= 1 ? "0.0#" : "0.###";
+        if (a >= 1e6 || (a < 1e-3 && a > 0) || !double.IsFinite(v))
+        {
+            v.TryFormat(destination, out int written, "G4", CultureInfo.InvariantCulture);
+            return written;
+        }
+
+        (int min, int max) = a >= 100 ? (0, 1) : a >= 1 ? (1, 2) : (0, 3);
+        FixedDecimals.TryFormat(v, min, max, destination, out int length);
+        return length;
     }
 }
