@@ -198,6 +198,18 @@ Describe 'Test-AEAnomaly' {
         $row.TopFeatures | Should -HaveCount 3
     }
 
+    It 'writes a range of the nearest normal rows with a negative end as "low to high", not with a second minus sign' {
+        # The same metrics as offsets below a baseline: every value, and so every range, is negative.
+        $inv = [Globalization.CultureInfo]::InvariantCulture
+        $below = { process { [pscustomobject]@{ cpu = ([double]$_.cpu_pct - 1000).ToString($inv); requests = ([double]$_.requests_per_s - 2000).ToString($inv); memory = ([double]$_.memory_pct - 1000).ToString($inv) } } }
+        $negative = $train | & $below | Invoke-AETraining -Seed 1 -Epochs 5 -LatentSize 2 -WarningAction SilentlyContinue
+        $rows = $today[0..39] | & $below | Test-AEAnomaly -Model $negative -Threshold 1e9 -Top 3
+        $texts = @($rows.TopFeatures | Where-Object { $null -ne $_.NormalLow } | ForEach-Object ToString)
+        $texts | Should -Not -BeNullOrEmpty
+        $texts | Where-Object { $_ -match '\d--' } | Should -BeNullOrEmpty
+        $texts -match 'where the nearest normal rows have -[\d.]+ to -[\d.]+ \(' | Should -Not -BeNullOrEmpty
+    }
+
     It 'writes copies of Import-Csv rows that behave as the rows do, and leaves the rows themselves unchanged' {
         $rows = @(Import-Csv -LiteralPath $todayCsv)
         $before = $rows[0].PSObject.Properties.Name

@@ -146,7 +146,7 @@ public sealed class AEFeatureContribution
         }
     }
 
-    /// <summary>"41-58", or one number when both ends read the same.</summary>
+    /// <summary>"41-58", "-12.5 to -3.0" when an end is negative (not "-12.5--3.0"), or one number when both ends read the same.</summary>
     private static void AppendRange(ref DefaultInterpolatedStringHandler text, double low, double high)
     {
         // No number takes more than 11 characters in these formats ("-1.235E+308", "-999999.9").
@@ -157,7 +157,7 @@ public sealed class AEFeatureContribution
         text.AppendFormatted((ReadOnlySpan<char>)lowText[..lowLength]);
         if (!lowText[..lowLength].SequenceEqual(highText[..highLength]))
         {
-            text.AppendLiteral("-");
+            text.AppendLiteral(lowText[0] == '-' || highText[0] == '-' ? " to " : "-");
             text.AppendFormatted((ReadOnlySpan<char>)highText[..highLength]);
         }
     }
