@@ -4,11 +4,11 @@ BeforeDiscovery {
     $badValues = @(
         @{ Case = 'a word'; Value = 'abc'; Message = "Row 2: column 'cpu_pct' is 'abc', which is not a number*" }
         @{ Case = 'a decimal comma'; Value = '12,5'; Message = "Row 2: column 'cpu_pct' is '12,5', which is not a number*" }
-        @{ Case = 'an empty string'; Value = ''; Message = "Row 2: column 'cpu_pct' is empty or missing*" }
-        @{ Case = '$null'; Value = $null; Message = "Row 2: column 'cpu_pct' is empty or missing*" }
-        @{ Case = 'NA'; Value = 'NA'; Message = "Row 2: column 'cpu_pct' is empty or missing*" }
-        @{ Case = 'NaN'; Value = 'NaN'; Message = "Row 2: column 'cpu_pct' is empty or missing*" }
-        @{ Case = 'a NaN double'; Value = [double]::NaN; Message = "Row 2: column 'cpu_pct' is empty or missing*" }
+        @{ Case = 'an empty string'; Value = ''; Message = "Row 2: column 'cpu_pct' is empty or missing;*" }
+        @{ Case = '$null'; Value = $null; Message = "Row 2: column 'cpu_pct' is empty or missing;*" }
+        @{ Case = 'NA'; Value = 'NA'; Message = "Row 2: column 'cpu_pct' is 'NA', which marks a missing value;*" }
+        @{ Case = 'NaN'; Value = 'NaN'; Message = "Row 2: column 'cpu_pct' is 'NaN', which marks a missing value;*" }
+        @{ Case = 'a NaN double'; Value = [double]::NaN; Message = "Row 2: column 'cpu_pct' is 'NaN', which marks a missing value;*" }
         @{ Case = 'Infinity'; Value = 'Infinity'; Message = "Row 2: column 'cpu_pct' is 'Infinity', which is infinite*" }
         @{ Case = '-Infinity'; Value = [double]::NegativeInfinity; Message = "Row 2: column 'cpu_pct' is '-Infinity', which is infinite*" }
         @{ Case = 'a date'; Value = [datetime]'2026-01-01'; Message = "Row 2: column 'cpu_pct' is '01/01/2026*', which is not a number*" }
@@ -37,6 +37,7 @@ Describe '<Command> with a bad value' -ForEach $scoringCommands {
         $e[0].FullyQualifiedErrorId | Should -Be "InvalidRowValue,PSAnomalyAE.Commands.$Class"
         $e[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $e[0].Exception.Message | Should -BeLike $Message
+        if ($Message -like '*missing*') { $e[0].ErrorDetails.RecommendedAction | Should -BeLike '*-MissingValue Impute*-MissingValue Skip*' }
         [object]::ReferenceEquals($e[0].TargetObject.PSObject.BaseObject, $rows[1].PSObject.BaseObject) | Should -BeTrue
     }
 }

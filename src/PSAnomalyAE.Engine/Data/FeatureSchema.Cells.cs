@@ -66,6 +66,13 @@ public static partial class FeatureSchema
         return kind == ValueKind.Number ? null : Checked(kind, text.ToString(), column, rowNumber, policy, ref result);
     }
 
+    /// <summary>
+    /// What to do about a missing value (the error's recommended action, which PowerShell shows under the message), for
+    /// the commands that read rows: all of them take -MissingValue.
+    /// </summary>
+    internal const string MissingValueAction =
+        "To use rows with missing values, give -MissingValue Impute (the column's training mean) or -MissingValue Skip (the rows left out, with one warning).";
+
     private static AnomalyDetectionException? Checked(ValueKind kind, object? value, string column, long rowNumber, MissingValuePolicy policy, ref double result)
     {
         if (kind == ValueKind.Number)
@@ -81,14 +88,16 @@ public static partial class FeatureSchema
 
         string what = kind switch
         {
-            ValueKind.Missing => "is empty or missing",
+            ValueKind.Missing when value is null or "" => "is empty or missing",
+            ValueKind.Missing => $"is {ValueParser.Describe(value)}, which marks a missing value",
             ValueKind.NotFinite => $"is {ValueParser.Describe(value)}, which is infinite",
             _ => $"is {ValueParser.Describe(value)}, which is not a number",
         };
+        object? comma = kind == ValueKind.NotANumber ? value : null;
         return new AnomalyDetectionException(
             AnomalyErrorKind.InvalidRow,
-            $"Row {rowNumber}: column '{column}' {what}; expected a finite number such as 12.5 (invariant culture: '.' for decimals, unless -Culture says otherwise). The row was skipped.{InputHints.CommaDecimal(kind == ValueKind.NotANumber ? value : null)}")
-        { RowNumber = rowNumber, Column = column, RecommendedAction = InputHints.CommaDecimalAction(kind == ValueKind.NotANumber ? value : null) };
+            $"Row {rowNumber}: column '{column}' {what}; expected a finite number such as 12.5 (invariant culture: '.' for decimals, unless -Culture says otherwise). The row was skipped.{InputHints.CommaDecimal(comma)}")
+        { RowNumber = rowNumber, Column = column, RecommendedAction = kind == ValueKind.Missing ? MissingValueAction : InputHints.CommaDecimalAction(comma) };
     }
 
     /// <summary>Replaces every NaN in row-major <paramref name="data"/> with that column's value in <paramref name="fill"/>; returns how many.</summary>
