@@ -7,10 +7,10 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// Writes a number as the custom formats "0", "0.#", "0.0#", "0.###" or "0.00" write it (invariant culture): at least
 /// <c>minDecimals</c> and at most <c>maxDecimals</c> decimals, trailing zeros dropped down to the minimum. The text is
 /// the runtime's to the character; only the work differs. The runtime parses the format string and generates fifteen
-/// significant digits for every number: most of the cost of an explanation's text, which has several numbers per row
-/// and which Export-Csv asks of every row (and the Reason's, one number per row). Here a number is scaled and rounded in integers, and the rare
-/// number whose rounding the two ways could tell apart (within a hair of a midpoint, "-0", beyond 10^12) is left to
-/// the runtime.
+/// significant digits for every number: about a third of the cost of an explanation's text, which has several numbers
+/// per row and which Export-Csv asks for on every row (the Reason has one more). Here a number is scaled and rounded
+/// in integers, and the rare number whose rounding the two ways could tell apart (within a hair of a midpoint, "-0",
+/// beyond 10^12) is left to the runtime.
 /// </summary>
 public static class FixedDecimals
 {
