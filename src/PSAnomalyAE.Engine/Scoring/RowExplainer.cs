@@ -33,7 +33,11 @@ internal sealed class RowExplainer
         }
 
         FeatureEncoding encoding = result.Encoding;
-        double[] weights = Weights(sample, encoding);
+        int terms = _terms.Count;
+        var termWeights = new float[terms][];
+        Span<double> fraction = stackalloc double[terms];
+        Span<double> sums = stackalloc double[terms];
+        Weights(sample, termWeights, fraction, sums);
         int columns = encoding.Columns.Length;
         var share = new double[columns];
         var lead = new int[columns];
@@ -43,12 +47,16 @@ internal sealed class RowExplainer
             int first = encoding.Offsets[c];
             int end = c + 1 < columns ? encoding.Offsets[c + 1] : encoding.Width;
             double best = -1;
-            for (int t = 0; t < _terms.Count; t++)
+            for (int t = 0; t < terms; t++)
             {
                 double w = 0;
-                for (int k = first; k < end; k++)
+                if (sums[t] > 0)
                 {
-                    w += weights[(t * encoding.Width) + k];
+                    float[] inputs = termWeights[t];
+                    for (int k = first; k < end; k++)
+                    {
+                        w += fraction[t] * inputs[k] / sums[t];
+                    }
                 }
 
                 share[c] += w;
@@ -124,42 +132,33 @@ internal sealed class RowExplainer
     }
 
     /// <summary>
-    /// Per term and input (term-major, <see cref="FeatureEncoding.Width"/> inputs per term), the input's weight in the
-    /// row's score: the term's share of the score spread over the inputs that drove it.
+    /// What an input's weight in the row's score is made of, per term: the term's inputs as it weighs them
+    /// (<paramref name="termWeights"/>), its share of the score (<paramref name="fraction"/>) and the sum of its inputs'
+    /// weights (<paramref name="sums"/>, 0 for a term that drove nothing). Input k of term t weighs
+    /// fraction[t] · termWeights[t][k] / sums[t]: the term's share of the score spread over the inputs that drove it.
     /// </summary>
-    private double[] Weights(int sample, FeatureEncoding encoding)
+    private void Weights(int sample, float[][] termWeights, Span<double> fraction, Span<double> sums)
     {
-        var parts = new double[_terms.Count];
         double total = 0;
         for (int t = 0; t < _terms.Count; t++)
         {
-            parts[t] = Math.Max(0, _terms[t].Contribution(_termValues[t][sample]));
-            total += parts[t];
+            fraction[t] = Math.Max(0, _terms[t].Contribution(_termValues[t][sample]));
+            total += fraction[t];
         }
 
-        var weights = new double[_terms.Count * encoding.Width];
         int[] samples = { sample };
         for (int t = 0; t < _terms.Count; t++)
         {
-            float[] w = _terms[t].FeatureWeights(_batch, samples);
+            termWeights[t] = _terms[t].FeatureWeights(_batch, samples);
             double sum = 0;
-            foreach (float v in w)
+            foreach (float v in termWeights[t])
             {
                 sum += v;
             }
 
-            if (!(sum > 0) || !(total > 0))
-            {
-                continue;
-            }
-
-            for (int k = 0; k < encoding.Width; k++)
-            {
-                weights[(t * encoding.Width) + k] = parts[t] / total * w[k] / sum;
-            }
+            fraction[t] /= total;
+            sums[t] = sum > 0 && total > 0 ? sum : 0;
         }
-
-        return weights;
     }
 
     private FeatureContribution? Describe(ScoreResult result, int row, int sample, int column, double share, double squaredError, TermExpectation expected)

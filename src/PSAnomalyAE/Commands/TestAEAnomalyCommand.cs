@@ -171,7 +171,14 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
         }
 
         PSObject output = OutputRow(index);
-        var top = new AEFeatureContributionList(result.TopFeatures(index, Top).Select(c => new AEFeatureContribution(c)).ToArray());
+        FeatureContribution[] explained = result.TopFeatures(index, Top);
+        var contributions = new AEFeatureContribution[explained.Length];
+        for (int i = 0; i < explained.Length; i++)
+        {
+            contributions[i] = new AEFeatureContribution(explained[i]);
+        }
+
+        var top = new AEFeatureContributionList(contributions);
         OutputProperty.SetScores(SetProperty, output, result, index);
         SetProperty(output, OutputProperty.Threshold, _threshold);
         SetProperty(output, OutputProperty.Anomaly, verdict.Anomaly);

@@ -34,6 +34,9 @@ public sealed class NeighbourTerm : IScoreTerm
     /// <summary>Passes each core must get before the distances are split among the cores (starting a worker costs about a pass).</summary>
     private const int MinPassesPerWorker = 8;
 
+    /// <summary>A sample of at most this many values (4 KB) is worked on in stack memory when a row is explained.</summary>
+    private const int MaxStackWidth = 512;
+
     private const string ReferenceName = "reference";
     private const string KName = "K";
 
@@ -136,10 +139,10 @@ public sealed class NeighbourTerm : IScoreTerm
     public float[] FeatureWeights(TermBatch batch, int[] samples)
     {
         var weights = new float[samples.Length * batch.Width];
-        var difference = new double[Width];
+        Span<double> difference = Width <= MaxStackWidth ? stackalloc double[Width] : new double[Width];
         for (int i = 0; i < samples.Length; i++)
         {
-            int[] nearest = Nearest(batch, samples[i]);
+            ReadOnlySpan<int> nearest = Nearest(batch, samples[i]);
             ReadOnlySpan<float> x = batch.Samples.AsSpan(samples[i] * Width, Width);
             for (int j = 0; j < Width; j++)
             {
@@ -164,7 +167,7 @@ public sealed class NeighbourTerm : IScoreTerm
     /// </summary>
     public TermExpectation Expect(TermBatch batch, int sample)
     {
-        int[] nearest = Nearest(batch, sample);
+        ReadOnlySpan<int> nearest = Nearest(batch, sample);
         int net = batch.NetWidth;
         var mean = new double[batch.Width];
         var low = new double[batch.Width];
@@ -187,12 +190,12 @@ public sealed class NeighbourTerm : IScoreTerm
         return new TermExpectation(mean, low, high);
     }
 
-    /// <summary>The sample's nearest reference samples: as noted when the batch was measured, or searched now.</summary>
-    private int[] Nearest(TermBatch batch, int sample)
+    /// <summary>The sample's nearest reference samples: as noted when the batch was measured (read in place), or searched now.</summary>
+    private ReadOnlySpan<int> Nearest(TermBatch batch, int sample)
     {
         if (batch.Notes.TryGetValue(this, out object? noted) && noted is int[] all && all.Length == batch.Count * K)
         {
-            return all.AsSpan(sample * K, K).ToArray();
+            return all.AsSpan(sample * K, K);
         }
 
         ReadOnlySpan<float> x = batch.Samples.AsSpan(sample * Width, Width);

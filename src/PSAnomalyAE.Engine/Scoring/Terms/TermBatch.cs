@@ -79,17 +79,15 @@ public sealed class TermBatch
     public void AddInputSquares(ReadOnlySpan<double> difference, Span<float> target)
     {
         int net = NetWidth;
-        var row = new double[Width];
+        double[]? unprojected = Pca is null ? null : new double[Width];
         for (int t = 0; t < Window; t++)
         {
             ReadOnlySpan<double> step = difference.Slice(t * net, net);
-            if (Pca is null)
+            ReadOnlySpan<double> row = step;
+            if (unprojected is not null)
             {
-                step.CopyTo(row);
-            }
-            else
-            {
-                Pca.Unproject(step, row);
+                Pca!.Unproject(step, unprojected);
+                row = unprojected;
             }
 
             for (int j = 0; j < Width; j++)
