@@ -172,7 +172,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
 
         PSObject output = OutputRow(index);
         FeatureContribution[] explained = result.TopFeatures(index, Top);
-        var contributions = new AEFeatureContribution[explained.Length];
+        var contributions = explained.Length == 0 ? Array.Empty<AEFeatureContribution>() : new AEFeatureContribution[explained.Length];
         for (int i = 0; i < explained.Length; i++)
         {
             contributions[i] = new AEFeatureContribution(explained[i]);
