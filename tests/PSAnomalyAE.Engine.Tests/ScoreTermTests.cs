@@ -131,6 +131,40 @@ public sealed class ScoreTermTests : IDisposable
     }
 
     [Fact]
+    public void Rows_without_windows_are_measured_against_every_normal_row_given_and_each_held_out_row_against_all_but_itself()
+    {
+        // 40 training and 10 held-out samples: all 50 are kept, and a held-out sample duplicated among the training
+        // ones still finds its copy (distance 0), but not itself.
+        const int width = 3;
+        var random = new Random(5);
+        float[] train = Enumerable.Range(0, 40 * width).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] held = Enumerable.Range(0, 10 * width).Select(_ => (float)random.NextDouble()).ToArray();
+        Array.Copy(train, 7 * width, held, 4 * width, width);
+        var heldOut = new TermBatch(held, 10, 1, width, null, new double[10], new float[10 * width]);
+        var fitted = (NeighbourTerm)NeighbourTerm.Fit(new TermTraining(train, heldOut, new Random(1)))!;
+
+        Assert.Equal(50, fitted.Count);
+        float[] all = train.Concat(held).ToArray();
+        double Distance(int i, int j) => Math.Sqrt(Enumerable.Range(0, width).Sum(c => Math.Pow((double)all[(i * width) + c] - all[(j * width) + c], 2)));
+        double[] expected = Enumerable.Range(40, 10)
+            .Select(i => Enumerable.Range(0, 50).Where(j => j != i).Select(j => Distance(i, j)).Order().Take(ModelDefaults.NeighbourCount).Average())
+            .ToArray();
+        double[] measured = ScoreTerms.Measure(new IScoreTerm[] { fitted }, heldOut)[0];
+        Assert.Equal(expected, measured, (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.Equal(TermTraining.Median(expected), fitted.Median, 9);
+
+        // A new row is measured against all 50: a copy of a held-out row finds that row, at distance 0.
+        double copy = Enumerable.Range(0, 50).Select(j => Distance(40, j)).Order().Take(ModelDefaults.NeighbourCount).Average();
+        Assert.Equal(copy, fitted.Distances(held[..width], 1)[0], 9);
+        Assert.True(copy < measured[0]);
+
+        // A windowed model's held-out windows overlap one another: its reference is drawn from the training windows alone.
+        var windows = new TermBatch(held, 5, 2, width, null, new double[5], new float[5 * width]);
+        var windowed = (NeighbourTerm)NeighbourTerm.Fit(new TermTraining(train, windows, new Random(1)))!;
+        Assert.Equal(20, windowed.Count);
+    }
+
+    [Fact]
     public void Each_term_names_the_features_that_drove_its_value()
     {
         using AnomalyModel model = Trained(ScoreMethod.ReconstructionAndDistance);

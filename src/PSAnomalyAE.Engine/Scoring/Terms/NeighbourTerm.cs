@@ -8,9 +8,10 @@ using static TorchSharp.torch;
 namespace PSAnomalyAE.Engine.Scoring;
 
 /// <summary>
-/// The distance to the nearest training rows. It keeps a bounded, seeded sample of the training samples (at most
-/// <see cref="ModelDefaults.NeighbourSample"/>, in the network's input space: scaled, projected by PCA when the model
-/// has it, a whole window per sample) and the median distance of the held-out rows. A sample's value is d, the mean
+/// The distance to the nearest training rows. It keeps a bounded, seeded sample of the training samples, and of the
+/// held-out ones when a sample is one row (at most <see cref="ModelDefaults.NeighbourSample"/>, in the network's input
+/// space: scaled, projected by PCA when the model has it, a whole window per sample), and the median distance of the
+/// held-out rows, each measured without itself. A sample's value is d, the mean
 /// Euclidean distance to its <see cref="K"/> nearest reference samples; its contribution to the score is d / median,
 /// 1 for a typical normal row.
 /// </summary>
@@ -82,7 +83,7 @@ public sealed class NeighbourTerm : IScoreTerm
     public double Median { get; }
 
     /// <summary>
-    /// Builds the term from a seeded sample of the training samples, its median from the held-out ones; null when
+    /// Builds the term from a seeded sample of the training and held-out samples, its median from the held-out ones; null when
     /// there are no samples of either kind, or the median is 0 (the held-out rows lie on their neighbours).
     /// </summary>
     public static IScoreTerm? Fit(TermTraining training)
@@ -95,11 +96,16 @@ public sealed class NeighbourTerm : IScoreTerm
             return null;
         }
 
-        int take = Math.Min(trainCount, ModelDefaults.NeighbourSample);
-        float[] reference = training.SampleTraining(take);
-        int k = Math.Min(ModelDefaults.NeighbourCount, take);
+        // Rows without windows are independent, so the held-out ones join the reference too: a new row is then measured
+        // against every normal row the model was given, and each held-out row against all of them but itself (its
+        // value as a new row close to it would see). Held-out windows overlap one another, so a windowed model's
+        // reference is drawn from the training windows alone.
+        bool joined = training.HeldOut.Window == 1;
+        int take = Math.Min(trainCount + (joined ? heldCount : 0), ModelDefaults.NeighbourSample);
+        (float[] reference, int[]? self) = joined ? training.SampleTrainingAndHeldOut(take) : (training.SampleTraining(take), null);
+        int k = Math.Min(ModelDefaults.NeighbourCount, joined ? take - 1 : take);
         float[] weights = SearchWeights(reference, width);
-        double[] heldOut = Distances(reference, weights, width, k, training.HeldOut.Samples, heldCount);
+        double[] heldOut = Distances(reference, weights, width, k, training.HeldOut.Samples, heldCount, exclude: self);
         return training.Calibrated(heldOut, median => new NeighbourTerm(reference, width, k, median) { _weights = weights });
     }
 
@@ -225,15 +231,16 @@ public sealed class NeighbourTerm : IScoreTerm
     /// Each sample's mean distance to its <paramref name="k"/> nearest reference samples. Large counts are split at
     /// pass boundaries among the machine's cores, one intra-op thread each: every pass is computed as it would be
     /// alone, so the result is the same to the last bit on any number of cores.
+    /// <paramref name="exclude"/> gives, per sample, a reference sample its search passes over (itself), or -1.
     /// </summary>
-    private static double[] Distances(float[] reference, float[] weights, int width, int k, float[] samples, int count, int[]? nearestIndexes = null, int cores = 0)
+    private static double[] Distances(float[] reference, float[] weights, int width, int k, float[] samples, int count, int[]? nearestIndexes = null, int cores = 0, int[]? exclude = null)
     {
         var result = new double[count];
         int passes = (count + Chunk - 1) / Chunk;
         int workers = Math.Min(cores > 0 ? cores : Environment.ProcessorCount, passes / MinPassesPerWorker);
         if (workers <= 1)
         {
-            DistanceRange(reference, weights, width, k, samples, 0, count, result, nearestIndexes);
+            DistanceRange(reference, weights, width, k, samples, 0, count, result, nearestIndexes, exclude);
             return result;
         }
 
@@ -246,7 +253,7 @@ public sealed class NeighbourTerm : IScoreTerm
                 if (from < to)
                 {
                     using var threads = TorchRuntime.UseThreads(1);
-                    DistanceRange(reference, weights, width, k, samples, from, to, result, nearestIndexes);
+                    DistanceRange(reference, weights, width, k, samples, from, to, result, nearestIndexes, exclude);
                 }
             });
         }
@@ -282,7 +289,7 @@ public sealed class NeighbourTerm : IScoreTerm
     /// row's distance does not depend on how the matrix kernels round it, and the float product's error (about 1e-7 of
     /// the squared norms) could only swap two neighbours closer than that, which moves the mean by as little.
     /// </remarks>
-    private static void DistanceRange(float[] reference, float[] searchWeights, int width, int k, float[] samples, int from, int to, double[] result, int[]? nearestIndexes)
+    private static void DistanceRange(float[] reference, float[] searchWeights, int width, int k, float[] samples, int from, int to, double[] result, int[]? nearestIndexes, int[]? exclude)
     {
         if (from >= to)
         {
@@ -296,7 +303,7 @@ public sealed class NeighbourTerm : IScoreTerm
         float[] product = ArrayPool<float>.Shared.Rent(Chunk * count);
         try
         {
-            DistancePasses(reference, searchWeights, width, k, candidates, samples, from, to, product, result, nearestIndexes);
+            DistancePasses(reference, searchWeights, width, k, candidates, samples, from, to, product, result, nearestIndexes, exclude);
         }
         finally
         {
@@ -305,7 +312,7 @@ public sealed class NeighbourTerm : IScoreTerm
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void DistancePasses(float[] reference, float[] searchWeights, int width, int k, int candidates, float[] samples, int from, int to, float[] product, double[] result, int[]? nearestIndexes)
+    private static void DistancePasses(float[] reference, float[] searchWeights, int width, int k, int candidates, float[] samples, int from, int to, float[] product, double[] result, int[]? nearestIndexes, int[]? exclude)
     {
         // The tensors read and write the arrays themselves (pinned while they live); the scope ends them before the
         // product's array goes back to the pool.
@@ -343,11 +350,18 @@ public sealed class NeighbourTerm : IScoreTerm
             {
                 ReadOnlySpan<float> row = samples.AsSpan((start + i) * width, width);
                 Span<int> found = keptIndexes.AsSpan(i * candidates, candidates);
+                int skip = exclude is null ? -1 : exclude[start + i];
+                int kept = 0;
                 for (int c = 0; c < candidates; c++)
                 {
+                    if (found[c] == skip)
+                    {
+                        continue;
+                    }
+
                     // In order of exact distance, equal ones in reference order, as a sort would give them.
                     double d = SquaredDistance(row, reference.AsSpan(found[c] * width, width));
-                    int at = c;
+                    int at = kept++;
                     for (; at > 0 && (d < exact[at - 1] || (d == exact[at - 1] && found[c] < order[at - 1])); at--)
                     {
                         exact[at] = exact[at - 1];
@@ -373,7 +387,7 @@ public sealed class NeighbourTerm : IScoreTerm
         }
     }
 
-    /// <summary>Reference samples ranked by the float product and kept for the exact distance: a few beyond <paramref name="k"/>, so that a near tie at the k-th cannot drop a nearer one.</summary>
+    /// <summary>Reference samples ranked by the float product and kept for the exact distance: a few beyond <paramref name="k"/>, so that a near tie at the k-th cannot drop a nearer one, and a sample passing over itself still keeps k.</summary>
     private static int Candidates(int k, int count) => Math.Min(count, k + 3);
 
     /// <summary>The squared Euclidean distance in double precision (NaN when a value is NaN: the row's distance is then NaN, as its score).</summary>

@@ -22,8 +22,8 @@ public sealed record TermTraining(float[] TrainSamples, TermBatch HeldOut, Rando
 
     /// <summary>
     /// The term <paramref name="make"/> gives for the median of its held-out values <paramref name="heldOut"/>, with
-    /// those values kept on the held-out batch (what its Measure would give, not computed again for the score choice);
-    /// null when the median is not usable.
+    /// those values kept on the held-out batch (used as they are for the threshold and the score choice, not measured
+    /// again); null when the median is not usable.
     /// </summary>
     public IScoreTerm? Calibrated(double[] heldOut, Func<double, IScoreTerm> make)
     {
@@ -42,22 +42,54 @@ public sealed record TermTraining(float[] TrainSamples, TermBatch HeldOut, Rando
     /// A seeded sample of <paramref name="take"/> training samples (a partial Fisher-Yates shuffle on the run's random
     /// numbers), kept in training order.
     /// </summary>
-    public float[] SampleTraining(int take)
+    public float[] SampleTraining(int take) => Gather(Draw(TrainCount, take));
+
+    /// <summary>
+    /// A seeded sample of <paramref name="take"/> samples drawn, as <see cref="SampleTraining"/> draws them, from the
+    /// training samples followed by the held-out ones, kept in that order; and for each held-out sample its place in the
+    /// sample, or -1 when it was not drawn.
+    /// </summary>
+    public (float[] Rows, int[] HeldOutAt) SampleTrainingAndHeldOut(int take)
     {
-        int width = SampleSize;
         int trainCount = TrainCount;
-        int[] order = Enumerable.Range(0, trainCount).ToArray();
+        int[] drawn = Draw(trainCount + HeldOut.Count, take);
+        int[] heldOutAt = new int[HeldOut.Count];
+        Array.Fill(heldOutAt, -1);
+        for (int i = 0; i < drawn.Length; i++)
+        {
+            if (drawn[i] >= trainCount)
+            {
+                heldOutAt[drawn[i] - trainCount] = i;
+            }
+        }
+
+        return (Gather(drawn), heldOutAt);
+    }
+
+    /// <summary><paramref name="take"/> of the indexes 0 to <paramref name="count"/> - 1, drawn on the run's random numbers, in ascending order.</summary>
+    private int[] Draw(int count, int take)
+    {
+        int[] order = Enumerable.Range(0, count).ToArray();
         for (int i = 0; i < take; i++)
         {
-            int j = Rng.Next(i, trainCount);
+            int j = Rng.Next(i, count);
             (order[i], order[j]) = (order[j], order[i]);
         }
 
         Array.Sort(order, 0, take);
-        var rows = new float[take * width];
-        for (int i = 0; i < take; i++)
+        return order[..take];
+    }
+
+    /// <summary>The samples at <paramref name="indexes"/>, counting the training samples first, then the held-out ones.</summary>
+    private float[] Gather(int[] indexes)
+    {
+        int width = SampleSize;
+        int trainCount = TrainCount;
+        var rows = new float[indexes.Length * width];
+        for (int i = 0; i < indexes.Length; i++)
         {
-            Array.Copy(TrainSamples, (long)order[i] * width, rows, (long)i * width, width);
+            (float[] from, int at) = indexes[i] < trainCount ? (TrainSamples, indexes[i]) : (HeldOut.Samples, indexes[i] - trainCount);
+            Array.Copy(from, (long)at * width, rows, (long)i * width, width);
         }
 
         return rows;
