@@ -11,9 +11,8 @@ namespace PSAnomalyAE.Engine.Scoring;
 /// The distance to the nearest training rows. It keeps a bounded, seeded sample of the training samples, and of the
 /// held-out ones when a sample is one row (at most <see cref="ModelDefaults.NeighbourSample"/>, in the network's input
 /// space: scaled, projected by PCA when the model has it, a whole window per sample), and the median distance of the
-/// held-out rows, each measured without itself. A sample's value is d, the mean
-/// Euclidean distance to its <see cref="K"/> nearest reference samples; its contribution to the score is d / median,
-/// 1 for a typical normal row.
+/// held-out rows, each measured without itself. A sample's value is d, the mean Euclidean distance to its
+/// <see cref="K"/> nearest reference samples; its contribution to the score is d / median, 1 for a typical normal row.
 /// </summary>
 /// <remarks>
 /// Why the distance: an autoencoder reconstructs well whatever lies near the manifold of the normal rows, including
@@ -83,8 +82,8 @@ public sealed class NeighbourTerm : IScoreTerm
     public double Median { get; }
 
     /// <summary>
-    /// Builds the term from a seeded sample of the training and held-out samples, its median from the held-out ones; null when
-    /// there are no samples of either kind, or the median is 0 (the held-out rows lie on their neighbours).
+    /// Builds the term from a seeded sample of the training and held-out samples, its median from the held-out ones;
+    /// null when there are no samples of either kind, or the median is 0 (the held-out rows lie on their neighbours).
     /// </summary>
     public static IScoreTerm? Fit(TermTraining training)
     {
@@ -387,7 +386,10 @@ public sealed class NeighbourTerm : IScoreTerm
         }
     }
 
-    /// <summary>Reference samples ranked by the float product and kept for the exact distance: a few beyond <paramref name="k"/>, so that a near tie at the k-th cannot drop a nearer one, and a sample passing over itself still keeps k.</summary>
+    /// <summary>
+    /// Reference samples ranked by the float product and kept for the exact distance: a few beyond <paramref name="k"/>,
+    /// so that a near tie at the k-th cannot drop a nearer one, and a sample passing over itself still keeps k.
+    /// </summary>
     private static int Candidates(int k, int count) => Math.Min(count, k + 3);
 
     /// <summary>The squared Euclidean distance in double precision (NaN when a value is NaN: the row's distance is then NaN, as its score).</summary>
