@@ -223,7 +223,7 @@ public sealed class TestAEAnomalyCommand : ScoringCommand
             return Verdict("Normal", verdict.ScoreToThreshold);
         }
 
-        string head = Verdict(verdict.Severity + " anomaly", verdict.ScoreToThreshold);
+        string head = Verdict(s_severity[(int)verdict.Severity] + " anomaly", verdict.ScoreToThreshold);
         return top.Count == 0 ? head : head + ": " + string.Join("; ", top.Take(MaxReasonColumns).Select(c => c.Describe()));
     }
 
